@@ -1,0 +1,59 @@
+# Partner Portal — `make run` serves the demo on the embedded default, `make test` runs everything.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+RUN_STAMP := $(VENV)/.run-deps
+TEST_STAMP := $(VENV)/.test-deps
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test lint format services chromium worker beat clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet ".[test]"
+	touch $@ $(RUN_STAMP)
+
+## run: migrate, load demo data once and serve http://127.0.0.1:8000 on SQLite, no services needed
+run: $(RUN_STAMP)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo --if-empty
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+## test: install what the tests need, check the services, lint, run the whole suite on PostgreSQL
+test: $(TEST_STAMP) chromium services lint
+	$(BIN)/pytest
+
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(TEST_STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+services: $(RUN_STAMP)
+	$(BIN)/python scripts/check_services.py
+
+chromium:
+	@command -v chromium >/dev/null || { \
+	  echo "Installing Debian's chromium for the browser tests…"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+## worker / beat: the background processes, by hand (needs REDIS_URL)
+worker: $(RUN_STAMP)
+	$(BIN)/celery -A portal worker --loglevel=INFO
+
+beat: $(RUN_STAMP)
+	$(BIN)/celery -A portal beat --loglevel=INFO
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

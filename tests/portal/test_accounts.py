@@ -1,0 +1,130 @@
+"""Signing up, confirming, logging in, and the member profile."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import TEST_PASSWORD, UserFactory
+
+SIGNUP = {
+    "email": "newcomer@example.com",
+    "password1": "a-long-pass-phrase",
+    "password2": "a-long-pass-phrase",
+}
+
+
+def confirmation_link(message) -> str:
+    return re.search(r"https?://\S+/accounts/confirm-email/\S+/", message.body).group(0)
+
+
+@pytest.mark.django_db
+def test_signup_sends_a_confirmation_email_and_login_waits_for_it(client, mailoutbox):
+    response = client.post(reverse("account_signup"), SIGNUP)
+
+    assert response.status_code == 302
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == ["newcomer@example.com"]
+    login = client.post(
+        reverse("account_login"), {"login": SIGNUP["email"], "password": SIGNUP["password1"]}
+    )
+    assert login.headers["Location"] == reverse("account_email_verification_sent")
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_following_the_confirmation_link_lets_the_member_log_in(client, mailoutbox):
+    client.post(reverse("account_signup"), SIGNUP)
+    link = confirmation_link(mailoutbox[0]).replace("http://testserver", "")
+
+    client.post(link)
+    response = client.post(
+        reverse("account_login"),
+        {"login": SIGNUP["email"], "password": SIGNUP["password1"]},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert "Welcome back" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_sixth_failed_login_for_one_account_is_refused(client):
+    user = UserFactory()
+    for _ in range(5):
+        failed = client.post(reverse("account_login"), {"login": user.email, "password": "nope"})
+        assert failed.status_code == 200
+
+    refused = client.post(
+        reverse("account_login"), {"login": user.email, "password": TEST_PASSWORD}
+    )
+
+    assert "Too many failed login attempts" in refused.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_password_reset_answers_the_same_for_known_and_unknown_emails(client, mailoutbox):
+    known = UserFactory(email="known@example.com")
+
+    for_known = client.post(reverse("account_reset_password"), {"email": known.email})
+    for_unknown = client.post(reverse("account_reset_password"), {"email": "ghost@example.com"})
+
+    assert for_known.status_code == for_unknown.status_code == 302
+    assert for_known.headers["Location"] == for_unknown.headers["Location"]
+    assert [m.to for m in mailoutbox] == [["known@example.com"], ["ghost@example.com"]]
+    assert "reset" in mailoutbox[0].body.lower()
+
+
+@pytest.mark.django_db
+def test_signing_up_with_a_taken_email_looks_like_a_normal_signup(client, mailoutbox):
+    UserFactory(email=SIGNUP["email"])
+
+    response = client.post(reverse("account_signup"), SIGNUP)
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == reverse("account_email_verification_sent")
+
+
+@pytest.mark.django_db
+def test_anonymous_visitor_is_sent_to_login_for_the_profile(client):
+    response = client.get(reverse("profile"))
+
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith(reverse("account_login"))
+
+
+@pytest.mark.django_db
+def test_member_edits_their_own_profile(member_client, member):
+    response = member_client.post(
+        reverse("profile"),
+        {"display_name": "Ada Partner", "job_title": "Practice Lead", "time_zone": "Europe/Berlin"},
+        follow=True,
+    )
+
+    assert "Your profile has been saved." in response.content.decode()
+    member.refresh_from_db()
+    assert (member.display_name, member.job_title, member.time_zone) == (
+        "Ada Partner",
+        "Practice Lead",
+        "Europe/Berlin",
+    )
+
+
+@pytest.mark.django_db
+def test_unknown_time_zone_is_refused_with_a_message_and_nothing_saved(member_client, member):
+    response = member_client.post(
+        reverse("profile"), {"display_name": "X", "job_title": "", "time_zone": "Mars/Olympus"}
+    )
+
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()
+    member.refresh_from_db()
+    assert member.time_zone == "UTC"
+
+
+@pytest.mark.django_db
+def test_landing_page_for_visitors_and_dashboard_for_members(client, member):
+    assert "Join the community" in client.get("/").content.decode()
+    client.force_login(member)
+    assert f"Welcome back, {member.name}" in client.get("/").content.decode()
