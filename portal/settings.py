@@ -51,7 +51,13 @@ INSTALLED_APPS = [
     "django_filters",
     "django_celery_beat",
     "csp",
+    "django_countries",
     "portal",
+    "directory",
+    "groups",
+    "moderation",
+    "collaboration",
+    "digests",
 ]
 
 MIDDLEWARE = [
@@ -65,6 +71,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Turns django-ratelimit refusals into RATELIMIT_VIEW's friendly 429 page.
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -95,6 +103,8 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 USING_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 if not USING_POSTGRES:
     VAR_DIR.mkdir(exist_ok=True)
+    # Covering indexes (INCLUDE) are a PostgreSQL feature; SQLite builds them without the extras.
+    SILENCED_SYSTEM_CHECKS = ["models.W040"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache and broker: Redis when REDIS_URL is set, memory otherwise.
@@ -152,6 +162,10 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
 }
 
+# django-ratelimit guards posting and flagging; a refused request gets a friendly 429 page.
+RATELIMIT_VIEW = "portal.views.rate_limited"
+RATELIMIT_USE_CACHE = "default"
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
@@ -208,11 +222,43 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "expire-competency-claims": {
+        "task": "directory.tasks.competency_claims_expire",
+        "schedule": crontab(hour=2, minute=7),
+    },
     "clear-expired-sessions": {
         "task": "portal.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=17),
     },
+    "screen-waiting-posts": {
+        "task": "moderation.tasks.screen_waiting_posts",
+        "schedule": timedelta(minutes=2),
+    },
+    # Hourly: whoever's local time has reached Monday 07:00 (weekly) or 07:00 (daily) is due.
+    "send-due-digests": {
+        "task": "digests.tasks.send_due_digests",
+        "schedule": crontab(minute=0),
+    },
+    "notify-moderators": {
+        "task": "moderation.tasks.notify_moderators",
+        "schedule": timedelta(minutes=10),
+    },
+    "escalate-overdue-moderation-items": {
+        "task": "moderation.tasks.escalate_overdue_items",
+        "schedule": timedelta(minutes=15),
+    },
 }
+
+# Moderation: queue items waiting longer than this escalate to program staff.
+MODERATION_ESCALATE_AFTER = timedelta(
+    hours=env.float("MODERATION_ESCALATE_AFTER_HOURS", default=24)
+)
+
+# Digests: due from this local hour (Mondays for weekly ones), members per batch task, and how
+# long the signed unsubscribe / preferences links in a digest keep working.
+DIGEST_SEND_HOUR = env.int("DIGEST_SEND_HOUR", default=7)
+DIGEST_BATCH_SIZE = env.int("DIGEST_BATCH_SIZE", default=500)
+DIGEST_TOKEN_MAX_AGE = int(timedelta(days=90).total_seconds())
 
 # Django REST framework and the OpenAPI document.
 REST_FRAMEWORK = {

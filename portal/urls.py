@@ -17,6 +17,12 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/v1/", include("directory.api_urls")),
+    path("directory/", include("directory.urls")),
+    path("groups/", include("groups.urls")),
+    path("moderation/", include("moderation.urls")),
+    path("collaborate/", include("collaboration.urls")),
+    path("digest/", include("digests.urls")),
 ]
 
 if settings.DEBUG:

@@ -7,14 +7,17 @@ from django.views.decorators.http import require_GET
 
 from portal import health
 from portal.forms import ProfileForm
+from portal.selectors import dashboard_for
 from portal.services import user_update_profile
 
 PROFILE_SAVED = "Your profile has been saved."
+RATE_LIMITED = "You are doing that too often. Please wait a few minutes and try again."
 
 
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        return render(request, "portal/dashboard.html")
+        dashboard = dashboard_for(user=request.user)
+        return render(request, "portal/dashboard.html", {"dashboard": dashboard})
     return render(request, "portal/landing.html")
 
 
@@ -35,3 +38,8 @@ def profile(request: HttpRequest) -> HttpResponse:
         return redirect("profile")
     status = 400 if form.errors else 200
     return render(request, "portal/profile.html", {"form": form}, status=status)
+
+
+def rate_limited(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The page shown when django-ratelimit refuses a request."""
+    return render(request, "429.html", {"message": RATE_LIMITED}, status=429)

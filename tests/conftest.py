@@ -1,7 +1,13 @@
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 
 from tests.factories import UserFactory
+
+
+def pytest_configure(config):
+    # Hashing with the production hasher costs ~0.3 s per user; tests create hundreds.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)

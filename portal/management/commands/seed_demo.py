@@ -1,6 +1,11 @@
-from django.core.management.base import BaseCommand, CommandParser
+from collections.abc import Callable
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from faker import Faker
 
+from collaboration.seeding import seed_collaboration
+from directory.seeding import seed_companies
+from groups.seeding import seed_groups
 from portal import seeding
 
 
@@ -21,8 +26,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         for name in ("companies", "members", "threads"):
             if options[name] < 0:
-                self.stderr.write(self.style.ERROR(f"--{name} must be zero or more."))
-                raise SystemExit(2)
+                raise CommandError(f"--{name} must be zero or more.")
         if options["if_empty"] and seeding.demo_data_exists():
             self.stdout.write("Demo data already present; nothing to do.")
             return
@@ -33,20 +37,44 @@ class Command(BaseCommand):
         members = seeding.seed_members(
             count=options["members"], faker=faker, progress=self._progress("members")
         )
-        self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS(f"Members: {len(members)}"))
+        self._summary(f"Members: {len(members)}")
+        companies = seed_companies(
+            count=options["companies"],
+            faker=faker,
+            progress=self._progress("companies"),
+            members=members,
+        )
+        self._summary(f"Companies: {companies}")
+        groups = seed_groups(
+            count_threads=options["threads"],
+            faker=faker,
+            progress=self._progress("threads"),
+            members=members,
+        )
+        self._summary(
+            f"Groups: {groups['groups']}  Threads: {groups['threads']}  "
+            f"Replies: {groups['replies']}  Held for review: {groups['held']}"
+        )
+        collaboration = seed_collaboration(faker=faker, progress=self._progress("requests"))
+        self._summary(
+            f"Requests: {collaboration['requests']}  Collaborations: "
+            f"{collaboration['collaborations']}  Referrals: {collaboration['referrals']}"
+        )
         self.stdout.write(
-            f"Sign in as {seeding.DEMO_MEMBER_EMAIL} (member) or {seeding.DEMO_STAFF_EMAIL} "
-            f"(program staff), password {seeding.DEMO_PASSWORD}"
+            f"Sign in as {seeding.DEMO_MEMBER_EMAIL} (member, company admin) or "
+            f"{seeding.DEMO_STAFF_EMAIL} (program staff), password {seeding.DEMO_PASSWORD}"
         )
 
-    def _progress(self, label: str):
+    def _summary(self, line: str) -> None:
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(line))
+
+    def _progress(self, label: str) -> Callable[[int, int], None]:
         def report(done: int, total: int) -> None:
             width = 30
             filled = width * done // total if total else width
-            self.stdout.write(
-                f"\r{label:<10} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}", ending=""
-            )
+            bar = "#" * filled + "." * (width - filled)
+            self.stdout.write(f"\r{label:<10} [{bar}] {done}/{total}", ending="")
             self.stdout.flush()
 
         return report

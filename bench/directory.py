@@ -1,0 +1,414 @@
+# ruff: noqa: S608, E501 - SQL text built from this file's own constants, never from input
+"""Directory search latency at scale, run by hand (never in the test suite).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench \\
+    REDIS_URL=redis://127.0.0.1:6379/11 .venv/bin/python bench/directory.py --companies 100000
+
+Creates the database and migrates it when needed, tops it up to N companies with set-based
+INSERT ... SELECT statements (directory.seeding.seed_companies is not used: generating rows inside
+PostgreSQL is what makes 1,000,000 take minutes), reindexes, then times /api/v1/partners/ and
+/directory/ in-process with Django's test client over a fixed query mix. It prints p50/p95/p99
+per query kind with a warm facet cache (the normal case: facet counts are cached until a write
+invalidates them) and with a cold one (every request recomputes its facets), and the SQL query
+count of each request. It asserts nothing about time.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench")
+# The API's anonymous throttle would answer 429 to a benchmark.
+os.environ.setdefault("API_ANON_RATE", "100000000/minute")
+
+COMPETENCIES = [
+    "Azure",
+    "AWS",
+    "Google Cloud",
+    "Kubernetes",
+    "Security",
+    "Identity",
+    "Data & AI",
+    "Machine Learning",
+    "Analytics",
+    "Modern Workplace",
+    "Teams",
+    "Dynamics 365",
+    "SAP",
+    "Salesforce",
+    "DevOps",
+    "Networking",
+    "Backup & Recovery",
+    "Migration",
+    "Managed Services",
+    "Licensing",
+    "IoT",
+    "Edge Computing",
+    "Databases",
+    "Low Code",
+    "Power BI",
+    "ERP",
+    "CRM",
+    "Compliance",
+    "Training",
+    "Support",
+]
+INDUSTRIES = [
+    "Banking",
+    "Insurance",
+    "Retail",
+    "Healthcare",
+    "Public Sector",
+    "Manufacturing",
+    "Energy",
+    "Telecommunications",
+    "Education",
+    "Logistics",
+    "Media",
+    "Hospitality",
+]
+COUNTRIES = [
+    "DE",
+    "US",
+    "GB",
+    "FR",
+    "NL",
+    "ES",
+    "IT",
+    "SE",
+    "CH",
+    "AT",
+    "PL",
+    "DK",
+    "NO",
+    "FI",
+    "BE",
+    "IE",
+    "PT",
+    "CZ",
+    "CA",
+    "AU",
+    "IN",
+    "SG",
+    "JP",
+    "BR",
+    "MX",
+    "ZA",
+    "AE",
+    "NZ",
+    "IL",
+    "TR",
+]
+FIRST = [
+    "Nordic",
+    "Atlantic",
+    "Blue",
+    "Summit",
+    "Bright",
+    "Iron",
+    "Silver",
+    "Cedar",
+    "Harbor",
+    "Lumen",
+    "Zürich",
+    "Alpine",
+    "Pacific",
+    "Crimson",
+    "Vertex",
+    "Orbit",
+    "Maple",
+    "Granite",
+    "Sapphire",
+    "Quantum",
+    "Meridian",
+    "Aurora",
+    "Falcon",
+    "Polar",
+    "Coral",
+    "Evergreen",
+    "Pioneer",
+    "Keystone",
+    "Beacon",
+    "Horizon",
+    "Münster",
+    "Córdoba",
+]
+SECOND = [
+    "Cloud",
+    "Data",
+    "Systems",
+    "Consulting",
+    "Labs",
+    "Solutions",
+    "Digital",
+    "Analytics",
+    "Networks",
+    "Security",
+    "Software",
+    "Partners",
+    "Works",
+    "Group",
+    "Technologies",
+    "IT",
+]
+SENTENCES = [
+    "We help mid-size companies move to the cloud and run it securely.",
+    "Certified engineers for migrations, managed services and round-the-clock support.",
+    "Data platforms, dashboards and machine learning that pay for themselves.",
+    "From licensing advice to complete modern workplace rollouts.",
+    "Identity, compliance and zero-trust networking for regulated industries.",
+    "Custom integrations between ERP, CRM and e-commerce systems.",
+    "Training programmes and adoption coaching for your teams.",
+    "Edge and IoT solutions for factories, fleets and warehouses.",
+]
+
+
+def sql_array(values: list[str]) -> str:
+    quoted = ",".join("'" + v.replace("'", "''") + "'" for v in values)
+    return f"ARRAY[{quoted}]::text[]"
+
+
+def ensure_database() -> None:
+    import psycopg2
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    conn = psycopg2.connect(
+        dbname="postgres", user=db["USER"], host=db["HOST"], port=db["PORT"] or 5432
+    )
+    conn.autocommit = True
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{db["NAME"]}"')
+    conn.close()
+
+
+def seed(target: int) -> None:
+    """Top the directory up to ``target`` companies with set-based inserts inside PostgreSQL."""
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from directory.models import Company, Competency, Industry
+    from directory.selectors.search import facet_cache_invalidate
+    from directory.services.search_index import company_search_reindex
+
+    call_command("migrate", verbosity=0)
+    have = Company.objects.count()
+    if have >= target:
+        print(f"{have:,} companies present; no seeding needed")
+        return
+    started = time.perf_counter()
+    for name in COMPETENCIES:
+        Competency.objects.get_or_create(
+            slug=name.lower().replace(" & ", "-").replace(" ", "-"), defaults={"name": name}
+        )
+    for name in INDUSTRIES:
+        Industry.objects.get_or_create(slug=name.lower().replace(" ", "-"), defaults={"name": name})
+    first_new = (Company.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
+    chunk = 100_000
+    with transaction.atomic(), connection.cursor() as cursor:
+        for start in range(have, target, chunk):
+            end = min(start + chunk, target) - 1
+            cursor.execute(
+                f"""
+                INSERT INTO directory_company (
+                    name, slug, description, logo, website, hq_country, hq_region, hq_city,
+                    size_band, founded, languages, tier, details_visibility,
+                    offerings_visibility, contacts_visibility, reviews_visibility,
+                    rating_average, rating_count, profile_completeness, created_at, updated_at)
+                SELECT
+                    f.w || ' ' || s.w || CASE WHEN g % 997 = 0 THEN ' Quokka' ELSE '' END
+                        || ' ' || g,
+                    'bench-' || g,
+                    d.s || ' ' || e.s,
+                    '', 'https://example.com/' || g,
+                    ({sql_array(COUNTRIES)})[1 + (hashint4(g) & 2147483647) % 30],
+                    '', '', '11-50', 1990 + g % 30, '[]'::jsonb,
+                    (ARRAY['registered','registered','registered','certified','certified',
+                           'gold'])[1 + (hashint4(g + 7) & 2147483647) % 6],
+                    (ARRAY['public','public','public','members','hidden'])[1 + g % 5],
+                    'public', 'members', 'public',
+                    CASE WHEN g % 3 = 0 THEN NULL
+                         ELSE round((1 + ((hashint4(g + 3) & 2147483647) % 400) / 100.0)::numeric, 2)
+                    END,
+                    CASE WHEN g % 3 = 0 THEN 0 ELSE 1 + g % 40 END,
+                    50 + g % 50,
+                    now() - (g % 3650) * interval '1 day',
+                    now()
+                FROM generate_series({start}, {end}) AS g
+                CROSS JOIN LATERAL (SELECT ({sql_array(FIRST)})[1 + (hashint4(g + 11) & 2147483647) % {len(FIRST)}] AS w) f
+                CROSS JOIN LATERAL (SELECT ({sql_array(SECOND)})[1 + (hashint4(g + 13) & 2147483647) % {len(SECOND)}] AS w) s
+                CROSS JOIN LATERAL (SELECT ({sql_array(SENTENCES)})[1 + g % {len(SENTENCES)}] AS s) d
+                CROSS JOIN LATERAL (SELECT ({sql_array(SENTENCES)})[1 + (g / 7) % {len(SENTENCES)}] AS s) e
+                """,
+            )
+            print(f"  companies {end + 1:,}/{target:,}", flush=True)
+        new = f"c.id >= {int(first_new)}"
+        cursor.execute(
+            f"""INSERT INTO directory_companycountry (company_id, country, is_headquarters)
+                SELECT id, hq_country, true FROM directory_company c WHERE {new}""",
+        )
+        cursor.execute(
+            f"""INSERT INTO directory_companycountry (company_id, country, is_headquarters)
+                SELECT c.id, x.code, false FROM directory_company c
+                CROSS JOIN LATERAL (SELECT ({sql_array(COUNTRIES)})[1 + (c.id * 7) % 30] AS code) x
+                WHERE {new} AND c.id % 5 < 2 AND x.code <> c.hq_country""",
+        )
+        cursor.execute(
+            f"""INSERT INTO directory_companycompetency (company_id, competency_id, status,
+                    verified_at, expires_at, created_at)
+                SELECT DISTINCT ON (c.id, k.id) c.id, k.id,
+                    CASE WHEN (c.id + n) % 3 = 0 THEN 'self_declared' ELSE 'verified' END,
+                    CASE WHEN (c.id + n) % 3 = 0 THEN NULL ELSE now() END,
+                    CASE WHEN (c.id + n) % 7 = 0 THEN now() - interval '1 day' END,
+                    now()
+                FROM directory_company c
+                CROSS JOIN generate_series(0, 1 + c.id % 3) AS n
+                JOIN directory_competency k ON k.id = (
+                    SELECT min(id) FROM directory_competency) + (hashint4((c.id * 31 + n)::int)
+                    & 2147483647) % {len(COMPETENCIES)}
+                WHERE {new}
+                ORDER BY c.id, k.id""",
+        )
+        cursor.execute(
+            f"""INSERT INTO directory_company_industries (company_id, industry_id)
+                SELECT DISTINCT c.id, i.id FROM directory_company c
+                CROSS JOIN generate_series(0, c.id % 2) AS n
+                JOIN directory_industry i ON i.id = (SELECT min(id) FROM directory_industry)
+                    + (c.id + n * 5) % {len(INDUSTRIES)}
+                WHERE {new}""",
+        )
+        cursor.execute(
+            f"""INSERT INTO directory_offering (company_id, kind, name, description)
+                SELECT id, 'service', 'Managed ' || split_part(name, ' ', 2) || ' Service',
+                       'Run and support.'
+                FROM directory_company c WHERE {new} AND c.id % 2 = 0""",
+        )
+    print(f"  related rows inserted in {time.perf_counter() - started:.0f} s", flush=True)
+    reindex_started = time.perf_counter()
+    company_search_reindex()
+    print(f"  reindexed in {time.perf_counter() - reindex_started:.0f} s", flush=True)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    facet_cache_invalidate()
+    print(f"seeded {target - have:,} companies in {time.perf_counter() - started:.0f} s")
+
+
+def query_mix() -> list[tuple[str, str]]:
+    return [
+        ("no query", ""),
+        ("no query, page 50", "page=50"),
+        ("no query, sort name, page 500", "sort=name&page=500"),
+        ("frequent term", "q=cloud"),
+        ("frequent term, page 20", "q=cloud&page=20"),
+        ("two frequent terms", "q=managed+security"),
+        ("rare term", "q=quokka"),
+        ("prefix + accent", "q=zuri"),
+        ("one facet", "competency=kubernetes"),
+        ("three facets", "competency=azure&country=DE&tier=gold&verified=1"),
+        ("facets, sort rating", "industry=banking&country=FR&sort=rating"),
+        ("text + facets", "q=data&competency=security&country=US"),
+        ("text + facet, newest", "q=cloud&industry=retail&sort=newest"),
+    ]
+
+
+def percentile(samples: list[float], p: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+class _DatabaseTimer:
+    """Adds up the wall time spent inside SQL statements (an execute_wrapper)."""
+
+    def __init__(self) -> None:
+        self.ms = 0.0
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.ms += (time.perf_counter() - started) * 1000
+
+
+def run(rounds: int) -> None:
+    """Wall time per request, and beside it the web process's own CPU time and the time spent
+    waiting on SQL: on a loaded machine wall time includes waiting for a core, the CPU column
+    does not, so it shows what the request costs."""
+    from django.db import connection, reset_queries
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from directory.selectors.search import facet_cache_invalidate
+
+    client = Client()
+    mix = query_mix()
+    timer = _DatabaseTimer()
+    for path in ("/api/v1/partners/", "/directory/"):
+        for mode in ("warm", "cold"):
+            print(f"\n{path}  facet cache {mode}  (load average {os.getloadavg()[0]:.1f})")
+            print(
+                f"  {'query (ms)':34} {'p50':>7} {'p95':>7} {'p99':>7}"
+                f" {'cpu p50':>8} {'sql p50':>8} {'SQL':>4}"
+            )
+            everything: list[float] = []
+            for label, query in mix:
+                url = f"{path}?{query}"
+                client.get(url)  # warm connection, caches and the buffer pool
+                with CaptureQueriesContext(connection) as queries:
+                    if mode == "cold":
+                        facet_cache_invalidate()
+                    response = client.get(url)
+                assert response.status_code == 200, (url, response.status_code)
+                sql_count = len(queries)
+                samples, cpu, sql = [], [], []
+                with connection.execute_wrapper(timer):
+                    for _ in range(rounds if mode == "warm" else max(5, rounds // 5)):
+                        if mode == "cold":
+                            facet_cache_invalidate()
+                        timer.ms = 0.0
+                        started, started_cpu = time.perf_counter(), time.process_time()
+                        client.get(url)
+                        samples.append((time.perf_counter() - started) * 1000)
+                        cpu.append((time.process_time() - started_cpu) * 1000)
+                        sql.append(timer.ms)
+                        reset_queries()
+                everything += samples
+                print(
+                    f"  {label:34} {percentile(samples, 50):7.1f} {percentile(samples, 95):7.1f}"
+                    f" {percentile(samples, 99):7.1f} {percentile(cpu, 50):8.1f}"
+                    f" {percentile(sql, 50):8.1f} {sql_count:4}"
+                )
+            print(
+                f"  {'ALL':34} {percentile(everything, 50):7.1f} "
+                f"{percentile(everything, 95):7.1f} {percentile(everything, 99):7.1f}"
+                f"   mean {statistics.mean(everything):.1f}"
+            )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--companies", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=40)
+    args = parser.parse_args()
+
+    import django
+    from django.conf import settings
+
+    django.setup()
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        sys.exit("bench/directory.py needs PostgreSQL: set DATABASE_URL")
+    ensure_database()
+    seed(args.companies)
+    run(args.rounds)
+
+
+if __name__ == "__main__":
+    main()

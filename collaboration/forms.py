@@ -1,0 +1,86 @@
+"""Forms for requests, collaborations and referrals: they parse input, services decide."""
+
+from django import forms
+from django_countries import countries
+
+from collaboration.models import FindPartnerRequest, Referral
+from collaboration.services import CURRENCIES
+from directory.models import Competency
+
+STATUS_FILTER_CHOICES = [("", "Any status"), *FindPartnerRequest.Status.choices]
+
+
+class RequestForm(forms.Form):
+    group = forms.ModelChoiceField(queryset=None, help_text="Where the request is posted.")
+    title = forms.CharField(max_length=200)
+    description = forms.CharField(
+        widget=forms.Textarea, max_length=20000, help_text="Markdown. What the project needs."
+    )
+    competencies = forms.ModelMultipleChoiceField(
+        queryset=Competency.objects.all(),
+        help_text="From the directory's vocabulary; companies claiming them are told.",
+    )
+    countries = forms.MultipleChoiceField(
+        choices=list(countries), required=False, help_text="Leave empty for anywhere."
+    )
+    deadline = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = groups
+
+
+class RespondForm(forms.Form):
+    body = forms.CharField(
+        label="Your message",
+        widget=forms.Textarea,
+        max_length=20000,
+        help_text="Markdown. Only the people of the two companies (and program staff) see it.",
+    )
+
+
+class MessageForm(RespondForm):
+    pass
+
+
+class ParticipantForm(forms.Form):
+    user = forms.ModelChoiceField(queryset=None, label="Colleague")
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = candidates
+
+
+class CloseForm(forms.Form):
+    awarded_to = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label="Who did it go to?",
+        empty_label="Nobody (closed without a partner)",
+    )
+
+    def __init__(self, *args, responders, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["awarded_to"].queryset = responders
+
+
+class ReferralForm(forms.Form):
+    title = forms.CharField(max_length=200, help_text="The customer or opportunity.")
+    value = forms.DecimalField(
+        max_digits=14, decimal_places=2, min_value=0, required=False, help_text="Expected value."
+    )
+    currency = forms.ChoiceField(choices=[(code, code) for code in CURRENCIES], initial="USD")
+
+
+class ReferralStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=Referral.Status.choices)
+
+
+class RequestFilterForm(forms.Form):
+    competency = forms.ModelMultipleChoiceField(
+        queryset=Competency.objects.all(), to_field_name="slug", required=False
+    )
+    country = forms.MultipleChoiceField(choices=list(countries), required=False)
+    status = forms.ChoiceField(choices=STATUS_FILTER_CHOICES, required=False)
+    matches = forms.BooleanField(required=False, label="Only requests that fit my company")
+    page = forms.IntegerField(min_value=1, required=False)

@@ -1,0 +1,262 @@
+"""Pages for find-a-partner requests, private collaborations and referrals.
+
+Anything the viewer may not see answers 404 (selectors decide), to anonymous visitors too, so a
+private conversation or referral never announces itself; a visible request the viewer may not
+act on answers 403 with the reason.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from collaboration import forms, selectors, services
+
+REQUEST_POSTED = "Your request is posted. Companies that fit are told once it is published."
+RESPONSE_SENT = "Your answer is sent privately to the company that asked."
+MESSAGE_POSTED = "Message posted."
+PARTICIPANT_ADDED = "Your colleague has been brought in and told by email."
+REQUEST_CLOSED = "The request is closed."
+REFERRAL_CREATED = "Referral registered. The other company can accept it."
+REFERRAL_UPDATED = "Referral updated."
+REFERRAL_SOURCE_MISSING = "Open a referral from a collaboration, a request or a thread."
+PAGE_SIZE = 25
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.message_dict.items():
+            form.add_error(None if name == "__all__" or name not in form.fields else name, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    form = forms.RequestFilterForm(request.GET)
+    if not form.is_valid():
+        return render(request, "collaboration/index.html", {"filter_form": form}, status=400)
+    data = form.cleaned_data
+    company = selectors.user_company(request.user)
+    requests = selectors.request_list(
+        viewer=request.user,
+        competencies=data["competency"],
+        countries=data["country"],
+        status=data["status"],
+        matching_company=company if data["matches"] else None,
+    )
+    page = Paginator(requests, PAGE_SIZE).get_page(data["page"] or 1)
+    context = {
+        "filter_form": form,
+        "page": page,
+        "company": company,
+        "collaborations": selectors.collaboration_list(viewer=request.user),
+        "referrals": selectors.referral_list(viewer=request.user),
+        "revenue": selectors.revenue_by_source() if request.user.is_staff else None,
+    }
+    return render(request, "collaboration/index.html", context)
+
+
+@login_required
+def request_create(request: HttpRequest) -> HttpResponse:
+    groups = selectors.groups_postable_by(user=request.user)
+    form = forms.RequestForm(request.POST or None, groups=groups, initial=request.GET.dict())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            partner_request = services.request_create(
+                author=request.user,
+                company=selectors.user_company(request.user),
+                group=data["group"],
+                title=data["title"],
+                description=data["description"],
+                competencies=data["competencies"],
+                countries=data["countries"],
+                deadline=data["deadline"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, REQUEST_POSTED)
+            return redirect(services.request_url(partner_request))
+    status = 400 if form.errors else 200
+    return render(request, "collaboration/request_form.html", {"form": form}, status=status)
+
+
+@login_required
+def request_respond(request: HttpRequest, request_id: int) -> HttpResponse:
+    partner_request = selectors.request_get_for_viewer(viewer=request.user, request_id=request_id)
+    form = forms.RespondForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            collaboration = services.collaboration_open(
+                partner_request=partner_request,
+                responder=request.user,
+                responder_company=selectors.user_company(request.user),
+                body=form.cleaned_data["body"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, RESPONSE_SENT)
+            return redirect("collaboration:detail", collaboration_id=collaboration.pk)
+    context = {"form": form, "partner_request": partner_request}
+    status = 400 if form.errors else 200
+    return render(request, "collaboration/respond.html", context, status=status)
+
+
+@login_required
+def request_close(request: HttpRequest, request_id: int) -> HttpResponse:
+    partner_request = selectors.request_get_for_requester(user=request.user, request_id=request_id)
+    responders = selectors.request_responders(partner_request=partner_request)
+    form = forms.CloseForm(request.POST or None, responders=responders)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_close(
+                partner_request=partner_request, awarded_to=form.cleaned_data["awarded_to"]
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, REQUEST_CLOSED)
+            return redirect(services.request_url(partner_request))
+    context = {"form": form, "partner_request": partner_request}
+    status = 400 if form.errors else 200
+    return render(request, "collaboration/close.html", context, status=status)
+
+
+def collaboration_detail(request: HttpRequest, collaboration_id: int) -> HttpResponse:
+    collaboration = selectors.collaboration_get_for_viewer(
+        viewer=request.user, collaboration_id=collaboration_id
+    )
+    form = forms.MessageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.collaboration_message_post(
+                collaboration=collaboration, author=request.user, body=form.cleaned_data["body"]
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, MESSAGE_POSTED)
+            return redirect("collaboration:detail", collaboration_id=collaboration.pk)
+    return _collaboration_page(request, collaboration, message_form=form)
+
+
+def _collaboration_page(request, collaboration, *, message_form=None, participant_form=None):
+    candidates = selectors.participant_candidates(collaboration=collaboration)
+    context = {
+        "collaboration": collaboration,
+        "chat": selectors.collaboration_messages(collaboration=collaboration),
+        "participants": collaboration.participants.order_by("display_name", "email"),
+        "message_form": message_form or forms.MessageForm(),
+        "participant_form": participant_form or forms.ParticipantForm(candidates=candidates),
+        "has_candidates": candidates.exists() or bool(participant_form and participant_form.errors),
+        "referrals": collaboration.referrals.select_related("from_company", "to_company"),
+    }
+    has_errors = bool(
+        (message_form and message_form.errors) or (participant_form and participant_form.errors)
+    )
+    return render(request, "collaboration/detail.html", context, status=400 if has_errors else 200)
+
+
+@require_POST
+def participant_add(request: HttpRequest, collaboration_id: int) -> HttpResponse:
+    collaboration = selectors.collaboration_get_for_viewer(
+        viewer=request.user, collaboration_id=collaboration_id
+    )
+    candidates = selectors.participant_candidates(collaboration=collaboration)
+    form = forms.ParticipantForm(request.POST, candidates=candidates)
+    if form.is_valid():
+        try:
+            services.collaboration_participant_add(
+                collaboration=collaboration, user=form.cleaned_data["user"], added_by=request.user
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, PARTICIPANT_ADDED)
+            return redirect("collaboration:detail", collaboration_id=collaboration.pk)
+    return _collaboration_page(request, collaboration, participant_form=form)
+
+
+def _referral_source(request: HttpRequest) -> dict:
+    """Resolve where a referral comes from, through the viewer's visibility (404 otherwise)."""
+    source = request.GET if request.method == "GET" else request.POST
+    try:
+        if source.get("collaboration"):
+            collaboration = selectors.collaboration_get_for_viewer(
+                viewer=request.user, collaboration_id=int(source["collaboration"])
+            )
+            return {"collaboration": collaboration}
+        if source.get("request"):
+            partner_request = selectors.request_get_for_viewer(
+                viewer=request.user, request_id=int(source["request"])
+            )
+            return {"partner_request": partner_request}
+        if source.get("thread"):
+            thread = selectors.thread_for_referral(
+                viewer=request.user, thread_id=int(source["thread"])
+            )
+            return {"thread": thread}
+    except ValueError as error:
+        raise Http404(REFERRAL_SOURCE_MISSING) from error
+    raise Http404(REFERRAL_SOURCE_MISSING)
+
+
+@login_required
+def referral_create(request: HttpRequest) -> HttpResponse:
+    link = _referral_source(request)
+    company = selectors.user_company(request.user)
+    to_company = selectors.referral_counterpart(company=company, **link)
+    form = forms.ReferralForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if company is None or to_company is None:
+                raise ValidationError(
+                    services.NO_COMPANY if company is None else services.NO_OTHER_COMPANY
+                )
+            referral = services.referral_create(
+                created_by=request.user,
+                from_company=company,
+                to_company=to_company,
+                **form.cleaned_data,
+                **link,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, REFERRAL_CREATED)
+            return redirect("collaboration:referral", referral_id=referral.pk)
+    context = {"form": form, "company": company, "to_company": to_company, **link}
+    status = 400 if form.errors else 200
+    return render(request, "collaboration/referral_form.html", context, status=status)
+
+
+def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
+    referral = selectors.referral_get_for_viewer(viewer=request.user, referral_id=referral_id)
+    company = selectors.user_company(request.user)
+    form = forms.ReferralStatusForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.referral_status_change(
+                referral=referral,
+                status=form.cleaned_data["status"],
+                actor=request.user,
+                actor_company=company,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, REFERRAL_UPDATED)
+            return redirect("collaboration:referral", referral_id=referral.pk)
+    context = {
+        "referral": referral,
+        "form": form,
+        "allowed": services.referral_allowed_statuses(referral=referral, company=company),
+        "events": referral.events.select_related("actor"),
+    }
+    status = 400 if form.errors else 200
+    return render(request, "collaboration/referral.html", context, status=status)

@@ -1,0 +1,252 @@
+"""Writes for digests: preferences, unsubscribing, and sending a batch exactly once."""
+
+import functools
+import logging
+import smtplib
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from digests.models import DigestPreference, DigestSent, Frequency
+from digests.selectors import Digest, digests_for_members, members_for_batch
+from groups.models import GroupMembership
+from portal.models import User
+
+logger = logging.getLogger(__name__)
+
+TOKEN_SALT = "digests.manage"  # noqa: S105 - a signing namespace, not a secret
+TOKEN_MAX_AGE_DEFAULT = 60 * 60 * 24 * 90  # a digest's links work for 90 days
+
+
+class TransientMailError(Exception):
+    """The mail server could not take a message now; the batch is worth retrying later."""
+
+
+@dataclass
+class BatchResult:
+    sent: int = 0
+    empty: int = 0
+    failed: int = 0
+    already_recorded: int = 0
+
+    def __iadd__(self, other: "BatchResult") -> "BatchResult":
+        self.sent += other.sent
+        self.empty += other.empty
+        self.failed += other.failed
+        self.already_recorded += other.already_recorded
+        return self
+
+
+# -- tokens -------------------------------------------------------------------------------------
+
+
+def digest_token_make(*, member: User) -> str:
+    """A signed, URL-safe token that lets whoever holds the digest manage its member's digests."""
+    return signing.dumps(member.pk, salt=TOKEN_SALT, compress=False)
+
+
+def digest_token_member(*, token: str) -> User:
+    """The member a token was made for; raises signing.BadSignature (or SignatureExpired)."""
+    max_age = getattr(settings, "DIGEST_TOKEN_MAX_AGE", TOKEN_MAX_AGE_DEFAULT)
+    member_id = signing.loads(token, salt=TOKEN_SALT, max_age=max_age)
+    member = (
+        User.objects.filter(pk=member_id, is_active=True).first()
+        if isinstance(member_id, int)
+        else None
+    )
+    if member is None:
+        raise signing.BadSignature("No such member.")
+    return member
+
+
+# -- preferences --------------------------------------------------------------------------------
+
+
+def digest_frequency_of(*, member: User) -> str:
+    """The member's digest frequency; weekly when they never chose."""
+    pref = DigestPreference.objects.filter(member=member).first()
+    return pref.frequency if pref else Frequency.WEEKLY
+
+
+@transaction.atomic
+def digest_preferences_update(
+    *, member: User, frequency: str, enabled_group_ids: set[int]
+) -> DigestPreference:
+    """Set how often the member gets a digest and which of their groups it covers."""
+    pref = digest_frequency_set(member=member, frequency=frequency)
+    memberships = GroupMembership.objects.filter(user=member, status=GroupMembership.Status.ACTIVE)
+    memberships.filter(group_id__in=enabled_group_ids).update(digest_enabled=True)
+    memberships.exclude(group_id__in=enabled_group_ids).update(digest_enabled=False)
+    return pref
+
+
+def digest_frequency_set(*, member: User, frequency: str) -> DigestPreference:
+    """Record the member's digest frequency (weekly, daily or off)."""
+    pref = DigestPreference.objects.filter(member=member).first() or DigestPreference(member=member)
+    pref.frequency = frequency
+    pref.full_clean()
+    pref.save()
+    return pref
+
+
+def digest_unsubscribe(*, member: User) -> DigestPreference:
+    """Stop every digest to the member at once (the one-click unsubscribe)."""
+    return digest_frequency_set(member=member, frequency=Frequency.OFF)
+
+
+# -- the email ----------------------------------------------------------------------------------
+
+
+def _absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def _thread_url(thread) -> str:
+    if not _threads_routed():  # while the groups app's pages are not routed, link the group
+        return _absolute(f"/groups/{thread.group.slug}/")
+    return _absolute(thread.get_absolute_url())
+
+
+@functools.cache
+def _threads_routed() -> bool:
+    """Whether thread pages resolve; asked once, as a failing reverse() is slow."""
+    try:
+        reverse("groups:thread", kwargs={"slug": "x", "thread_id": 1})
+    except NoReverseMatch:
+        return False
+    return True
+
+
+def digest_context(*, digest: Digest) -> dict:
+    """Everything the digest templates show, with absolute links built from SITE_URL."""
+    token = digest_token_make(member=digest.member)
+    for thread in digest.threads:
+        thread.digest_url = _thread_url(thread)
+        thread.group.digest_url = _absolute(f"/groups/{thread.group.slug}/")
+    for request in digest.requests:
+        request.digest_url = _thread_url(request.thread)
+    for news in digest.partners:
+        news.company.digest_url = _absolute(f"/directory/{news.company.slug}/")
+    for group in digest.groups:
+        group.digest_url = _absolute(f"/groups/{group.slug}/")
+    return {
+        "digest": digest,
+        "member": digest.member,
+        "site_url": settings.SITE_URL,
+        "unsubscribe_url": _absolute(reverse("digests:unsubscribe", args=[token])),
+        "preferences_url": _absolute(reverse("digests:manage", args=[token])),
+        "moderation_url": _absolute("/moderation/"),
+        "weekly": digest.period.frequency == Frequency.WEEKLY,
+    }
+
+
+def digest_subject(*, digest: Digest) -> str:
+    kind = "weekly" if digest.period.frequency == Frequency.WEEKLY else "daily"
+    return f"Your {kind} Partner Portal digest: {digest.item_count} things worth your time"
+
+
+def digest_message(*, digest: Digest, connection=None) -> EmailMultiAlternatives:
+    """The digest as an email: plain text and inline-styled HTML, with one-click unsubscribe."""
+    context = digest_context(digest=digest)
+    message = EmailMultiAlternatives(
+        subject=digest_subject(digest=digest),
+        body=render_to_string("digests/email/digest.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[digest.member.email],
+        connection=connection,
+        headers={
+            "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+    message.attach_alternative(render_to_string("digests/email/digest.html", context), "text/html")
+    return message
+
+
+# -- sending ------------------------------------------------------------------------------------
+
+
+def _is_transient(exc: Exception) -> bool:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(400 <= code < 500 for code, _ in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return 400 <= exc.smtp_code < 500
+    return isinstance(exc, (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, OSError))
+
+
+def digest_batch_send(*, member_ids: list[int], now: datetime | None = None) -> BatchResult:
+    """Send the due digests of these members over one mail connection, each at most once.
+
+    Members are fetched again and re-checked (still active, still subscribed, not yet recorded
+    for the period). Each digest's sent record is inserted in the same transaction that hands
+    the message to the mail server: the unique (member, period) row makes a second attempt by a
+    retried task, a second run or another worker fail before it sends, and a message the server
+    did not take rolls its record back so that the next attempt sends it. Empty digests are
+    recorded as such and not sent. A transient mail error stops the batch with
+    TransientMailError after what was sent so far is committed; a permanent refusal is recorded.
+    """
+    now = now or timezone.now()
+    result = BatchResult()
+    members = members_for_batch(member_ids=member_ids, now=now)
+    digests = digests_for_members(members=members, now=now)
+    empty = [d for d in digests if d.is_empty]
+    if empty:
+        DigestSent.objects.bulk_create(
+            [
+                DigestSent(member=d.member, period_key=d.period.key, status=DigestSent.Status.EMPTY)
+                for d in empty
+            ],
+            ignore_conflicts=True,
+        )
+        result.empty = len(empty)
+    to_send = [d for d in digests if not d.is_empty]
+    if not to_send:
+        return result
+    connection = get_connection()
+    try:
+        # Opened here, the one connection stays open for the whole batch; opened by send(), it
+        # would be closed again after every message.
+        try:
+            connection.open()
+        except (smtplib.SMTPException, OSError) as exc:
+            raise TransientMailError(f"Mail server unavailable: {exc}") from exc
+        for digest in to_send:
+            message = digest_message(digest=digest, connection=connection)
+            try:
+                with transaction.atomic():
+                    DigestSent.objects.create(
+                        member=digest.member,
+                        period_key=digest.period.key,
+                        item_count=digest.item_count,
+                        created_at=now,
+                    )
+                    message.send()
+            except IntegrityError:
+                result.already_recorded += 1
+            except (smtplib.SMTPException, OSError) as exc:  # the transaction rolled back
+                if _is_transient(exc):
+                    raise TransientMailError(str(exc)) from exc
+                logger.warning("Digest to member %s refused: %s", digest.member.pk, exc)
+                DigestSent.objects.bulk_create(
+                    [
+                        DigestSent(
+                            member=digest.member,
+                            period_key=digest.period.key,
+                            status=DigestSent.Status.FAILED,
+                        )
+                    ],
+                    ignore_conflicts=True,
+                )
+                result.failed += 1
+            else:
+                result.sent += 1
+    finally:
+        connection.close()
+    return result

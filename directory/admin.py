@@ -1,0 +1,77 @@
+from django.contrib import admin
+
+from directory.models import (
+    ClaimedDomain,
+    Company,
+    CompanyCompetency,
+    CompanyMembership,
+    Competency,
+    Industry,
+    Review,
+    VerificationLog,
+)
+
+
+@admin.register(Competency)
+class CompetencyAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Industry)
+class IndustryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class ClaimInline(admin.TabularInline):
+    model = CompanyCompetency
+    raw_id_fields = ["verified_by"]
+    extra = 0
+
+
+class DomainInline(admin.TabularInline):
+    model = ClaimedDomain
+    extra = 0
+
+
+@admin.register(Company)
+class CompanyAdmin(admin.ModelAdmin):
+    """Day-to-day curation happens in the portal's own pages; this is the back office."""
+
+    list_display = ["name", "tier", "hq_country", "rating_average", "profile_completeness"]
+    list_filter = ["tier"]
+    search_fields = ["name", "slug"]
+    readonly_fields = ["rating_average", "rating_count", "profile_completeness"]
+    inlines = [ClaimInline, DomainInline]
+
+
+@admin.register(CompanyMembership)
+class CompanyMembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "company", "role", "status", "requested_at"]
+    list_filter = ["status", "role"]
+    list_select_related = ["user", "company"]
+    raw_id_fields = ["user", "company", "decided_by"]
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    list_display = ["title", "company", "rating", "status", "created_at"]
+    list_filter = ["status", "rating"]
+    list_select_related = ["company"]
+    raw_id_fields = ["company", "author", "moderated_by"]
+
+
+@admin.register(VerificationLog)
+class VerificationLogAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "company", "action", "actor", "detail"]
+    list_filter = ["action"]
+    list_select_related = ["company", "actor"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,0 +1,214 @@
+"""The directory as JSON: the partner search (list) and one partner (detail)."""
+
+from urllib.parse import urljoin
+
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+from rest_framework.views import APIView
+
+from directory.models import Company, Tier
+from directory.search_forms import SORT_CHOICES
+from directory.selectors.search import SearchParamsInvalid, SearchResult, company_search
+
+# =============================================================================================
+# Partner search: GET /api/v1/partners/  (owner: directory search)
+# =============================================================================================
+
+INVALID_SEARCH = "Invalid search parameters."
+
+
+class VerifiedCompetencySerializer(serializers.Serializer):
+    slug = serializers.CharField(source="competency.slug")
+    name = serializers.CharField(source="competency.name")
+
+
+class PartnerListItemSerializer(serializers.ModelSerializer):
+    """A search result: the public overview of a company."""
+
+    url = serializers.SerializerMethodField()
+    profile_url = serializers.SerializerMethodField()
+    logo = serializers.SerializerMethodField()
+    hq_country = serializers.CharField(source="hq_country.code")
+    hq_country_name = serializers.CharField(source="hq_country.name")
+    rating_average = serializers.FloatField(allow_null=True)
+    verified_competencies = VerifiedCompetencySerializer(source="verified_claims", many=True)
+
+    class Meta:
+        model = Company
+        fields = [
+            "slug",
+            "name",
+            "url",
+            "profile_url",
+            "description",
+            "logo",
+            "tier",
+            "hq_country",
+            "hq_country_name",
+            "rating_average",
+            "rating_count",
+            "verified_competencies",
+        ]
+
+    def get_url(self, company: Company) -> str:
+        path = reverse("api-partner-detail", kwargs={"slug": company.slug})
+        return self.context["request"].build_absolute_uri(path)
+
+    def get_profile_url(self, company: Company) -> str:
+        return self.context["request"].build_absolute_uri(company.get_absolute_url())
+
+    def get_logo(self, company: Company) -> str | None:
+        if not company.logo:
+            return None
+        return self.context["request"].build_absolute_uri(company.logo.url)
+
+
+class FacetValueSerializer(serializers.Serializer):
+    value = serializers.CharField()
+    label = serializers.CharField()
+    count = serializers.IntegerField(help_text="Results with this value under the other filters.")
+    selected = serializers.BooleanField()
+
+
+class FacetsSerializer(serializers.Serializer):
+    competency = FacetValueSerializer(many=True)
+    industry = FacetValueSerializer(many=True)
+    country = FacetValueSerializer(many=True)
+    tier = FacetValueSerializer(many=True)
+
+
+class PartnerListResponseSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = PartnerListItemSerializer(many=True)
+    facets = FacetsSerializer()
+
+
+class SearchErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+SEARCH_PARAMETERS = [
+    OpenApiParameter("q", OpenApiTypes.STR, description="Free text; every word prefix-matches."),
+    OpenApiParameter(
+        "competency",
+        OpenApiTypes.STR,
+        many=True,
+        explode=True,
+        description="Competency slug; repeat for any of several.",
+    ),
+    OpenApiParameter(
+        "industry",
+        OpenApiTypes.STR,
+        many=True,
+        explode=True,
+        description="Industry slug; repeat for any of several.",
+    ),
+    OpenApiParameter(
+        "country",
+        OpenApiTypes.STR,
+        many=True,
+        explode=True,
+        description="ISO 3166-1 alpha-2 code (headquarters or served); repeat for any of several.",
+    ),
+    OpenApiParameter("tier", OpenApiTypes.STR, enum=Tier.values),
+    OpenApiParameter(
+        "verified",
+        OpenApiTypes.STR,
+        enum=["1"],
+        description="1: only verified, unexpired claims count for the competency filter.",
+    ),
+    OpenApiParameter(
+        "sort",
+        OpenApiTypes.STR,
+        enum=[value for value, _ in SORT_CHOICES],
+        description="relevance (default; by rating without q), rating, name or newest.",
+    ),
+    OpenApiParameter("page", OpenApiTypes.INT, description="1-based; 20 results per page."),
+]
+
+
+class PartnerListView(APIView):
+    """Search the partner directory: the same parameters and facets as ``/directory/``."""
+
+    permission_classes = [AllowAny]
+    throttle_classes = [AnonRateThrottle, UserRateThrottle]
+
+    @extend_schema(
+        operation_id="partners_search",
+        parameters=SEARCH_PARAMETERS,
+        responses={
+            200: PartnerListResponseSerializer,
+            400: OpenApiResponse(SearchErrorSerializer, description="Invalid parameters."),
+            429: OpenApiResponse(description="Too many requests."),
+        },
+    )
+    def get(self, request: Request) -> Response:
+        try:
+            result = company_search(viewer=request.user, params=request.query_params)
+        except SearchParamsInvalid as invalid:
+            return Response({"detail": INVALID_SEARCH, "errors": invalid.errors}, status=400)
+        return Response(self._body(request, result))
+
+    @staticmethod
+    def _body(request: Request, result: SearchResult) -> dict:
+        def link(query: str) -> str:
+            return request.build_absolute_uri(request.path + (f"?{query}" if query else ""))
+
+        base = request.build_absolute_uri("/")[:-1]
+        results = [_partner_item(company, base) for company in result.companies]
+        return {
+            "count": result.count,
+            "next": link(result.next_query) if result.has_next else None,
+            "previous": link(result.previous_query) if result.has_previous else None,
+            "results": results,
+            # Plain dicts: FacetsSerializer documents this shape, but ~80 values per answer
+            # through DRF fields cost more than the whole database work of a cached search.
+            "facets": {
+                name: [
+                    {"value": v.value, "label": v.label, "count": v.count, "selected": v.selected}
+                    for v in values
+                ]
+                for name, values in result.facets.items()
+            },
+        }
+
+
+def _partner_item(company: Company, base: str) -> dict:
+    """PartnerListItemSerializer's shape built by hand: a page of results is the hot path."""
+    return {
+        "slug": company.slug,
+        "name": company.name,
+        "url": base + reverse("api-partner-detail", kwargs={"slug": company.slug}),
+        "profile_url": base + company.get_absolute_url(),
+        "description": company.description,
+        "logo": urljoin(base + "/", company.logo.url) if company.logo else None,
+        "tier": company.tier,
+        "hq_country": company.hq_country.code,
+        "hq_country_name": company.hq_country.name,
+        "rating_average": (
+            float(company.rating_average) if company.rating_average is not None else None
+        ),
+        "rating_count": company.rating_count,
+        "verified_competencies": [
+            {"slug": claim.competency.slug, "name": claim.competency.name}
+            for claim in company.verified_claims
+        ],
+    }
+
+
+# =============================================================================================
+# Partner detail: GET /api/v1/partners/<slug>/  (owner: directory profiles) — appended below.
+# =============================================================================================
+# The serializers and the view live in directory/api_detail.py; re-exported for api_urls.
+from directory.api_detail import PartnerDetailView  # noqa: E402
+
+__all__ = ["PartnerDetailView", "PartnerListView"]

@@ -1,0 +1,144 @@
+"""Forms of the company profile pages: editing, curation, reviews."""
+
+import re
+
+from django import forms
+from django_countries import countries
+
+from directory.models import (
+    Company,
+    CompanyCompetency,
+    Competency,
+    Industry,
+    Offering,
+    Review,
+    Tier,
+)
+
+LANGUAGE_CODES_INVALID = "Use two-letter ISO 639-1 codes separated by commas, like “en, de”."
+TAGS_TOO_LONG = "A tag can be at most 100 characters long."
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in re.split(r"[,;]", value or "") if part.strip()]
+
+
+class CompanyProfileForm(forms.ModelForm):
+    """What a company admin edits; related lists are cleaned into plain values for the service."""
+
+    website = forms.URLField(required=False, assume_scheme="https")
+    languages = forms.CharField(
+        required=False, help_text="Two-letter codes separated by commas, e.g. en, de, fr."
+    )
+    countries_served = forms.MultipleChoiceField(
+        choices=list(countries), required=False, help_text="Besides the headquarters country."
+    )
+    industries = forms.ModelMultipleChoiceField(queryset=Industry.objects.all(), required=False)
+    tags = forms.CharField(required=False, help_text="Free-form keywords separated by commas.")
+
+    class Meta:
+        model = Company
+        fields = [
+            "name",
+            "description",
+            "logo",
+            "website",
+            "hq_country",
+            "hq_region",
+            "hq_city",
+            "size_band",
+            "founded",
+            "details_visibility",
+            "offerings_visibility",
+            "contacts_visibility",
+            "reviews_visibility",
+        ]
+        labels = {
+            "details_visibility": "Who sees the details (size, founding year, languages, "
+            "region, city, countries served, website)",
+            "offerings_visibility": "Who sees the products and services",
+            "contacts_visibility": "Who sees the contact people",
+            "reviews_visibility": "Who sees the reviews",
+        }
+
+    def __init__(self, *args, countries_served=None, tags=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["languages"] = ", ".join(self.instance.languages or [])
+            self.initial["countries_served"] = countries_served or []
+            self.initial["tags"] = ", ".join(tags or [])
+            if self.instance.pk:
+                self.initial["industries"] = list(self.instance.industries.all())
+
+    def clean_languages(self) -> list[str]:
+        codes = [code.lower() for code in _split(self.cleaned_data["languages"])]
+        if any(not re.fullmatch(r"[a-z]{2}", code) for code in codes):
+            raise forms.ValidationError(LANGUAGE_CODES_INVALID)
+        return list(dict.fromkeys(codes))
+
+    def clean_tags(self) -> list[str]:
+        tags = list(dict.fromkeys(_split(self.cleaned_data["tags"])))
+        if any(len(tag) > 100 for tag in tags):
+            raise forms.ValidationError(TAGS_TOO_LONG)
+        return tags
+
+
+class OfferingForm(forms.ModelForm):
+    class Meta:
+        model = Offering
+        fields = ["kind", "name", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+
+OfferingFormSet = forms.formset_factory(OfferingForm, extra=2, can_delete=True)
+
+
+class ClaimAddForm(forms.Form):
+    competency = forms.ModelChoiceField(queryset=Competency.objects.all(), label="Competency")
+
+
+class ClaimChoiceForm(forms.Form):
+    """Picks one claim of the given company (so an id of another company's claim is refused)."""
+
+    claim = forms.ModelChoiceField(queryset=CompanyCompetency.objects.none())
+
+    def __init__(self, *args, company: Company, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["claim"].queryset = company.competency_claims.select_related("competency")
+
+
+class VerifyForm(ClaimChoiceForm):
+    expires_at = forms.DateField(
+        required=False,
+        label="Verified until",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Leave empty for a verification that does not expire.",
+    )
+
+
+class TierForm(forms.Form):
+    tier = forms.ChoiceField(choices=Tier.choices)
+
+
+class ReviewForm(forms.ModelForm):
+    rating = forms.TypedChoiceField(
+        choices=[(n, f"{n} star{'s' if n > 1 else ''}") for n in range(5, 0, -1)], coerce=int
+    )
+
+    class Meta:
+        model = Review
+        fields = ["rating", "title", "body"]
+        labels = {"body": "Your review"}
+
+
+class ReviewDecisionForm(forms.Form):
+    review = forms.ModelChoiceField(queryset=Review.objects.filter(status=Review.Status.PENDING))
+    reason = forms.CharField(required=False, max_length=250, label="Reason (when rejecting)")
+
+
+class MembershipDecisionForm(forms.Form):
+    membership = forms.ModelChoiceField(queryset=Company.objects.none())
+
+    def __init__(self, *args, company: Company, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["membership"].queryset = company.memberships.select_related("user")

@@ -1,0 +1,455 @@
+"""The directory search: full-text matching, filters, facet counts, sorting and paging.
+
+Filters combine with AND across facets and with OR inside one facet (two competencies ticked
+means "either"), so each facet's counts apply every OTHER active filter: a value's count is
+how many results that value alone would give with the rest of the search unchanged. A
+company's overview (name, description, tier, competencies, headquarters, rating) is public; the
+countries it serves belong to its "details" group, so they count for a country filter only
+where the viewer may see that group.
+"""
+
+import hashlib
+import json
+import math
+import re
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.query import QuerySet
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.http import urlencode
+from django_countries import countries
+
+from directory.models import Company, CompanyCompetency, CompanyCountry, Tier, Visibility
+from directory.search_forms import (
+    ERROR_PAGE_PAST_END,
+    PAGE_SIZE,
+    SORT_NAME,
+    SORT_NEWEST,
+    SORT_RATING,
+    SORT_RELEVANCE,
+    CompanySearchForm,
+)
+from directory.services.search_index import SEARCH_CONFIG
+
+FACET_VERSION_KEY = "directory:facets:version"
+FACET_CACHE_SECONDS = 600
+MAX_QUERY_TERMS = 8
+MAX_TERM_LENGTH = 40
+FACET_NAMES = ("competency", "industry", "country", "tier")
+_TERM = re.compile(r"[^\W_]+")
+
+
+class SearchParamsInvalid(ValueError):
+    """The request's search parameters failed validation; ``errors`` maps field to messages."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__("; ".join(m for messages in errors.values() for m in messages))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass(frozen=True)
+class ActiveFilter:
+    """One active filter and the query string that the search would have without it."""
+
+    label: str
+    remove_query: str
+
+
+@dataclass
+class SearchResult:
+    companies: list[Company]
+    count: int
+    page: int
+    num_pages: int
+    page_size: int
+    facets: dict[str, list[FacetValue]]
+    params: dict[str, Any]
+    active_filters: list[ActiveFilter] = field(default_factory=list)
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.num_pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def start_index(self) -> int:
+        return (self.page - 1) * self.page_size + 1 if self.count else 0
+
+    @property
+    def end_index(self) -> int:
+        return min(self.page * self.page_size, self.count)
+
+    def page_query(self, page: int) -> str:
+        """The query string of this search at another page."""
+        return _querystring(self.params, page=page)
+
+    @property
+    def previous_query(self) -> str:
+        return self.page_query(self.page - 1)
+
+    @property
+    def next_query(self) -> str:
+        return self.page_query(self.page + 1)
+
+    @property
+    def page_links(self) -> list[dict]:
+        """First, last and the pages around the current one; ``number`` None marks a gap."""
+        shown = sorted({1, self.num_pages, *range(self.page - 2, self.page + 3)})
+        links: list[dict] = []
+        for number in (n for n in shown if 1 <= n <= self.num_pages):
+            if links and number > links[-1]["number"] + 1:
+                links.append({"number": None})
+            links.append(
+                {"number": number, "query": self.page_query(number), "current": number == self.page}
+            )
+        return links
+
+
+def facet_cache_invalidate() -> None:
+    """Forget every cached facet count; call after any write that changes what facets count."""
+    cache.set(FACET_VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def company_search(*, viewer, params: QueryDict | dict) -> SearchResult:
+    """Companies matching the validated search parameters, one page, with facet counts."""
+    form = CompanySearchForm(_as_querydict(params))
+    if not form.is_valid():
+        raise SearchParamsInvalid({name: list(errs) for name, errs in form.errors.items()})
+    cleaned = form.cleaned_data
+    levels = _visible_levels(viewer)
+    terms = _terms(cleaned["q"])
+    filters = _filters(cleaned, terms, levels)
+
+    facets = _facets_cached(cleaned, terms, filters, levels)
+    tier_counts = {f.value: f.count for f in facets["tier"]}
+    count = tier_counts.get(cleaned["tier"], 0) if cleaned["tier"] else sum(tier_counts.values())
+    num_pages = max(1, math.ceil(count / PAGE_SIZE))
+    if cleaned["page"] > num_pages:
+        raise SearchParamsInvalid({"page": [ERROR_PAGE_PAST_END]})
+
+    companies: list[Company] = []
+    if count:
+        offset = (cleaned["page"] - 1) * PAGE_SIZE
+        ordered = _ordered(_filtered(filters), cleaned["sort"], terms)
+        # Ids first: on PostgreSQL the sort indexes cover the filter columns, so walking past
+        # non-matching rows reads the index alone; the page's rows are fetched by id after.
+        ids = list(ordered.values_list("pk", flat=True)[offset : offset + PAGE_SIZE])
+        rows = {c.pk: c for c in _with_card_data(Company.objects.filter(pk__in=ids))}
+        companies = [rows[pk] for pk in ids if pk in rows]
+    return SearchResult(
+        companies=companies,
+        count=count,
+        page=cleaned["page"],
+        num_pages=num_pages,
+        page_size=PAGE_SIZE,
+        facets=facets,
+        params=cleaned,
+        active_filters=_active_filters(cleaned),
+    )
+
+
+def _as_querydict(params: QueryDict | dict) -> QueryDict:
+    if isinstance(params, QueryDict):
+        return params
+    data = QueryDict(mutable=True)
+    for key, value in params.items():
+        data.setlist(key, [str(v) for v in value] if isinstance(value, list | tuple) else [value])
+    return data
+
+
+# -- matching ---------------------------------------------------------------------------------
+
+
+def _visible_levels(viewer) -> tuple[str, ...]:
+    if viewer is None or not viewer.is_authenticated:
+        return (Visibility.PUBLIC,)
+    if viewer.is_staff:
+        return (Visibility.PUBLIC, Visibility.MEMBERS, Visibility.HIDDEN)
+    return (Visibility.PUBLIC, Visibility.MEMBERS)
+
+
+def _terms(q: str) -> list[str]:
+    return [t[:MAX_TERM_LENGTH] for t in _TERM.findall(q.lower())][:MAX_QUERY_TERMS]
+
+
+def _tsquery(terms: list[str]) -> SearchQuery:
+    # Built from word characters only, each term quoted and prefix-matched: no user syntax
+    # reaches to_tsquery, so no input can make it fail.
+    raw = " & ".join(f"'{term}':*" for term in terms)
+    return SearchQuery(raw, search_type="raw", config=SEARCH_CONFIG)
+
+
+def _text_filter(terms: list[str]) -> Q:
+    if connection.vendor == "postgresql":
+        return Q(search_vector=_tsquery(terms))
+    condition = Q()
+    for term in terms:
+        condition &= Q(name__icontains=term) | Q(description__icontains=term)
+    return condition
+
+
+def _verified_claims() -> Q:
+    return Q(status=CompanyCompetency.Status.VERIFIED) & (
+        Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
+    )
+
+
+def _filters(cleaned: dict, terms: list[str], levels: tuple[str, ...]) -> dict[str, Q]:
+    """Each active filter as a condition on Company, keyed by facet name."""
+    filters: dict[str, Q] = {}
+    if cleaned["q"]:
+        filters["q"] = _text_filter(terms) if terms else Q(pk__in=[])
+    if cleaned["competency"]:
+        claims = CompanyCompetency.objects.filter(
+            company=OuterRef("pk"), competency__in=[c.pk for c in cleaned["competency"]]
+        )
+        if cleaned["verified"]:
+            claims = claims.filter(_verified_claims())
+        filters["competency"] = Q(Exists(claims))
+    if cleaned["industry"]:
+        through = Company.industries.through
+        filters["industry"] = Q(
+            Exists(
+                through.objects.filter(
+                    company_id=OuterRef("pk"),
+                    industry_id__in=[i.pk for i in cleaned["industry"]],
+                )
+            )
+        )
+    if cleaned["country"]:
+        served = Exists(
+            CompanyCountry.objects.filter(company=OuterRef("pk"), country__in=cleaned["country"])
+        )
+        if Visibility.HIDDEN in levels:
+            filters["country"] = Q(served)
+        else:
+            filters["country"] = Q(hq_country__in=cleaned["country"]) | (
+                Q(details_visibility__in=levels) & Q(served)
+            )
+    if cleaned["tier"]:
+        filters["tier"] = Q(tier=cleaned["tier"])
+    return filters
+
+
+def _filtered(filters: dict[str, Q], *, without: str | None = None) -> QuerySet[Company]:
+    queryset = Company.objects.all()
+    for name, condition in filters.items():
+        if name != without:
+            queryset = queryset.filter(condition)
+    return queryset
+
+
+def _ordered(queryset: QuerySet[Company], sort: str, terms: list[str]) -> QuerySet[Company]:
+    by_rating = (F("rating_average").desc(nulls_last=True), "name", "id")
+    if sort == SORT_NAME:
+        return queryset.order_by("name", "id")
+    if sort == SORT_NEWEST:
+        return queryset.order_by("-created_at", "-id")
+    if sort == SORT_RATING or not terms:
+        return queryset.order_by(*by_rating)
+    if connection.vendor == "postgresql":
+        rank = SearchRank(F("search_vector"), _tsquery(terms))
+        return queryset.annotate(rank=rank).order_by("-rank", *by_rating)
+    name_hits = Case(
+        *[When(name__icontains=term, then=Value(1)) for term in terms],
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    return queryset.annotate(name_hit=name_hits).order_by("-name_hit", *by_rating)
+
+
+def _with_card_data(queryset: QuerySet[Company]) -> QuerySet[Company]:
+    """What a result card shows: the company's verified, unexpired competencies by name."""
+    verified = (
+        CompanyCompetency.objects.filter(_verified_claims())
+        .select_related("competency")
+        .order_by("competency__name")
+    )
+    return queryset.defer("search_vector").prefetch_related(
+        Prefetch("competency_claims", queryset=verified, to_attr="verified_claims")
+    )
+
+
+# -- facets -----------------------------------------------------------------------------------
+
+
+def _facets_cached(
+    cleaned: dict, terms: list[str], filters: dict[str, Q], levels: tuple[str, ...]
+) -> dict[str, list[FacetValue]]:
+    signature = json.dumps(
+        {
+            "q": terms if cleaned["q"] else None,
+            "competency": sorted(c.pk for c in cleaned["competency"]),
+            "industry": sorted(i.pk for i in cleaned["industry"]),
+            "country": sorted(cleaned["country"]),
+            "tier": cleaned["tier"],
+            "verified": cleaned["verified"],
+            "levels": levels,
+        },
+        sort_keys=True,
+    )
+    key = f"directory:facets:{hashlib.sha256(signature.encode()).hexdigest()}"
+    # One round trip for the version and the entry; an entry of another version is stale.
+    found = cache.get_many([FACET_VERSION_KEY, key])
+    version = found.get(FACET_VERSION_KEY) or cache.get_or_set(
+        FACET_VERSION_KEY, lambda: uuid.uuid4().hex, None
+    )
+    stored = found.get(key)
+    if stored is not None and stored[0] == version:
+        counts = stored[1]
+    else:
+        counts = _facet_counts(cleaned, filters, levels)
+        cache.set(key, (version, counts), FACET_CACHE_SECONDS)
+    return _facet_values(counts, cleaned)
+
+
+def _company_subset(filters: dict[str, Q], without: str) -> dict[str, Any]:
+    """A lookup restricting a related table to the companies passing the other filters."""
+    if not any(name != without for name in filters):
+        return {}
+    return {"company__in": _filtered(filters, without=without).values("pk")}
+
+
+def _facet_counts(
+    cleaned: dict, filters: dict[str, Q], levels: tuple[str, ...]
+) -> dict[str, list[tuple[str, str, int]]]:
+    """(value, label, count) per facet: four grouped queries, each applying the other filters."""
+    claims = CompanyCompetency.objects.filter(**_company_subset(filters, "competency"))
+    if cleaned["verified"]:
+        claims = claims.filter(_verified_claims())
+    competency = claims.values_list("competency__slug", "competency__name").annotate(n=Count("id"))
+
+    through = Company.industries.through
+    industry = (
+        through.objects.filter(**_company_subset(filters, "industry"))
+        .values_list("industry__slug", "industry__name")
+        .annotate(n=Count("id"))
+    )
+
+    rows = CompanyCountry.objects.filter(**_company_subset(filters, "country"))
+    if Visibility.HIDDEN not in levels:
+        rows = rows.filter(Q(is_headquarters=True) | Q(company__details_visibility__in=levels))
+    country = rows.values_list("country").annotate(n=Count("id"))
+
+    tier = _filtered(filters, without="tier").values_list("tier").annotate(n=Count("id"))
+
+    return {
+        "competency": [(slug, name, n) for slug, name, n in competency.order_by()],
+        "industry": [(slug, name, n) for slug, name, n in industry.order_by()],
+        "country": [(code, _facet_label("country", code, ""), n) for code, n in country.order_by()],
+        "tier": [(value, _facet_label("tier", value, ""), n) for value, n in tier.order_by()],
+    }
+
+
+def _facet_values(
+    counts: dict[str, list[tuple[str, str, int]]], cleaned: dict
+) -> dict[str, list[FacetValue]]:
+    selected = {
+        "competency": {c.slug: c.name for c in cleaned["competency"]},
+        "industry": {i.slug: i.name for i in cleaned["industry"]},
+        "country": {code: countries.name(code) for code in cleaned["country"]},
+        "tier": {cleaned["tier"]: Tier(cleaned["tier"]).label} if cleaned["tier"] else {},
+    }
+    facets: dict[str, list[FacetValue]] = {}
+    for name in FACET_NAMES:
+        found = {value: (label, n) for value, label, n in counts[name]}
+        for value, label in selected[name].items():
+            found.setdefault(value, (label, 0))
+        values = [
+            FacetValue(
+                value=value,
+                label=label,
+                count=n,
+                selected=value in selected[name],
+            )
+            for value, (label, n) in found.items()
+        ]
+        if name == "tier":
+            order = {value: i for i, value in enumerate(Tier.values)}
+            for value in Tier.values:
+                if value not in found:
+                    values.append(FacetValue(value, Tier(value).label, 0, False))
+            values.sort(key=lambda v: order.get(v.value, 99))
+        else:
+            values.sort(key=lambda v: (-v.count, v.label))
+        facets[name] = values
+    return facets
+
+
+def _facet_label(name: str, value: str, label: str) -> str:
+    if name == "country":
+        return countries.name(value) or value
+    if name == "tier":
+        return Tier(value).label if value in Tier.values else value
+    return label
+
+
+# -- query strings ----------------------------------------------------------------------------
+
+
+def _param_pairs(cleaned: dict) -> list[tuple[str, str]]:
+    pairs: list[tuple[str, str]] = []
+    if cleaned["q"]:
+        pairs.append(("q", cleaned["q"]))
+    pairs += [("competency", c.slug) for c in cleaned["competency"]]
+    pairs += [("industry", i.slug) for i in cleaned["industry"]]
+    pairs += [("country", code) for code in cleaned["country"]]
+    if cleaned["tier"]:
+        pairs.append(("tier", cleaned["tier"]))
+    if cleaned["verified"]:
+        pairs.append(("verified", "1"))
+    if cleaned["sort"] != SORT_RELEVANCE:
+        pairs.append(("sort", cleaned["sort"]))
+    return pairs
+
+
+def _querystring(cleaned: dict, *, page: int = 1, drop: tuple[str, str] | None = None) -> str:
+    pairs = [pair for pair in _param_pairs(cleaned) if pair != drop]
+    if page > 1:
+        pairs.append(("page", str(page)))
+    return urlencode(pairs)
+
+
+def _active_filters(cleaned: dict) -> list[ActiveFilter]:
+    labelled: list[tuple[str, tuple[str, str]]] = []
+    if cleaned["q"]:
+        labelled.append((f"Words: {cleaned['q']}", ("q", cleaned["q"])))
+    labelled += [(f"Competency: {c.name}", ("competency", c.slug)) for c in cleaned["competency"]]
+    labelled += [(f"Industry: {i.name}", ("industry", i.slug)) for i in cleaned["industry"]]
+    labelled += [
+        (f"Country: {countries.name(code)}", ("country", code)) for code in cleaned["country"]
+    ]
+    if cleaned["tier"]:
+        labelled.append((f"Tier: {Tier(cleaned['tier']).label}", ("tier", cleaned["tier"])))
+    if cleaned["verified"]:
+        labelled.append(("Verified competencies only", ("verified", "1")))
+    return [ActiveFilter(label, _querystring(cleaned, drop=pair)) for label, pair in labelled]

@@ -1,0 +1,73 @@
+"""Helpers and user-facing messages shared by the moderation services."""
+
+from groups.models import Group, Reply, Thread
+from moderation.models import ModerationItem, ModerationLog
+from moderation.selectors import WAITING
+
+Post = Thread | Reply
+
+POLICY_HOLDS_ALL = "This group reviews every post before it appears."
+POLICY_HOLDS_NEW_MEMBERS = "This group reviews posts by new members before they appear."
+
+REJECT_REASON_REQUIRED = "Tell the author why the post is rejected."
+ITEM_ALREADY_DECIDED = "Another moderator has already decided this item."
+FLAG_OWN_POST = "You cannot flag your own post."
+FLAG_ALREADY_SENT = "You have already flagged this post; the moderators will look at it."
+FLAG_HIDE_THRESHOLD = 3
+FLAGGED_AS = "Flagged as {reason}"
+HIDDEN_BY_FLAGS = "Hidden after {count} members flagged it."
+BAN_REASON_REQUIRED = "Say why the member is banned."
+BAN_MODERATOR = "Moderators, owners and program staff cannot be banned from a group."
+BAN_SELF = "You cannot ban yourself."
+NOT_BANNED = "This member is not banned from the group."
+REMOVE_REASON_DEFAULT = "Removed by a moderator."
+WATCHED_WORD_TOO_SHORT = "A watched word needs at least 3 characters."
+WATCHED_WORD_EXISTS = "That word is already watched."
+ESCALATED_FOR_AGE = "Waited longer than {hours:g} hours for a decision."
+
+THREAD_ACTIONS = {
+    "pin": ModerationLog.Action.PIN,
+    "unpin": ModerationLog.Action.UNPIN,
+    "lock": ModerationLog.Action.LOCK,
+    "unlock": ModerationLog.Action.UNLOCK,
+    "remove": ModerationLog.Action.REMOVE,
+}
+
+
+def post_kind(post: Post) -> str:
+    """'thread' or 'reply': the name of the post's field on items, flags and log rows."""
+    return "thread" if isinstance(post, Thread) else "reply"
+
+
+def _group_of(post: Post) -> Group:
+    return post.group if isinstance(post, Thread) else post.thread.group
+
+
+def _log(
+    *,
+    group: Group,
+    action: str,
+    actor=None,
+    item=None,
+    post=None,
+    target_user=None,
+    reason: str = "",
+) -> ModerationLog:
+    target = {post_kind(post): post} if post is not None else {}
+    return ModerationLog.objects.create(
+        group=group,
+        actor=actor,
+        action=action,
+        item=item,
+        target_user=target_user,
+        reason=reason[:500],
+        **target,
+    )
+
+
+def _waiting_item(post: Post) -> ModerationItem | None:
+    return (
+        ModerationItem.objects.select_for_update()
+        .filter(**{post_kind(post): post}, status__in=WAITING)
+        .first()
+    )

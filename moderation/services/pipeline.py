@@ -1,0 +1,115 @@
+"""Screening pipeline: a new post is saved pending, then published or held."""
+
+import logging
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from groups.models import Group, PostStatus, Reply, Thread
+from groups.selectors import can_moderate_group
+from groups.services import post_publish
+from moderation.models import ModerationItem, ModerationLog
+from moderation.screening import post_score
+from moderation.selectors import WAITING, member_is_trusted
+from moderation.services._common import (
+    POLICY_HOLDS_ALL,
+    POLICY_HOLDS_NEW_MEMBERS,
+    Post,
+    _group_of,
+    _log,
+    _waiting_item,
+    post_kind,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def post_submit(*, post: Post) -> None:
+    """Queue screening of a just-saved (pending) post once the transaction commits.
+
+    The post is saved first and waits as pending: if the broker is down, nothing is lost and
+    the periodic `screen_waiting_posts` task picks it up when the broker is back.
+    """
+    from moderation.tasks import screen_post as screen_post_task
+
+    kind, post_id = post_kind(post), post.pk
+
+    def enqueue() -> None:
+        try:
+            screen_post_task.delay(kind=kind, post_id=post_id)
+        except Exception:  # broker unreachable: the post waits, held, for the periodic sweep
+            logger.warning(
+                "Could not queue screening of %s %s; it waits for the sweep", kind, post_id
+            )
+
+    transaction.on_commit(enqueue)
+
+
+def _policy_hold_reason(*, post: Post, group: Group) -> str | None:
+    author = post.author
+    if can_moderate_group(user=author, group=group):
+        return None
+    policy = group.moderation_policy
+    if policy == Group.ModerationPolicy.PREMODERATE_ALL:
+        return POLICY_HOLDS_ALL
+    if policy == Group.ModerationPolicy.PREMODERATE_NEW and not member_is_trusted(user=author):
+        return POLICY_HOLDS_NEW_MEMBERS
+    return None
+
+
+@transaction.atomic
+def post_screen(*, post: Post) -> ModerationItem | None:
+    """Screen a pending post: publish it, or hold it in the queue with reasons and score.
+
+    Idempotent: a post that is no longer pending, or already waits in the queue, is left alone.
+    """
+    model = type(post)
+    post = model.objects.select_for_update().get(pk=post.pk)
+    if post.status != PostStatus.PENDING or _waiting_item(post) is not None:
+        return None
+
+    group = _group_of(post)
+    screening = post_score(post=post)
+    policy_reason = _policy_hold_reason(post=post, group=group)
+    if not screening.hold and policy_reason is None:
+        post_publish(post=post)
+        _log(
+            group=group,
+            action=ModerationLog.Action.AUTO_PUBLISH,
+            post=post,
+            target_user=post.author,
+        )
+        return None
+
+    reasons = ([policy_reason] if policy_reason else []) + screening.reasons
+    item = ModerationItem.objects.create(
+        group=group,
+        **{post_kind(post): post},
+        reasons=reasons,
+        score=round(screening.score, 2),
+        source=ModerationItem.Source.SCREENING if screening.hold else ModerationItem.Source.POLICY,
+    )
+    _log(
+        group=group,
+        action=ModerationLog.Action.AUTO_HOLD,
+        item=item,
+        post=post,
+        target_user=post.author,
+        reason="; ".join(reasons),
+    )
+    return item
+
+
+def posts_waiting_for_screening(*, older_than_seconds: int = 120) -> list[tuple[str, int]]:
+    """Pending posts that never reached the screening task (e.g. the broker was down)."""
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    waiting: list[tuple[str, int]] = []
+    for model, kind in ((Thread, "thread"), (Reply, "reply")):
+        ids = (
+            model.objects.filter(status=PostStatus.PENDING, created_at__lte=cutoff)
+            .exclude(moderation_items__status__in=WAITING)
+            .values_list("pk", flat=True)
+        )
+        waiting.extend((kind, pk) for pk in ids)
+    return waiting

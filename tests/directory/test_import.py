@@ -1,0 +1,175 @@
+"""Bulk onboarding from CSV: every problem reported per row, all rows saved or none."""
+
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from directory.models import ClaimedDomain, Company, CompanyCompetency, Offering
+from directory.services.importing import (
+    DUPLICATE_SLUG,
+    REQUIRED_VALUE,
+    UNKNOWN_COLUMNS,
+    UNKNOWN_COMPETENCY,
+    RowError,
+    companies_import,
+)
+from tests.directory.factories import CompanyCompetencyFactory, CompetencyFactory, IndustryFactory
+
+pytestmark = pytest.mark.django_db
+SAMPLE = Path(__file__).resolve().parents[2] / "docs" / "sample-partners.csv"
+
+HEADER = "slug,name,hq_country,competencies,industries,offerings,countries_served,languages,tier"
+
+
+@pytest.fixture(autouse=True)
+def vocabulary():
+    for slug in ["cloud-migration", "kubernetes", "data-analytics", "security", "identity"]:
+        CompetencyFactory(name=slug.replace("-", " ").title(), slug=slug)
+    for slug in ["manufacturing", "retail", "energy", "financial-services"]:
+        IndustryFactory(name=slug.replace("-", " ").title(), slug=slug)
+
+
+def _csv(*rows: str) -> str:
+    return "\n".join([HEADER, *rows]) + "\n"
+
+
+GOOD = "acme-cloud,Acme Cloud,DE,kubernetes,retail,service:Migrations;product:Kit,AT;CH,de;en,gold"
+
+
+def test_sample_file_imports_and_a_second_run_changes_nothing(capsys):
+    call_command("import_partners", str(SAMPLE))
+    assert Company.objects.count() == 3
+    nimbus = Company.objects.get(slug="nimbus-cloud-partners")
+    assert nimbus.tier == "certified"
+    assert sorted(nimbus.offerings.values_list("name", flat=True)) == [
+        "24x7 operations",
+        "Landing Zone Kit",
+        "Migration factory",
+    ]
+    assert ClaimedDomain.objects.get(domain="nimbus.example.com").company == nimbus
+    counts = (Offering.objects.count(), CompanyCompetency.objects.count())
+    call_command("import_partners", str(SAMPLE))
+    assert Company.objects.count() == 3
+    assert (Offering.objects.count(), CompanyCompetency.objects.count()) == counts
+    assert "0 compan(ies) were created, 3 were updated" in capsys.readouterr().out
+
+
+def test_rows_are_created_with_their_lists():
+    report = companies_import(data=_csv(GOOD))
+    assert (report.ok, report.created, report.updated) == (True, 1, 0)
+    company = Company.objects.get(slug="acme-cloud")
+    assert company.languages == ["de", "en"]
+    assert set(company.countries.values_list("country", "is_headquarters")) == {
+        ("DE", True),
+        ("AT", False),
+        ("CH", False),
+    }
+    claim = company.competency_claims.get()
+    assert claim.status == CompanyCompetency.Status.SELF_DECLARED
+
+
+def test_every_problem_is_reported_with_row_and_column_and_nothing_is_saved():
+    data = _csv(
+        GOOD,
+        "bad-country,Bad Country,XX,,,,,,",
+        "bad-comp,Bad Competency,FR,quantum-computing,,,,,",
+        "acme-cloud,Acme Again,DE,,,,,,",
+        ",No Slug,DE,,,,,,",
+        "bad-offer,Bad Offer,DE,,,gadget:Thing,,english,platinum",
+    )
+    report = companies_import(data=data)
+    assert not report.ok
+    assert Company.objects.count() == 0
+    where = {(error.row, error.column) for error in report.errors}
+    assert where == {
+        (3, "hq_country"),
+        (4, "competencies"),
+        (5, "slug"),
+        (6, "slug"),
+        (7, "offerings"),
+        (7, "languages"),
+        (7, "tier"),
+    }
+    assert RowError(4, "competencies", UNKNOWN_COMPETENCY.format("quantum-computing")) in (
+        report.errors
+    )
+    assert RowError(5, "slug", DUPLICATE_SLUG.format("acme-cloud", 2)) in report.errors
+    assert RowError(6, "slug", REQUIRED_VALUE) in report.errors
+
+
+def test_command_exits_non_zero_and_prints_the_report(tmp_path, capsys):
+    path = tmp_path / "partners.csv"
+    path.write_text(_csv(GOOD, "bad-country,Bad Country,XX,,,,,,"), encoding="utf-8")
+    with pytest.raises(CommandError, match="nothing was saved"):
+        call_command("import_partners", str(path))
+    assert "row 3, column hq_country:" in capsys.readouterr().err
+    assert not Company.objects.exists()
+
+
+def test_a_failure_while_saving_rolls_back_every_row(monkeypatch):
+    from directory.services import importing
+
+    calls = []
+    real_save = importing._save
+
+    def save_then_fail(row):
+        calls.append(row)
+        real_save(row)
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+
+    monkeypatch.setattr(importing, "_save", save_then_fail)
+    with pytest.raises(RuntimeError):
+        companies_import(data=_csv(GOOD, "second,Second,FR,,,,,,", "third,Third,IT,,,,,,"))
+    assert not Company.objects.exists()
+
+
+def test_dry_run_reports_and_saves_nothing(tmp_path, capsys):
+    path = tmp_path / "partners.csv"
+    path.write_text(_csv(GOOD), encoding="utf-8")
+    call_command("import_partners", str(path), "--dry-run")
+    assert "1 compan(ies) would be created" in capsys.readouterr().out
+    assert not Company.objects.exists()
+
+
+def test_dry_run_still_reports_errors():
+    report = companies_import(data=_csv("x,X,XX,,,,,,"), dry_run=True)
+    assert [error.column for error in report.errors] == ["hq_country"]
+
+
+def test_re_import_updates_by_slug_and_keeps_staff_verifications():
+    companies_import(data=_csv(GOOD))
+    company = Company.objects.get(slug="acme-cloud")
+    verified = CompanyCompetencyFactory(
+        company=company, competency=CompetencyFactory(slug="security"), verified=True
+    )
+    report = companies_import(data=_csv("acme-cloud,Acme Cloud GmbH,DE,identity,,,,,"))
+    assert (report.created, report.updated) == (0, 1)
+    company.refresh_from_db()
+    assert company.name == "Acme Cloud GmbH"
+    assert company.tier == "gold"  # left empty: unchanged
+    assert set(company.competency_claims.values_list("competency__slug", "status")) == {
+        ("identity", "self_declared"),
+        ("security", "verified"),
+    }
+    assert verified.pk in company.competency_claims.values_list("pk", flat=True)
+    assert not company.offerings.exists()
+
+
+def test_unknown_columns_and_a_missing_file_are_refused(tmp_path):
+    report = companies_import(data="slug,name,hq_country,colour\nx,X,DE,red\n")
+    assert report.errors == [RowError(1, "", UNKNOWN_COLUMNS.format("colour"))]
+    with pytest.raises(CommandError, match="Cannot read"):
+        call_command("import_partners", str(tmp_path / "missing.csv"))
+
+
+def test_a_file_that_is_not_utf8_is_refused():
+    report = companies_import(data="slug,name,hq_country\nx,Gr\xfcn,DE\n".encode("latin-1"))
+    assert [error.reason for error in report.errors] == ["The file is not UTF-8 encoded text."]
+
+
+def test_a_domain_claimed_by_another_company_is_refused():
+    companies_import(data="slug,name,hq_country,claimed_domains\na,A,DE,a.example\n")
+    report = companies_import(data="slug,name,hq_country,claimed_domains\nb,B,DE,a.example\n")
+    assert [(e.row, e.column) for e in report.errors] == [(2, "claimed_domains")]

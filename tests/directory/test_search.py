@@ -1,0 +1,441 @@
+"""The directory search: what a visitor finds, how filters narrow it and what the facets count."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from directory.models import CompanyCompetency, Tier, Visibility
+from directory.search_forms import (
+    ERROR_COMPETENCY,
+    ERROR_COUNTRY,
+    ERROR_PAGE,
+    ERROR_PAGE_PAST_END,
+    ERROR_SORT,
+    ERROR_TIER,
+    ERROR_VERIFIED,
+)
+from directory.selectors.search import company_search, facet_cache_invalidate
+from directory.services.search_index import company_search_reindex
+from tests.directory.factories import (
+    CompanyCompetencyFactory,
+    CompanyCountryFactory,
+    CompanyFactory,
+    CompetencyFactory,
+    IndustryFactory,
+    OfferingFactory,
+)
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+URL = "/directory/"
+
+
+def search(viewer=None, **params) -> list[str]:
+    result = company_search(viewer=viewer, params=params)
+    return [company.name for company in result.companies]
+
+
+def facet(result, name: str) -> dict[str, int]:
+    return {value.value: value.count for value in result.facets[name]}
+
+
+def indexed(*companies):
+    company_search_reindex(company_ids=[c.pk for c in companies] or None)
+    facet_cache_invalidate()
+    return companies
+
+
+# -- free text ---------------------------------------------------------------------------------
+
+
+def test_a_name_match_ranks_above_a_description_match():
+    indexed(
+        CompanyFactory(name="Cloudsmiths", description="We love Azure and everything Azure."),
+        CompanyFactory(name="Azure Experts", description="Consulting."),
+    )
+
+    assert search(q="azure") == ["Azure Experts", "Cloudsmiths"]
+
+
+def test_a_word_prefix_finds_the_whole_word():
+    indexed(CompanyFactory(name="Azure Experts"), CompanyFactory(name="Amazon Builders"))
+
+    assert search(q="azur") == ["Azure Experts"]
+
+
+def test_accents_and_case_do_not_matter_either_way():
+    indexed(CompanyFactory(name="Zürich Data Works"), CompanyFactory(name="Malmo Cloud"))
+
+    assert search(q="ZURICH") == ["Zürich Data Works"]
+    assert search(q="zürich") == ["Zürich Data Works"]
+    assert search(q="Malmö") == ["Malmo Cloud"]
+
+
+def test_every_word_must_match():
+    indexed(
+        CompanyFactory(name="Azure Security Partners"),
+        CompanyFactory(name="Azure Data Partners"),
+    )
+
+    assert search(q="azure secur") == ["Azure Security Partners"]
+
+
+def test_competencies_tags_and_public_offerings_are_searchable():
+    by_competency = CompanyFactory(name="Alpha")
+    CompanyCompetencyFactory(company=by_competency, competency=CompetencyFactory(name="Kubernetes"))
+    by_tag = CompanyFactory(name="Beta")
+    by_tag.tags.add("terraform")
+    by_offering = CompanyFactory(name="Gamma")
+    OfferingFactory(company=by_offering, name="Lakehouse Accelerator")
+    indexed(by_competency, by_tag, by_offering)
+
+    assert search(q="kubernetes") == ["Alpha"]
+    assert search(q="terraform") == ["Beta"]
+    assert search(q="lakehouse") == ["Gamma"]
+
+
+def test_offerings_outside_the_public_group_never_match_a_search():
+    company = CompanyFactory(name="Quiet Co", offerings_visibility=Visibility.MEMBERS)
+    OfferingFactory(company=company, name="Secret Sauce Platform")
+    indexed(company)
+
+    assert search(q="sauce") == []
+    assert search(UserFactory(is_staff=True), q="sauce") == []
+
+
+def test_query_syntax_in_the_search_box_is_just_text(client):
+    indexed(CompanyFactory(name="Azure Experts"))
+
+    response = client.get(URL, {"q": "azure & | ! ( ) ':* <-> \\ \""})
+
+    assert response.status_code == 200
+    assert "Azure Experts" in response.text
+
+
+def test_a_search_of_punctuation_only_finds_nothing(client):
+    indexed(CompanyFactory(name="Azure Experts"))
+
+    response = client.get(URL, {"q": "!!! ..."})
+
+    assert response.status_code == 200
+    assert "No partners match" in response.text
+
+
+def test_renamed_company_is_found_by_its_new_name_after_reindex():
+    company = CompanyFactory(name="Old Name Ltd")
+    indexed(company)
+    company.name = "Fresh Horizons"
+    company.save()
+
+    assert search(q="fresh") == []
+    indexed(company)
+    assert search(q="fresh") == ["Fresh Horizons"]
+
+
+def test_reindex_touches_only_the_companies_named_and_reports_how_many():
+    first = CompanyFactory(name="First Light")
+    CompanyFactory(name="Second Wind")
+
+    assert company_search_reindex(company_ids=[first.pk]) == 1
+    assert company_search_reindex(company_ids=[]) == 0
+    assert search(q="light") == ["First Light"]
+    assert search(q="wind") == []
+    assert company_search_reindex() == 2
+    assert search(q="wind") == ["Second Wind"]
+
+
+# -- filters and facets ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def catalogue():
+    """Three companies: A (DE, gold, azure verified, banking), B (FR, certified, azure
+    self-declared + data verified, retail), C (DE, registered, serves FR, no claims)."""
+    azure = CompetencyFactory(name="Azure", slug="azure")
+    data = CompetencyFactory(name="Data", slug="data")
+    banking = IndustryFactory(name="Banking", slug="banking")
+    retail = IndustryFactory(name="Retail", slug="retail")
+    a = CompanyFactory(name="A", hq_country="DE", tier=Tier.GOLD)
+    b = CompanyFactory(name="B", hq_country="FR", tier=Tier.CERTIFIED)
+    c = CompanyFactory(name="C", hq_country="DE", tier=Tier.REGISTERED)
+    CompanyCountryFactory(company=c, country="FR")
+    CompanyCompetencyFactory(company=a, competency=azure, verified=True)
+    CompanyCompetencyFactory(company=b, competency=azure)
+    CompanyCompetencyFactory(company=b, competency=data, verified=True)
+    a.industries.add(banking)
+    b.industries.add(retail)
+    indexed(a, b, c)
+    return {"a": a, "b": b, "c": c}
+
+
+def test_without_filters_facets_count_every_company(catalogue):
+    result = company_search(viewer=None, params={})
+
+    assert result.count == 3
+    assert facet(result, "competency") == {"azure": 2, "data": 1}
+    assert facet(result, "industry") == {"banking": 1, "retail": 1}
+    assert facet(result, "country") == {"DE": 2, "FR": 2}
+    assert facet(result, "tier") == {"gold": 1, "certified": 1, "registered": 1}
+
+
+def test_competency_filter_keeps_companies_claiming_any_of_the_ticked_ones(catalogue):
+    assert search(competency=["azure"]) == ["A", "B"]
+    assert search(competency=["data"]) == ["B"]
+    assert search(competency=["azure", "data"]) == ["A", "B"]
+
+
+def test_verified_only_ignores_self_declared_and_expired_claims(catalogue):
+    expired = CompanyFactory(name="D")
+    CompanyCompetencyFactory(
+        company=expired,
+        competency=CompanyCompetency.objects.first().competency,
+        verified=True,
+        expires_at=timezone.now() - timedelta(days=1),
+    )
+    facet_cache_invalidate()
+
+    result = company_search(viewer=None, params={"competency": "azure", "verified": "1"})
+
+    assert [c.name for c in result.companies] == ["A"]
+    assert facet(result, "competency") == {"azure": 1, "data": 1}
+    assert search(competency=["azure"]) == ["A", "B", "D"]
+
+
+def test_industry_filter_and_its_facet(catalogue):
+    result = company_search(viewer=None, params={"industry": "retail"})
+
+    assert [c.name for c in result.companies] == ["B"]
+    assert facet(result, "industry") == {"banking": 1, "retail": 1}
+    assert facet(result, "tier") == {"gold": 0, "certified": 1, "registered": 0}
+
+
+def test_country_filter_matches_headquarters_and_served_countries(catalogue):
+    assert search(country=["FR"]) == ["B", "C"]
+    assert search(country=["de"]) == ["A", "C"]
+
+
+def test_served_countries_follow_the_details_visibility(catalogue):
+    catalogue["c"].details_visibility = Visibility.MEMBERS
+    catalogue["c"].save()
+    facet_cache_invalidate()
+
+    visitor = company_search(viewer=None, params={"country": "FR"})
+    member = company_search(viewer=UserFactory(), params={"country": "FR"})
+
+    assert [c.name for c in visitor.companies] == ["B"]
+    assert facet(visitor, "country") == {"DE": 2, "FR": 1}
+    assert [c.name for c in member.companies] == ["B", "C"]
+    assert facet(member, "country") == {"DE": 2, "FR": 2}
+
+
+def test_tier_filter_keeps_the_counts_of_the_other_tiers(catalogue):
+    result = company_search(viewer=None, params={"tier": "gold"})
+
+    assert [c.name for c in result.companies] == ["A"]
+    assert result.count == 1
+    assert facet(result, "tier") == {"gold": 1, "certified": 1, "registered": 1}
+
+
+def test_each_facet_counts_under_the_other_active_filters(catalogue):
+    result = company_search(viewer=None, params={"country": "DE", "competency": "azure"})
+
+    assert [c.name for c in result.companies] == ["A"]
+    # Competency counts apply the country filter but not the competency filter itself...
+    assert facet(result, "competency") == {"azure": 1}
+    # ...and country counts apply the competency filter but not the country filter.
+    assert facet(result, "country") == {"DE": 1, "FR": 1}
+    assert facet(result, "tier") == {"gold": 1, "certified": 0, "registered": 0}
+
+
+def test_free_text_narrows_the_facet_counts(catalogue):
+    catalogue["b"].name = "Bravo Analytics"
+    catalogue["b"].save()
+    indexed(catalogue["b"])
+
+    result = company_search(viewer=None, params={"q": "analytics"})
+
+    assert facet(result, "competency") == {"azure": 1, "data": 1}
+    assert facet(result, "country") == {"FR": 1}
+
+
+def test_facet_counts_are_cached_until_invalidated(catalogue):
+    assert facet(company_search(viewer=None, params={}), "tier")["gold"] == 1
+    CompanyFactory(name="E", tier=Tier.GOLD)
+
+    assert facet(company_search(viewer=None, params={}), "tier")["gold"] == 1
+    facet_cache_invalidate()
+    assert facet(company_search(viewer=None, params={}), "tier")["gold"] == 2
+
+
+# -- sorting and paging ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def rated():
+    now = timezone.now()
+    CompanyFactory(name="Mid", rating_average=3, rating_count=2, created_at=now - timedelta(2))
+    CompanyFactory(name="Unrated", created_at=now)
+    CompanyFactory(name="Top", rating_average=5, rating_count=1, created_at=now - timedelta(3))
+    CompanyFactory(name="Another", rating_average=3, rating_count=9, created_at=now - timedelta(1))
+
+
+def test_sort_by_rating_puts_unrated_last_and_breaks_ties_by_name(rated):
+    assert search(sort="rating") == ["Top", "Another", "Mid", "Unrated"]
+
+
+def test_without_a_query_relevance_orders_by_rating(rated):
+    assert search() == ["Top", "Another", "Mid", "Unrated"]
+
+
+def test_sort_by_name_and_newest(rated):
+    assert search(sort="name") == ["Another", "Mid", "Top", "Unrated"]
+    assert search(sort="newest") == ["Unrated", "Another", "Mid", "Top"]
+
+
+def test_pages_hold_twenty_results_and_link_to_each_other(client):
+    CompanyFactory.create_batch(45)
+
+    last = client.get(URL, {"sort": "name", "page": 3})
+    first = client.get(URL, {"sort": "name"})
+
+    assert last.status_code == 200
+    assert len(last.context["result"].companies) == 5
+    assert "41–45 of 45 partners" in last.text
+    assert 'rel="prev" href="?sort=name&amp;page=2"' in last.text
+    assert 'rel="next" href="?sort=name&amp;page=2"' in first.text
+
+
+# -- the page ----------------------------------------------------------------------------------
+
+
+def test_a_result_card_shows_what_a_visitor_needs_to_choose(client):
+    company = CompanyFactory(
+        name="Nordic Cloud", hq_country="SE", tier=Tier.GOLD, rating_average=4.5, rating_count=12
+    )
+    CompanyCompetencyFactory(
+        company=company, competency=CompetencyFactory(name="Security"), verified=True
+    )
+    CompanyCompetencyFactory(company=company, competency=CompetencyFactory(name="Hearsay"))
+
+    response = client.get(URL)
+
+    card = response.text.split('class="company-card"', 1)[1]
+    assert f'href="{company.get_absolute_url()}">Nordic Cloud</a>' in card
+    assert '<span class="badge badge-gold">Gold</span>' in card
+    assert "Sweden" in card
+    assert "★ 4.5" in card and "(12 reviews)" in card
+    assert "Security" in card
+    assert "Hearsay" not in card
+    assert 'company-card-initials" aria-hidden="true">N</span>' in card
+
+
+def test_the_page_offers_facets_as_checkboxes_with_counts(client, catalogue):
+    response = client.get(URL, {"competency": "azure"})
+
+    assert response.status_code == 200
+    assert (
+        '<input type="checkbox" form="directory-search" name="competency" value="azure" '
+        'id="facet-competency-azure" checked>'
+    ) in response.text
+    assert '<span class="facet-count">2</span>' in response.text
+
+
+def test_an_empty_result_suggests_removing_each_filter(client, catalogue):
+    response = client.get(URL, {"q": "nothing-like-this", "tier": "gold", "country": "FR"})
+
+    assert response.status_code == 200
+    assert "No partners match" in response.text
+    assert (
+        '<a href="?country=FR&amp;tier=gold">Without Words: nothing-like-this</a>' in response.text
+    )
+    assert "?q=nothing-like-this&amp;tier=gold" in response.text
+    assert "?q=nothing-like-this&amp;country=FR" in response.text
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"sort": "cheapest"}, ERROR_SORT),
+        ({"page": "abc"}, ERROR_PAGE),
+        ({"page": "0"}, ERROR_PAGE),
+        ({"page": "2"}, ERROR_PAGE_PAST_END),
+        ({"tier": "platinum"}, ERROR_TIER),
+        ({"country": "ZZZ"}, ERROR_COUNTRY),
+        ({"competency": "no-such-thing"}, ERROR_COMPETENCY),
+        ({"verified": "yes"}, ERROR_VERIFIED),
+    ],
+)
+def test_bad_parameters_answer_400_with_the_reason(client, params, message):
+    CompanyFactory()
+
+    response = client.get(URL, params)
+
+    assert response.status_code == 400
+    assert message in response.text
+    assert "Start a new search" in response.text
+
+
+def test_page_shows_one_h1_a_labelled_search_box_and_no_inline_styles(client, catalogue):
+    response = client.get(URL)
+
+    assert response.text.count("<h1") == 1
+    assert '<label for="id_q">Search partners</label>' in response.text
+    assert 'role="search"' in response.text
+    assert "style=" not in response.text
+
+
+@pytest.mark.parametrize("companies", [1, 50])
+def test_the_page_runs_a_constant_number_of_queries(
+    client, django_assert_max_num_queries, companies
+):
+    competency = CompetencyFactory(slug="azure")
+    for company in CompanyFactory.create_batch(companies, hq_country="DE"):
+        CompanyCompetencyFactory(company=company, competency=competency, verified=True)
+    indexed()
+
+    # Cold facet cache: vocabulary check, four facet counts, the page's ids, rows, competencies.
+    with django_assert_max_num_queries(8):
+        response = client.get(URL, {"q": "partner", "competency": "azure", "country": "DE"})
+
+    assert response.status_code == 200
+    assert len(response.context["result"].companies) == min(companies, 20)
+
+
+def test_a_repeated_search_reads_facets_from_the_cache(client, catalogue):
+    client.get(URL, {"country": "DE"})
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get(URL, {"country": "DE"})
+
+    assert len(queries) == 3  # the page's ids, its rows and their verified competencies
+
+
+SQLITE_SMOKE = """
+import django
+django.setup()
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+from django.test import Client
+from directory.services.search_index import company_search_reindex
+from tests.directory.factories import CompanyFactory
+CompanyFactory(name="Azure Experts", hq_country="DE")
+CompanyFactory(name="Paris Data", hq_country="FR", description="Azure analytics")
+assert company_search_reindex() == 0
+page = Client().get("/directory/", {"q": "AZUR"})
+api = Client().get("/api/v1/partners/", {"q": "azur", "country": "FR"}).json()
+print(page.status_code, page.text.index("Azure Experts") < page.text.index("Paris Data"))
+print([r["name"] for r in api["results"]], api["facets"]["country"][0]["count"])
+"""
+
+
+@pytest.mark.django_db(databases=[])
+def test_on_the_embedded_sqlite_default_search_still_works(tmp_path):
+    from tests.portal.test_settings import run_python
+
+    result = run_python(["-c", SQLITE_SMOKE], {"VAR_DIR": str(tmp_path)})
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["200 True", "['Paris Data'] 1"]
