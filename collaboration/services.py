@@ -17,7 +17,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from collaboration import selectors
@@ -118,11 +118,8 @@ def _absolute(path: str) -> str:
 
 
 def request_url(partner_request: FindPartnerRequest) -> str:
-    """Where a request is read: its thread page (or /collaborate/ while groups has no page)."""
-    try:
-        return partner_request.thread.get_absolute_url()
-    except NoReverseMatch:
-        return reverse("collaboration:index")
+    """Where a request is read: its thread page."""
+    return partner_request.thread.get_absolute_url()
 
 
 def request_notify_matches(*, partner_request: FindPartnerRequest) -> int:

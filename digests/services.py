@@ -1,6 +1,5 @@
 """Writes for digests: preferences, unsubscribing, and sending a batch exactly once."""
 
-import functools
 import logging
 import smtplib
 from dataclasses import dataclass
@@ -11,7 +10,7 @@ from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from digests.models import DigestPreference, DigestSent, Frequency
@@ -109,19 +108,7 @@ def _absolute(path: str) -> str:
 
 
 def _thread_url(thread) -> str:
-    if not _threads_routed():  # while the groups app's pages are not routed, link the group
-        return _absolute(f"/groups/{thread.group.slug}/")
     return _absolute(thread.get_absolute_url())
-
-
-@functools.cache
-def _threads_routed() -> bool:
-    """Whether thread pages resolve; asked once, as a failing reverse() is slow."""
-    try:
-        reverse("groups:thread", kwargs={"slug": "x", "thread_id": 1})
-    except NoReverseMatch:
-        return False
-    return True
 
 
 def digest_context(*, digest: Digest) -> dict:
@@ -129,7 +116,7 @@ def digest_context(*, digest: Digest) -> dict:
     token = digest_token_make(member=digest.member)
     for thread in digest.threads:
         thread.digest_url = _thread_url(thread)
-        thread.group.digest_url = _absolute(f"/groups/{thread.group.slug}/")
+        thread.group.digest_url = _absolute(thread.group.get_absolute_url())
     for request in digest.requests:
         request.digest_url = _thread_url(request.thread)
     for news in digest.partners:

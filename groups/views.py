@@ -13,8 +13,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
@@ -43,7 +41,6 @@ POST_SAVED = "Your changes are saved."
 ANSWER_ACCEPTED = "Answer accepted."
 
 VISITOR_PAGE_TIMEOUT = 60
-REQUEST_PANEL_TEMPLATE = "collaboration/_request_panel.html"
 
 
 def signed_in_member(view):
@@ -269,14 +266,6 @@ def thread_create(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "groups/thread_form.html", {"group": group, "form": form}, status=status)
 
 
-def _request_panel_available() -> bool:
-    try:
-        get_template(REQUEST_PANEL_TEMPLATE)
-    except TemplateDoesNotExist:
-        return False
-    return True
-
-
 def thread_detail(request: HttpRequest, slug: str, thread_id: int) -> HttpResponse:
     group = sel.group_get_readable(viewer=request.user, slug=slug)
     thread = sel.thread_get_for_viewer(viewer=request.user, group=group, thread_id=thread_id)
@@ -310,7 +299,6 @@ def _render_thread(request: HttpRequest, thread: Thread, reply_form, status: int
         "posting_refusal": refusal,
         "reply_form": reply_form,
         "flag_reasons": Flag.Reason.choices,
-        "show_request_panel": thread.kind == Thread.Kind.REQUEST and _request_panel_available(),
     }
     return render(request, "groups/thread.html", context, status=status)
 
