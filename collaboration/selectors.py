@@ -202,7 +202,22 @@ class RequestPanel:
     can_respond: bool = False
     can_close: bool = False
     is_open: bool = False
+    # Who a request went to is told only to the two companies and staff: the award reveals
+    # that they talked privately.
+    may_see_award: bool = False
     competencies: list = field(default_factory=list)
+
+
+def award_visible_to(
+    *, viewer, company: Company | None, partner_request: FindPartnerRequest
+) -> bool:
+    """Whether the viewer may learn which company a closed request went to."""
+    if _is_signed_in(viewer) and viewer.is_staff:
+        return True
+    return company is not None and company.pk in (
+        partner_request.company_id,
+        partner_request.awarded_to_id,
+    )
 
 
 def request_panel(*, viewer, thread: Thread) -> RequestPanel:
@@ -222,6 +237,9 @@ def request_panel(*, viewer, thread: Thread) -> RequestPanel:
     )
     company = user_company(viewer)
     panel.viewer_company = company
+    panel.may_see_award = award_visible_to(
+        viewer=viewer, company=company, partner_request=partner_request
+    )
     if company is None:
         return panel
     if company.pk == partner_request.company_id:
@@ -328,6 +346,15 @@ def referral_list(*, viewer, limit: int = 20) -> list[Referral]:
         .select_related("from_company", "to_company")
         .order_by("-created_at", "-pk")[:limit]
     )
+
+
+def referral_source_visible(*, viewer, referral: Referral) -> bool:
+    """Whether the viewer may read the thread a referral came from (it may sit in a private
+    group that one of the two companies' people is not in)."""
+    thread_id = referral.request.thread_id if referral.request_id else referral.thread_id
+    if thread_id is None:
+        return True
+    return visible_threads(viewer=viewer).filter(pk=thread_id).exists()
 
 
 def referral_get_for_viewer(*, viewer, referral_id: int) -> Referral:

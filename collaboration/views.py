@@ -12,8 +12,10 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
 
 from collaboration import forms, selectors, services
+from portal.ratelimits import REPLY_RATE, THREAD_RATE
 
 REQUEST_POSTED = "Your request is posted. Companies that fit are told once it is published."
 RESPONSE_SENT = "Your answer is sent privately to the company that asked."
@@ -60,6 +62,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@ratelimit(key="user", rate=THREAD_RATE, method="POST", block=True)
 def request_create(request: HttpRequest) -> HttpResponse:
     groups = selectors.groups_postable_by(user=request.user)
     form = forms.RequestForm(request.POST or None, groups=groups, initial=request.GET.dict())
@@ -86,6 +89,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@ratelimit(key="user", rate=THREAD_RATE, method="POST", block=True)
 def request_respond(request: HttpRequest, request_id: int) -> HttpResponse:
     partner_request = selectors.request_get_for_viewer(viewer=request.user, request_id=request_id)
     form = forms.RespondForm(request.POST or None)
@@ -127,6 +131,7 @@ def request_close(request: HttpRequest, request_id: int) -> HttpResponse:
     return render(request, "collaboration/close.html", context, status=status)
 
 
+@ratelimit(key="user", rate=REPLY_RATE, method="POST", block=True)
 def collaboration_detail(request: HttpRequest, collaboration_id: int) -> HttpResponse:
     collaboration = selectors.collaboration_get_for_viewer(
         viewer=request.user, collaboration_id=collaboration_id
@@ -163,6 +168,7 @@ def _collaboration_page(request, collaboration, *, message_form=None, participan
 
 
 @require_POST
+@ratelimit(key="user", rate=REPLY_RATE, method="POST", block=True)
 def participant_add(request: HttpRequest, collaboration_id: int) -> HttpResponse:
     collaboration = selectors.collaboration_get_for_viewer(
         viewer=request.user, collaboration_id=collaboration_id
@@ -207,6 +213,7 @@ def _referral_source(request: HttpRequest) -> dict:
 
 
 @login_required
+@ratelimit(key="user", rate=THREAD_RATE, method="POST", block=True)
 def referral_create(request: HttpRequest) -> HttpResponse:
     link = _referral_source(request)
     company = selectors.user_company(request.user)
@@ -257,6 +264,7 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
         "form": form,
         "allowed": services.referral_allowed_statuses(referral=referral, company=company),
         "events": referral.events.select_related("actor"),
+        "source_visible": selectors.referral_source_visible(viewer=request.user, referral=referral),
     }
     status = 400 if form.errors else 200
     return render(request, "collaboration/referral.html", context, status=status)

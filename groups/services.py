@@ -2,7 +2,7 @@
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -164,7 +164,11 @@ def group_join(*, group: Group, user) -> GroupMembership:
         if group.join_policy == Group.JoinPolicy.OPEN
         else GroupMembership.Status.REQUESTED
     )
-    membership = GroupMembership.objects.create(group=group, user=user, status=status)
+    try:
+        with transaction.atomic():
+            membership = GroupMembership.objects.create(group=group, user=user, status=status)
+    except IntegrityError:  # a second click raced the first one
+        raise ValidationError(ALREADY_MEMBER) from None
     if status == GroupMembership.Status.ACTIVE:
         _membership_count_change(group, +1)
     return membership
@@ -195,8 +199,13 @@ def group_leave(*, group: Group, user) -> None:
 
 
 @transaction.atomic
-def group_request_decide(*, group: Group, membership_id: int, approve: bool) -> GroupMembership:
-    """A moderator approves a request to join (the person becomes a member) or declines it."""
+def group_request_decide(
+    *, group: Group, membership_id: int, approve: bool, moderator
+) -> GroupMembership:
+    """A moderator approves a request to join (the person becomes a member) or declines it;
+    the decision is written to the moderation log."""
+    from moderation.models import ModerationLog
+
     membership = (
         GroupMembership.objects.select_for_update()
         .filter(pk=membership_id, group=group, status=GroupMembership.Status.REQUESTED)
@@ -211,6 +220,12 @@ def group_request_decide(*, group: Group, membership_id: int, approve: bool) -> 
         _membership_count_change(group, +1)
     else:
         membership.delete()
+    ModerationLog.objects.create(
+        group=group,
+        actor=moderator,
+        action=ModerationLog.Action.JOIN_APPROVE if approve else ModerationLog.Action.JOIN_DECLINE,
+        target_user=membership.user,
+    )
     return membership
 
 
@@ -230,7 +245,9 @@ def group_invite(*, group: Group, email: str, inviter) -> GroupMembership:
             group=group, user=invitee, status=GroupMembership.Status.INVITED, invited_by=inviter
         )
     if membership.status == GroupMembership.Status.REQUESTED:
-        return group_request_decide(group=group, membership_id=membership.pk, approve=True)
+        return group_request_decide(
+            group=group, membership_id=membership.pk, approve=True, moderator=inviter
+        )
     raise ValidationError(
         {
             GroupMembership.Status.ACTIVE: INVITE_ALREADY_MEMBER,
@@ -336,7 +353,14 @@ def post_edit(
     title: str | None = None,
     tags: list[str] | None = None,
 ) -> Post:
-    """Change a post's text, keeping the previous version as a revision for moderators."""
+    """Change a post's text, keeping the previous version as a revision for moderators.
+
+    Unless the editor moderates the group, an edited post goes back through review: a published
+    post turns pending (leaving the counters) until screening or a moderator passes the new text.
+    """
+    from groups.selectors import can_moderate_group
+    from moderation.services import post_resubmit
+
     PostRevision.objects.create(
         **{"thread" if isinstance(post, Thread) else "reply": post},
         editor=editor,
@@ -355,6 +379,11 @@ def post_edit(
     if isinstance(post, Thread) and tags is not None:
         post.tags.set(tags)
     group_content_changed(group_id=_group_id_of(post))
+    under_review = post.status in (PostStatus.PUBLISHED, PostStatus.PENDING)
+    if under_review and not can_moderate_group(user=editor, group=_group_of(post)):
+        if post.status == PostStatus.PUBLISHED:
+            post_unpublish(post=post, status=PostStatus.PENDING)
+        post_resubmit(post=post)
     return post
 
 

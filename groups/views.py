@@ -18,11 +18,8 @@ from django_ratelimit.decorators import ratelimit
 
 from groups import forms, services
 from groups import selectors as sel
-from groups.models import Flag, PostStatus, Thread
-
-THREAD_RATE = "5/m"
-REPLY_RATE = "10/m"
-VOTE_RATE = "30/m"
+from groups.models import Flag, PostStatus, Reply, Thread
+from portal.ratelimits import REPLY_RATE, THREAD_RATE, VOTE_RATE
 
 GROUP_CREATED = "The group has been created. You are its owner."
 JOINED = "Welcome! You are now a member of this group."
@@ -38,6 +35,7 @@ THREAD_WAITING = "Your thread is waiting for review by the group's moderators."
 REPLY_PUBLISHED = "Your reply is published."
 REPLY_WAITING = "Your reply is waiting for review by the group's moderators."
 POST_SAVED = "Your changes are saved."
+EDIT_WAITING = "Your changes are saved and are waiting for review by the group's moderators."
 ANSWER_ACCEPTED = "Answer accepted."
 
 VISITOR_PAGE_TIMEOUT = 60
@@ -243,7 +241,10 @@ def _members_action(request: HttpRequest, group, invite_form) -> int:
     except ValueError as error:
         raise ValidationError(services.NO_REQUEST) from error
     services.group_request_decide(
-        group=group, membership_id=membership_id, approve=action == "approve"
+        group=group,
+        membership_id=membership_id,
+        approve=action == "approve",
+        moderator=request.user,
     )
     messages.success(request, REQUEST_APPROVED if action == "approve" else REQUEST_DECLINED)
     return 302
@@ -320,6 +321,12 @@ def reply_create(request: HttpRequest, slug: str, thread_id: int) -> HttpRespons
     return redirect(f"{thread.get_absolute_url()}?page=last#reply-{reply.pk}")
 
 
+def _edit_saved(request: HttpRequest, post: Thread | Reply) -> None:
+    """Tell the author whether the edited post is up, or back in review (screening has run)."""
+    post.refresh_from_db(fields=["status"])
+    messages.success(request, EDIT_WAITING if post.status == PostStatus.PENDING else POST_SAVED)
+
+
 @signed_in_member
 def thread_edit(request: HttpRequest, slug: str, thread_id: int) -> HttpResponse:
     group = sel.group_get_readable(viewer=request.user, slug=slug)
@@ -333,7 +340,7 @@ def thread_edit(request: HttpRequest, slug: str, thread_id: int) -> HttpResponse
     form = forms.ThreadEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         services.post_edit(post=thread, editor=request.user, **form.cleaned_data)
-        messages.success(request, POST_SAVED)
+        _edit_saved(request, thread)
         return redirect(thread)
     status = 400 if form.errors else 200
     context = {"group": group, "thread": thread, "form": form}
@@ -348,7 +355,7 @@ def reply_edit(request: HttpRequest, slug: str, reply_id: int) -> HttpResponse:
     form = forms.ReplyForm(request.POST or None, initial={"body_markdown": reply.body_markdown})
     if request.method == "POST" and form.is_valid():
         services.post_edit(post=reply, editor=request.user, **form.cleaned_data)
-        messages.success(request, POST_SAVED)
+        _edit_saved(request, reply)
         return redirect(f"{reply.thread.get_absolute_url()}#reply-{reply.pk}")
     status = 400 if form.errors else 200
     context = {"group": group, "thread": reply.thread, "reply": reply, "form": form}

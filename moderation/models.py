@@ -16,6 +16,7 @@ class ModerationItem(models.Model):
         ESCALATED = "escalated", "Escalated to staff"
         APPROVED = "approved", "Approved"
         REJECTED = "rejected", "Rejected"
+        SUPERSEDED = "superseded", "Replaced after the author edited the post"
 
     class Source(models.TextChoices):
         POLICY = "policy", "Group policy"
@@ -106,8 +107,19 @@ class ModerationLog(models.Model):
         UNLOCK = "unlock", "Unlocked"
         BAN = "ban", "Banned from group"
         UNBAN = "unban", "Unbanned"
+        JOIN_APPROVE = "join_approve", "Request to join approved"
+        JOIN_DECLINE = "join_decline", "Request to join declined"
+        WORD_ADD = "word_add", "Watched word added"
+        WORD_REMOVE = "word_remove", "Watched word removed"
 
-    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="moderation_log")
+    group = models.ForeignKey(
+        Group,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="moderation_log",
+        help_text="Empty for site-wide acts such as watched words.",
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -137,7 +149,8 @@ class ModerationLog(models.Model):
         indexes = [models.Index(fields=["group", "-created_at"], name="moderation_log_idx")]
 
     def __str__(self) -> str:
-        return f"{self.get_action_display()} in {self.group_id} at {self.created_at:%Y-%m-%d %H:%M}"
+        where = self.group_id or "the whole portal"
+        return f"{self.get_action_display()} in {where} at {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class WatchedWord(models.Model):

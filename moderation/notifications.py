@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail, send_mass_mail
+from django.db import transaction
 from django.db.models import Count, Max
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -92,8 +93,13 @@ def moderators_notify(*, now: datetime | None = None) -> int:
     return len(due)
 
 
+@transaction.atomic
 def items_escalate_overdue(*, now: datetime | None = None) -> int:
-    """Escalate items that waited longer than MODERATION_ESCALATE_AFTER and email staff once."""
+    """Escalate items that waited longer than MODERATION_ESCALATE_AFTER and email staff once.
+
+    The email is sent inside the transaction that escalates: if sending fails, the escalation
+    rolls back, so the retried task finds the items still open and tells staff after all.
+    """
     now = now or timezone.now()
     after = escalate_after()
     overdue = list(

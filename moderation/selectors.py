@@ -8,18 +8,19 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.urls import NoReverseMatch
 from django.utils import timezone
 
-from groups.models import Flag, Group, PostStatus, Reply, Thread
+from groups.models import Flag, Group, GroupMembership, PostStatus, Reply, Thread
 from groups.selectors import (
     can_moderate_group,
     groups_moderated_by,
     groups_visible_to,
+    membership_of,
     user_is_any_moderator,
     visible_replies,
     visible_threads,
@@ -34,6 +35,10 @@ NOT_FOUND = "Nothing to moderate here."
 NOT_A_MODERATOR = "Only this group's moderators and program staff can do that."
 POST_NOT_FOUND = "No such post."
 USER_NOT_FOUND = "No such member."
+EDITED_SINCE_QUEUED = (
+    "The author edited this post after it entered the queue; review the new text and decide again."
+)
+FLAG_BANNED = "You have been banned from this group, so you cannot flag its posts."
 
 WAITING = [ModerationItem.Status.OPEN, ModerationItem.Status.ESCALATED]
 
@@ -120,9 +125,17 @@ def items_for_moderator(*, user, item_ids: list[int]) -> QuerySet[ModerationItem
 
 
 def item_get_for_moderator(*, user, item_id: int) -> ModerationItem:
-    """The waiting item if it is in the user's queue, else 404."""
+    """The waiting item if it is in the user's queue, else 404; an item replaced because the
+    author edited the post answers with EDITED_SINCE_QUEUED, so a decision on old text fails."""
     item = items_for_moderator(user=user, item_ids=[item_id]).first()
     if item is None:
+        superseded = ModerationItem.objects.filter(
+            pk=item_id, status=ModerationItem.Status.SUPERSEDED
+        )
+        if not user.is_staff:
+            superseded = superseded.filter(group__in=groups_moderated_by(user=user).values("pk"))
+        if superseded.exists():
+            raise ValidationError(EDITED_SINCE_QUEUED)
         raise Http404(NOT_FOUND)
     return item
 
@@ -164,7 +177,8 @@ def user_get(*, user_id: int):
 
 
 def post_get_for_flagging(*, viewer, kind: str, post_id: int) -> Thread | Reply:
-    """A published thread or reply the viewer can see, else 404 (existence does not leak)."""
+    """A published thread or reply the viewer can see, else 404 (existence does not leak);
+    403 with FLAG_BANNED when the viewer is banned from its group."""
     if kind == "thread":
         post = visible_threads(viewer=viewer).filter(pk=post_id).select_related("group").first()
     elif kind == "reply":
@@ -177,6 +191,10 @@ def post_get_for_flagging(*, viewer, kind: str, post_id: int) -> Thread | Reply:
         post = None
     if post is None or post.status != PostStatus.PUBLISHED:
         raise Http404(POST_NOT_FOUND)
+    group = post.group if kind == "thread" else post.thread.group
+    membership = membership_of(user=viewer, group=group)
+    if membership is not None and membership.status == GroupMembership.Status.BANNED:
+        raise PermissionDenied(FLAG_BANNED)
     return post
 
 

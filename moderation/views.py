@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -91,8 +91,8 @@ def queue(request: HttpRequest) -> HttpResponse:
 def item_decide(request: HttpRequest, item_id: int, action: str) -> HttpResponse:
     if action not in ITEM_ACTIONS:
         raise Http404(selectors.NOT_FOUND)
-    item = selectors.item_get_for_moderator(user=request.user, item_id=item_id)
     try:
+        item = selectors.item_get_for_moderator(user=request.user, item_id=item_id)
         if action == "approve":
             services.item_approve(item=item, moderator=request.user)
             messages.success(request, APPROVED)
@@ -141,7 +141,10 @@ def items_bulk(request: HttpRequest) -> HttpResponse:
 def flag(request: HttpRequest, kind: str, post_id: int) -> HttpResponse:
     if getattr(request, "limited", False):
         return rate_limited(request, None)
-    post = selectors.post_get_for_flagging(viewer=request.user, kind=kind, post_id=post_id)
+    try:
+        post = selectors.post_get_for_flagging(viewer=request.user, kind=kind, post_id=post_id)
+    except PermissionDenied as refusal:
+        return _problem(request, str(refusal), status=403)
     form = FlagForm(request.POST)
     if not form.is_valid():
         return _problem(request, _first_error(form))
@@ -229,6 +232,6 @@ def watched_words(request: HttpRequest) -> HttpResponse:
 def watched_word_delete(request: HttpRequest, word_id: int) -> HttpResponse:
     _staff_only(request)
     word = selectors.watched_word_get(word_id=word_id)
-    services.watched_word_remove(word=word)
+    services.watched_word_remove(word=word, staff=request.user)
     messages.success(request, WORD_REMOVED.format(phrase=word.phrase))
     return redirect("moderation:watched-words")

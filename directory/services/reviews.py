@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count
 from django.utils import timezone
 
@@ -30,7 +30,11 @@ def review_create(*, company: Company, author: User, rating: int, title: str, bo
         raise ValidationError(REVIEW_ALREADY_WRITTEN)
     review = Review(company=company, author=author, rating=rating, title=title, body=body)
     review.full_clean()
-    review.save()
+    try:
+        with transaction.atomic():
+            review.save()
+    except IntegrityError:  # a double submit raced the check above
+        raise ValidationError(REVIEW_ALREADY_WRITTEN) from None
     return review
 
 

@@ -7,6 +7,8 @@ from moderation.services._common import (
     BAN_MODERATOR,
     BAN_REASON_REQUIRED,
     BAN_SELF,
+    EDITED_SINCE_QUEUED,
+    EDITED_WHILE_WAITING,
     ESCALATED_FOR_AGE,
     FLAG_ALREADY_SENT,
     FLAG_HIDE_THRESHOLD,
@@ -44,6 +46,7 @@ from moderation.services.flags import (
     post_flag,
 )
 from moderation.services.pipeline import (
+    post_resubmit,
     post_screen,
     post_submit,
     posts_waiting_for_screening,
@@ -53,6 +56,8 @@ __all__ = [
     "BAN_MODERATOR",
     "BAN_REASON_REQUIRED",
     "BAN_SELF",
+    "EDITED_SINCE_QUEUED",
+    "EDITED_WHILE_WAITING",
     "ESCALATED_FOR_AGE",
     "FLAGGED_AS",
     "FLAG_ALREADY_SENT",
@@ -77,6 +82,7 @@ __all__ = [
     "member_unban",
     "post_flag",
     "post_kind",
+    "post_resubmit",
     "post_screen",
     "post_submit",
     "posts_waiting_for_screening",

@@ -2,6 +2,7 @@
 
 from groups.models import Group, Reply, Thread
 from moderation.models import ModerationItem, ModerationLog
+from moderation.selectors import EDITED_SINCE_QUEUED as EDITED_SINCE_QUEUED  # re-exported
 from moderation.selectors import WAITING
 
 Post = Thread | Reply
@@ -24,6 +25,7 @@ REMOVE_REASON_DEFAULT = "Removed by a moderator."
 WATCHED_WORD_TOO_SHORT = "A watched word needs at least 3 characters."
 WATCHED_WORD_EXISTS = "That word is already watched."
 ESCALATED_FOR_AGE = "Waited longer than {hours:g} hours for a decision."
+EDITED_WHILE_WAITING = "Edited by the author while waiting for review."
 
 THREAD_ACTIONS = {
     "pin": ModerationLog.Action.PIN,
@@ -45,7 +47,7 @@ def _group_of(post: Post) -> Group:
 
 def _log(
     *,
-    group: Group,
+    group: Group | None,
     action: str,
     actor=None,
     item=None,

@@ -97,6 +97,7 @@ def member_unban(*, group: Group, moderator, user) -> None:
     _log(group=group, action=ModerationLog.Action.UNBAN, actor=moderator, target_user=user)
 
 
+@transaction.atomic
 def watched_word_add(*, phrase: str, staff) -> WatchedWord:
     """Staff add a word or phrase that holds any post containing it for review."""
     phrase = " ".join(phrase.split()).lower()
@@ -107,9 +108,12 @@ def watched_word_add(*, phrase: str, staff) -> WatchedWord:
     word = WatchedWord(phrase=phrase, created_by=staff)
     word.full_clean()
     word.save()
+    _log(group=None, action=ModerationLog.Action.WORD_ADD, actor=staff, reason=phrase)
     return word
 
 
-def watched_word_remove(*, word: WatchedWord) -> None:
+@transaction.atomic
+def watched_word_remove(*, word: WatchedWord, staff) -> None:
     """Staff stop watching a word."""
+    _log(group=None, action=ModerationLog.Action.WORD_REMOVE, actor=staff, reason=word.phrase)
     word.delete()

@@ -10,6 +10,7 @@ from groups.services import post_publish, post_unpublish
 from moderation.models import MemberTrust, ModerationItem, ModerationLog
 from moderation.selectors import WAITING
 from moderation.services._common import (
+    EDITED_SINCE_QUEUED,
     ITEM_ALREADY_DECIDED,
     REJECT_REASON_REQUIRED,
     Post,
@@ -52,6 +53,8 @@ def item_approve(*, item: ModerationItem, moderator) -> ModerationItem:
     """Approve an item: its post appears at once (or stays up), and the author earns trust."""
     item = _lock_waiting(item)
     post = _post_for_update(item)
+    if post.edited_at is not None and post.edited_at > item.created_at:
+        raise ValidationError(EDITED_SINCE_QUEUED)
     if post.status == PostStatus.PENDING:
         post_publish(post=post)
     now = timezone.now()

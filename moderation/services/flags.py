@@ -37,7 +37,22 @@ def post_flag(*, post: Post, reporter, reason: str, note: str = "") -> Flag:
     flag.save()
 
     group = _group_of(post)
-    flag_count = Flag.objects.filter(**{kind: post}).count()
+    # Only flags since the last decision count: an approved post must collect the threshold
+    # anew before it is hidden again.
+    last_decided_at = (
+        ModerationItem.objects.filter(
+            **{kind: post},
+            status__in=[ModerationItem.Status.APPROVED, ModerationItem.Status.REJECTED],
+            decided_at__isnull=False,
+        )
+        .order_by("-decided_at")
+        .values_list("decided_at", flat=True)
+        .first()
+    )
+    flags = Flag.objects.filter(**{kind: post})
+    if last_decided_at is not None:
+        flags = flags.filter(created_at__gt=last_decided_at)
+    flag_count = flags.count()
     flagged_as = FLAGGED_AS.format(reason=flag.get_reason_display().lower())
     item = _waiting_item(post)
     if item is None:

@@ -13,6 +13,7 @@ from moderation.models import ModerationItem, ModerationLog
 from moderation.screening import post_score
 from moderation.selectors import WAITING, member_is_trusted
 from moderation.services._common import (
+    EDITED_WHILE_WAITING,
     POLICY_HOLDS_ALL,
     POLICY_HOLDS_NEW_MEMBERS,
     Post,
@@ -44,6 +45,45 @@ def post_submit(*, post: Post) -> None:
             )
 
     transaction.on_commit(enqueue)
+
+
+@transaction.atomic
+def post_resubmit(*, post: Post) -> None:
+    """Send a just-edited (pending) post back through review: screening decides afresh, or, if
+    it already waits in the queue, a fresh item replaces the old one so that no decision taken
+    on the earlier text applies to the new one."""
+    old = _waiting_item(post)
+    if old is None:
+        post_submit(post=post)
+        return
+    now = timezone.now()
+    old.status = ModerationItem.Status.SUPERSEDED
+    old.decided_at = now
+    old.save(update_fields=["status", "decided_at"])
+    reasons = [EDITED_WHILE_WAITING, *(r for r in old.reasons if r != EDITED_WHILE_WAITING)]
+    item = ModerationItem.objects.create(
+        group=old.group,
+        **{post_kind(post): post},
+        source=old.source,
+        reasons=reasons,
+        score=old.score,
+        flag_count=old.flag_count,
+        status=_still_waiting_status(old),
+        escalated_at=old.escalated_at,
+        created_at=now,
+    )
+    _log(
+        group=old.group,
+        action=ModerationLog.Action.AUTO_HOLD,
+        item=item,
+        post=post,
+        target_user=post.author,
+        reason=EDITED_WHILE_WAITING,
+    )
+
+
+def _still_waiting_status(old: ModerationItem) -> str:
+    return ModerationItem.Status.ESCALATED if old.escalated_at else ModerationItem.Status.OPEN
 
 
 def _policy_hold_reason(*, post: Post, group: Group) -> str | None:

@@ -151,12 +151,19 @@ def test_panel_links_a_company_to_its_existing_conversation(world):
     assert "Respond privately" not in html
 
 
-def test_panel_of_a_closed_request_names_who_it_went_to(world):
+def test_panel_of_a_closed_request_names_who_it_went_to_for_the_asker(world):
+    CollaborationFactory(request=world.partner_request, responding_company=world.b)
+    services.request_close(partner_request=world.partner_request, awarded_to=world.b)
+    html = render_panel(world, world.a_person)
+    assert "Went to" in html
+    assert "Bravo Consulting" in html
+    assert "Close request" not in html
+
+
+def test_panel_of_a_closed_request_offers_no_response_to_others(world):
     CollaborationFactory(request=world.partner_request, responding_company=world.b)
     services.request_close(partner_request=world.partner_request, awarded_to=world.b)
     html = render_panel(world, world.c_person)
-    assert "Went to" in html
-    assert "Bravo Consulting" in html
     assert "Respond privately" not in html
 
 

@@ -12,6 +12,7 @@ from directory.services.reviews import (
     REVIEW_ALREADY_WRITTEN,
     REVIEW_OWN_COMPANY,
     review_approve,
+    review_create,
     review_reject,
 )
 from tests.directory.factories import CompanyFactory, CompanyMembershipFactory, ReviewFactory
@@ -170,3 +171,13 @@ def test_review_queue_runs_a_constant_number_of_queries(
     with django_assert_max_num_queries(8):
         response = staff_client.get(QUEUE)
     assert response.content.decode().count("Reliable partner") == size
+
+
+@pytest.mark.django_db
+def test_a_second_review_by_the_same_author_is_refused_with_a_message_not_a_crash():
+    first = ReviewFactory(company=CompanyFactory())
+
+    with pytest.raises(ValidationError) as refused:
+        review_create(company=first.company, author=first.author, rating=5, title="t", body="b")
+
+    assert REVIEW_ALREADY_WRITTEN in refused.value.messages

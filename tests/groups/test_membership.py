@@ -197,3 +197,23 @@ def test_staff_create_a_group_and_become_its_owner(staff_client, staff):
 
 def test_group_creation_is_404_for_members(member_client):
     assert member_client.get(reverse("groups:create")).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("action", "logged"),
+    [("approve", "join_approve"), ("decline", "join_decline")],
+)
+def test_deciding_a_request_to_join_is_written_to_the_moderation_log(client, action, logged):
+    from moderation.models import ModerationLog
+
+    group = GroupFactory(join_policy=Group.JoinPolicy.REQUEST)
+    moderator = MembershipFactory(group=group, moderator=True).user
+    asking = MembershipFactory(group=group, requested=True)
+    client.force_login(moderator)
+
+    client.post(
+        reverse("groups:members", args=[group.slug]), {"action": action, "membership": asking.pk}
+    )
+
+    entry = ModerationLog.objects.get(group=group)
+    assert (entry.action, entry.actor, entry.target_user) == (logged, moderator, asking.user)

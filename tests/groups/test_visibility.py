@@ -6,7 +6,7 @@ What may not be seen answers 404, never 403, so a private group does not even le
 import pytest
 from django.urls import reverse
 
-from groups.models import Group, PostStatus
+from groups.models import Group, GroupMembership, PostStatus
 from tests.factories import UserFactory
 from tests.groups.factories import GroupFactory, MembershipFactory, ReplyFactory, ThreadFactory
 
@@ -172,3 +172,17 @@ def test_group_list_filters_by_tag_and_shows_the_viewers_membership(client, memb
     assert "Security practice" not in page
     assert "1 member" in page
     assert ">Member<" in page
+
+
+@pytest.mark.django_db
+def test_an_invited_outsider_does_not_learn_how_many_threads_a_private_group_has(client):
+    group = GroupFactory(name="Inner circle", visibility=Group.Visibility.PRIVATE)
+    ThreadFactory(group=group)
+    invited = UserFactory()
+    MembershipFactory(group=group, user=invited, status=GroupMembership.Status.INVITED)
+    client.force_login(invited)
+
+    page = client.get("/groups/").content.decode()
+
+    assert "Inner circle" in page
+    assert "1 thread" not in page

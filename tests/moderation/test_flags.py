@@ -7,6 +7,7 @@ from django.utils.html import escape
 from groups.models import Flag, Group, PostStatus
 from groups.selectors import visible_threads
 from moderation.models import ModerationItem, ModerationLog
+from moderation.selectors import FLAG_BANNED
 from moderation.services import FLAG_ALREADY_SENT, FLAG_HIDE_THRESHOLD, FLAG_OWN_POST
 from moderation.views import FLAG_THANKS
 from portal.views import RATE_LIMITED
@@ -176,3 +177,45 @@ def test_next_pointing_elsewhere_is_ignored(member_client, group):
 
     assert response.status_code == 302
     assert response.url == thread.get_absolute_url()
+
+
+def test_after_an_approval_one_new_flag_does_not_hide_the_post_again(group, moderator):
+    from moderation.services import item_approve, post_flag
+
+    thread = published_thread(group=group)
+    for _ in range(FLAG_HIDE_THRESHOLD):
+        post_flag(post=thread, reporter=UserFactory(), reason="spam")
+    item_approve(item=ModerationItem.objects.get(thread=thread), moderator=moderator)
+
+    post_flag(post=thread, reporter=UserFactory(), reason="spam")
+
+    thread.refresh_from_db()
+    assert thread.status == PostStatus.PUBLISHED
+    assert ModerationItem.objects.get(thread=thread, status="open").flag_count == 1
+
+
+def test_after_an_approval_the_full_threshold_of_new_flags_hides_it_again(group, moderator):
+    from moderation.services import item_approve, post_flag
+
+    thread = published_thread(group=group)
+    for _ in range(FLAG_HIDE_THRESHOLD):
+        post_flag(post=thread, reporter=UserFactory(), reason="spam")
+    item_approve(item=ModerationItem.objects.get(thread=thread), moderator=moderator)
+
+    for _ in range(FLAG_HIDE_THRESHOLD):
+        post_flag(post=thread, reporter=UserFactory(), reason="spam")
+
+    thread.refresh_from_db()
+    assert thread.status == PostStatus.PENDING
+
+
+def test_a_member_banned_from_the_group_cannot_flag_its_posts(client, group):
+    thread = published_thread(group=group)
+    banned = MembershipFactory(group=group, banned=True).user
+    client.force_login(banned)
+
+    response = client.post(_flag_url("thread", thread), {"reason": "spam"})
+
+    assert response.status_code == 403
+    assert escape(FLAG_BANNED) in response.content.decode()
+    assert not Flag.objects.filter(thread=thread).exists()

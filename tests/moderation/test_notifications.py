@@ -1,5 +1,6 @@
 """Moderators hear about their queue at most hourly; items waiting too long go to staff."""
 
+import smtplib
 from datetime import timedelta
 
 import pytest
@@ -138,3 +139,36 @@ def test_both_jobs_are_on_the_beat_schedule():
         "moderation.tasks.escalate_overdue_items",
         "moderation.tasks.screen_waiting_posts",
     } <= tasks
+
+
+@pytest.fixture
+def breaking_mail(settings):
+    from tests.digests.backends import BreaksAfterBackend
+
+    settings.EMAIL_BACKEND = "tests.digests.backends.BreaksAfterBackend"
+    BreaksAfterBackend.allowed = 0
+    BreaksAfterBackend.delivered = 0
+    BreaksAfterBackend.opened = 0
+    BreaksAfterBackend.error = smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+    return BreaksAfterBackend
+
+
+def test_when_the_staff_email_fails_a_retry_still_escalates_and_tells_staff(
+    group, staff, breaking_mail, settings, mailoutbox
+):
+    item = _item(group, T0 - timedelta(days=3))
+
+    with pytest.raises(smtplib.SMTPServerDisconnected):
+        items_escalate_overdue(now=T0)
+
+    item.refresh_from_db()
+    assert item.status == ModerationItem.Status.OPEN  # rolled back with the failed email
+    assert not ModerationLog.objects.filter(action=ModerationLog.Action.ESCALATE).exists()
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert items_escalate_overdue(now=T0) == 1
+
+    item.refresh_from_db()
+    assert item.status == ModerationItem.Status.ESCALATED
+    assert [m.to for m in mailoutbox] == [[staff.email]]
+    assert mailoutbox[0].subject == "1 moderation item(s) escalated to program staff"

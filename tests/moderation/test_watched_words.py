@@ -50,3 +50,17 @@ def test_moderators_members_and_visitors_cannot_reach_the_page(client, moderator
         assert client.post(PAGE, {"phrase": "anything"}).status_code == 404
         assert client.post(delete).status_code == 404
     assert list(WatchedWord.objects.values_list("phrase", flat=True)) == ["backlinks"]
+
+
+def test_adding_and_removing_a_word_is_written_to_the_moderation_log(staff_client, staff):
+    from moderation.models import ModerationLog
+
+    staff_client.post(PAGE, {"phrase": "crypto signals"})
+    word = WatchedWord.objects.get()
+    staff_client.post(reverse("moderation:watched-word-delete", args=[word.pk]))
+
+    entries = ModerationLog.objects.order_by("created_at", "pk")
+    assert [(e.action, e.actor, e.reason, e.group) for e in entries] == [
+        (ModerationLog.Action.WORD_ADD, staff, "crypto signals", None),
+        (ModerationLog.Action.WORD_REMOVE, staff, "crypto signals", None),
+    ]
