@@ -14,7 +14,13 @@ from rest_framework.views import APIView
 
 from directory.models import Company, Tier
 from directory.search_forms import SORT_CHOICES
-from directory.selectors.search import SearchParamsInvalid, SearchResult, company_search
+from directory.selectors.search import (
+    CompanyCard,
+    SearchParamsInvalid,
+    SearchResult,
+    company_search,
+    url_pattern,
+)
 
 # =============================================================================================
 # Partner search: GET /api/v1/partners/  (owner: directory search)
@@ -130,7 +136,12 @@ SEARCH_PARAMETERS = [
         "sort",
         OpenApiTypes.STR,
         enum=[value for value, _ in SORT_CHOICES],
-        description="relevance (default; by rating without q), rating, name or newest.",
+        description=(
+            "relevance (default; by rating without q), rating, name or newest. Relevance ranks"
+            " every match while a search matches at most 2,000 companies; above that, companies"
+            " with a search word in their name come first, then the other matches, each group"
+            " by rating."
+        ),
     ),
     OpenApiParameter("page", OpenApiTypes.INT, description="1-based; 20 results per page."),
 ]
@@ -164,7 +175,12 @@ class PartnerListView(APIView):
             return request.build_absolute_uri(request.path + (f"?{query}" if query else ""))
 
         base = request.build_absolute_uri("/")[:-1]
-        results = [_partner_item(company, base) for company in result.companies]
+        api_prefix, api_suffix = url_pattern("api-partner-detail")
+        api_prefix = base + api_prefix
+        results = [
+            _partner_item(card, base, api_prefix + card.slug + api_suffix)
+            for card in result.companies
+        ]
         return {
             "count": result.count,
             "next": link(result.next_query) if result.has_next else None,
@@ -182,25 +198,23 @@ class PartnerListView(APIView):
         }
 
 
-def _partner_item(company: Company, base: str) -> dict:
+def _partner_item(card: CompanyCard, base: str, url: str) -> dict:
     """PartnerListItemSerializer's shape built by hand: a page of results is the hot path."""
     return {
-        "slug": company.slug,
-        "name": company.name,
-        "url": base + reverse("api-partner-detail", kwargs={"slug": company.slug}),
-        "profile_url": base + company.get_absolute_url(),
-        "description": company.description,
-        "logo": urljoin(base + "/", company.logo.url) if company.logo else None,
-        "tier": company.tier,
-        "hq_country": company.hq_country.code,
-        "hq_country_name": company.hq_country.name,
-        "rating_average": (
-            float(company.rating_average) if company.rating_average is not None else None
-        ),
-        "rating_count": company.rating_count,
+        "slug": card.slug,
+        "name": card.name,
+        "url": url,
+        "profile_url": base + card.url,
+        "description": card.description,
+        "logo": urljoin(base + "/", card.logo_url) if card.logo_url else None,
+        "tier": card.tier,
+        "hq_country": card.hq_country,
+        "hq_country_name": card.hq_country_name,
+        "rating_average": (float(card.rating_average) if card.rating_average is not None else None),
+        "rating_count": card.rating_count,
         "verified_competencies": [
-            {"slug": claim.competency.slug, "name": claim.competency.name}
-            for claim in company.verified_claims
+            {"slug": competency.slug, "name": competency.name}
+            for competency in card.verified_competencies
         ],
     }
 

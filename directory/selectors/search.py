@@ -14,30 +14,42 @@ import math
 import re
 import uuid
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
-    Prefetch,
     Q,
     Value,
     When,
 )
 from django.db.models.query import QuerySet
 from django.http import QueryDict
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django_countries import countries
 
-from directory.models import Company, CompanyCompetency, CompanyCountry, Tier, Visibility
+from directory.models import (
+    Company,
+    CompanyCompetency,
+    CompanyCountry,
+    Competency,
+    Industry,
+    Tier,
+    Visibility,
+)
 from directory.search_forms import (
     ERROR_PAGE_PAST_END,
     PAGE_SIZE,
@@ -52,6 +64,9 @@ from directory.services.search_index import SEARCH_CONFIG
 FACET_VERSION_KEY = "directory:facets:version"
 FACET_CACHE_SECONDS = 600
 MAX_QUERY_TERMS = 8
+# Above this many matches, relevance order is "name matches first, then by rating" instead of
+# ranking every match (see _name_first_ids): ranking 35,000 matches of "cloud" costs ~40 ms.
+RANK_ALL_LIMIT = 2_000
 MAX_TERM_LENGTH = 40
 FACET_NAMES = ("competency", "industry", "country", "tier")
 _TERM = re.compile(r"[^\W_]+")
@@ -81,9 +96,34 @@ class ActiveFilter:
     remove_query: str
 
 
+@dataclass(frozen=True, slots=True)
+class CardCompetency:
+    slug: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class CompanyCard:
+    """What a result shows of a company: its public overview, read as plain values."""
+
+    pk: int
+    slug: str
+    name: str
+    description: str
+    logo_url: str | None
+    url: str
+    tier: str
+    tier_label: str
+    hq_country: str
+    hq_country_name: str
+    rating_average: Decimal | None
+    rating_count: int
+    verified_competencies: list[CardCompetency]
+
+
 @dataclass
 class SearchResult:
-    companies: list[Company]
+    companies: list[CompanyCard]
     count: int
     page: int
     num_pages: int
@@ -91,6 +131,10 @@ class SearchResult:
     facets: dict[str, list[FacetValue]]
     params: dict[str, Any]
     active_filters: list[ActiveFilter] = field(default_factory=list)
+    # Names these facet counts for a rendered-fragment cache: changes whenever they may.
+    facets_key: str = ""
+    # True when "best match" meant name matches first, then by rating (see _name_first_ids).
+    name_first: bool = False
 
     @property
     def has_next(self) -> bool:
@@ -149,22 +193,25 @@ def company_search(*, viewer, params: QueryDict | dict) -> SearchResult:
     terms = _terms(cleaned["q"])
     filters = _filters(cleaned, terms, levels)
 
-    facets = _facets_cached(cleaned, terms, filters, levels)
+    facets, facets_key = _facets_cached(cleaned, terms, filters, levels)
     tier_counts = {f.value: f.count for f in facets["tier"]}
     count = tier_counts.get(cleaned["tier"], 0) if cleaned["tier"] else sum(tier_counts.values())
     num_pages = max(1, math.ceil(count / PAGE_SIZE))
     if cleaned["page"] > num_pages:
         raise SearchParamsInvalid({"page": [ERROR_PAGE_PAST_END]})
 
-    companies: list[Company] = []
+    companies: list[CompanyCard] = []
+    name_first = _name_first(cleaned, terms, count)
     if count:
         offset = (cleaned["page"] - 1) * PAGE_SIZE
-        ordered = _ordered(_filtered(filters), cleaned["sort"], terms)
-        # Ids first: on PostgreSQL the sort indexes cover the filter columns, so walking past
-        # non-matching rows reads the index alone; the page's rows are fetched by id after.
-        ids = list(ordered.values_list("pk", flat=True)[offset : offset + PAGE_SIZE])
-        rows = {c.pk: c for c in _with_card_data(Company.objects.filter(pk__in=ids))}
-        companies = [rows[pk] for pk in ids if pk in rows]
+        if name_first:
+            ids = _name_first_ids(filters, terms, offset)
+        else:
+            ordered = _ordered(_filtered(filters), cleaned["sort"], terms)
+            # Ids first: on PostgreSQL the sort indexes cover the filter columns, so walking past
+            # non-matching rows reads the index alone; the page's rows are fetched by id after.
+            ids = list(ordered.values_list("pk", flat=True)[offset : offset + PAGE_SIZE])
+        companies = _cards(ids)
     return SearchResult(
         companies=companies,
         count=count,
@@ -174,6 +221,8 @@ def company_search(*, viewer, params: QueryDict | dict) -> SearchResult:
         facets=facets,
         params=cleaned,
         active_filters=_active_filters(cleaned),
+        name_first=name_first,
+        facets_key=facets_key,
     )
 
 
@@ -287,16 +336,134 @@ def _ordered(queryset: QuerySet[Company], sort: str, terms: list[str]) -> QueryS
     return queryset.annotate(name_hit=name_hits).order_by("-name_hit", *by_rating)
 
 
-def _with_card_data(queryset: QuerySet[Company]) -> QuerySet[Company]:
-    """What a result card shows: the company's verified, unexpired competencies by name."""
-    verified = (
-        CompanyCompetency.objects.filter(_verified_claims())
-        .select_related("competency")
+def _name_first(cleaned: dict, terms: list[str], count: int) -> bool:
+    return (
+        count > RANK_ALL_LIMIT
+        and bool(terms)
+        and cleaned["sort"] == SORT_RELEVANCE
+        and connection.vendor == "postgresql"
+    )
+
+
+def _name_first_ids(filters: dict[str, Q], terms: list[str], offset: int) -> list[int]:
+    """One page of a search matching very many companies, without ranking every match.
+
+    Companies with a search word in their name come first, then the other matches, each group
+    by rating: the same promise as the ranked order (a name match beats a description match),
+    but the cost does not grow with the number of matches. Two bounded parts, each stopping at
+    the end of the page: the name matches by rating (a GIN index on the name, migration 0003,
+    finds rare ones), and all matches by rating (walking the rating index, dense because there
+    are many matches). If the first part is short it holds every name match, so the second part
+    minus the first continues the order.
+    """
+    name_query = SearchQuery(
+        " | ".join(f"'{term}':*" for term in terms), search_type="raw", config=SEARCH_CONFIG
+    )
+    matches = _filtered(filters)
+    # One word in the name implies the whole (one-word) query matches: skip that condition, or
+    # PostgreSQL intersects the name index with every match of the full index.
+    names = (
+        (matches if len(terms) > 1 else _filtered(filters, without="q"))
+        .alias(name_vector=SearchVector("name", config=SEARCH_CONFIG))
+        .filter(name_vector=name_query)
+    )
+    by_rating = (F("rating_average").desc(nulls_last=True), "name", "id")
+    # The same order spelt so that no index yields it: name matches are found by the name
+    # index and sorted (cost follows the name matches), never by walking the rating index and
+    # computing each row's name vector, which the planner would pick for a word in many
+    # descriptions but no name (it cannot estimate the name matches of a prefix well).
+    unrated_last = ExpressionWrapper(Q(rating_average__isnull=True), output_field=BooleanField())
+    by_rating_sorted = (unrated_last.asc(), F("rating_average").desc(), "name", "id")
+    end = offset + PAGE_SIZE
+    parts, params = [], []
+    for group, (queryset, order) in enumerate(((names, by_rating_sorted), (matches, by_rating))):
+        sql, part_params = (
+            queryset.annotate(group=Value(group))
+            .order_by(*order)
+            .values_list("pk", "group", "rating_average", "name")[:end]
+            .query.sql_with_params()
+        )
+        parts.append(f"({sql})")
+        params.extend(part_params)
+    # The parts are Django-compiled SQL whose values stay bound parameters.
+    sql = f"""
+        SELECT pk FROM (
+            SELECT pk, min(grp) AS grp, rating, name
+            FROM ({" UNION ALL ".join(parts)}) AS part (pk, grp, rating, name)
+            GROUP BY pk, rating, name
+        ) AS page
+        ORDER BY grp, rating DESC NULLS LAST, name, pk LIMIT %s OFFSET %s
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, PAGE_SIZE, offset])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _cards(ids: list[int]) -> list[CompanyCard]:
+    """The result cards of these companies in this order: two plain-value queries, no models."""
+    rows = Company.objects.filter(pk__in=ids).values_list(*_CARD_FIELDS)
+    claims = (
+        CompanyCompetency.objects.filter(_verified_claims(), company_id__in=ids)
         .order_by("competency__name")
+        .values_list("company_id", "competency__slug", "competency__name")
     )
-    return queryset.defer("search_vector").prefetch_related(
-        Prefetch("competency_claims", queryset=verified, to_attr="verified_claims")
-    )
+    verified: dict[int, list[CardCompetency]] = {pk: [] for pk in ids}
+    for company_id, slug, name in claims:
+        verified[company_id].append(CardCompetency(slug, name))
+    profile_prefix, profile_suffix = url_pattern("directory:profile")
+    storage = Company._meta.get_field("logo").storage
+    country_names = _country_names()
+    tier_labels = dict(Tier.choices)
+    cards = {}
+    for pk, slug, name, description, logo, tier, country, rating, rating_count in rows:
+        cards[pk] = CompanyCard(
+            pk=pk,
+            slug=slug,
+            name=name,
+            description=description,
+            logo_url=storage.url(logo) if logo else None,
+            url=profile_prefix + slug + profile_suffix,
+            tier=tier,
+            tier_label=tier_labels.get(tier, tier),
+            hq_country=country,
+            hq_country_name=country_names.get(country, country),
+            rating_average=rating,
+            rating_count=rating_count,
+            verified_competencies=verified[pk],
+        )
+    return [cards[pk] for pk in ids if pk in cards]
+
+
+_CARD_FIELDS = (
+    "pk",
+    "slug",
+    "name",
+    "description",
+    "logo",
+    "tier",
+    "hq_country",
+    "rating_average",
+    "rating_count",
+)
+_SLUG_MARK = "0slug0"
+
+
+def url_pattern(name: str) -> tuple[str, str]:
+    """A ``<slug>`` URL's text before and after the slug: one ``reverse`` for a whole page."""
+    prefix, _, suffix = reverse(name, kwargs={"slug": _SLUG_MARK}).partition(_SLUG_MARK)
+    return prefix, suffix
+
+
+def _country_names() -> dict[str, str]:
+    """Country names by ISO code in the active language, built once per language."""
+    language = get_language()
+    names = _COUNTRY_NAMES.get(language)
+    if names is None:
+        names = _COUNTRY_NAMES[language] = {code: str(name) for code, name in countries}
+    return names
+
+
+_COUNTRY_NAMES: dict[str | None, dict[str, str]] = {}
 
 
 # -- facets -----------------------------------------------------------------------------------
@@ -304,7 +471,7 @@ def _with_card_data(queryset: QuerySet[Company]) -> QuerySet[Company]:
 
 def _facets_cached(
     cleaned: dict, terms: list[str], filters: dict[str, Q], levels: tuple[str, ...]
-) -> dict[str, list[FacetValue]]:
+) -> tuple[dict[str, list[FacetValue]], str]:
     signature = json.dumps(
         {
             "q": terms if cleaned["q"] else None,
@@ -328,8 +495,11 @@ def _facets_cached(
         counts = stored[1]
     else:
         counts = _facet_counts(cleaned, filters, levels)
-        cache.set(key, (version, counts), FACET_CACHE_SECONDS)
-    return _facet_values(counts, cleaned)
+        # Counts of the unfiltered directory are asked for most and cost most: kept until a
+        # write changes the version rather than for FACET_CACHE_SECONDS.
+        timeout = None if not filters else FACET_CACHE_SECONDS
+        cache.set(key, (version, counts), timeout)
+    return _facet_values(counts, cleaned), f"{key}:{version}:{get_language()}"
 
 
 def _company_subset(filters: dict[str, Q], without: str) -> dict[str, Any]:
@@ -342,30 +512,51 @@ def _company_subset(filters: dict[str, Q], without: str) -> dict[str, Any]:
 def _facet_counts(
     cleaned: dict, filters: dict[str, Q], levels: tuple[str, ...]
 ) -> dict[str, list[tuple[str, str, int]]]:
-    """(value, label, count) per facet: four grouped queries, each applying the other filters."""
+    """(value, label, count) per facet: grouped queries, each applying the other filters.
+
+    Competencies and industries group their narrow link tables by id, with no join per row;
+    the few labels are looked up after, both vocabularies in one query.
+    """
     claims = CompanyCompetency.objects.filter(**_company_subset(filters, "competency"))
     if cleaned["verified"]:
         claims = claims.filter(_verified_claims())
-    competency = claims.values_list("competency__slug", "competency__name").annotate(n=Count("id"))
+    competency = dict(claims.values_list("competency_id").annotate(n=Count("*")).order_by())
 
     through = Company.industries.through
-    industry = (
+    industry = dict(
         through.objects.filter(**_company_subset(filters, "industry"))
-        .values_list("industry__slug", "industry__name")
-        .annotate(n=Count("id"))
+        .values_list("industry_id")
+        .annotate(n=Count("*"))
+        .order_by()
     )
 
     rows = CompanyCountry.objects.filter(**_company_subset(filters, "country"))
     if Visibility.HIDDEN not in levels:
         rows = rows.filter(Q(is_headquarters=True) | Q(company__details_visibility__in=levels))
-    country = rows.values_list("country").annotate(n=Count("id"))
+    country = rows.values_list("country").annotate(n=Count("*")).order_by()
 
-    tier = _filtered(filters, without="tier").values_list("tier").annotate(n=Count("id"))
+    tier = _filtered(filters, without="tier").values_list("tier").annotate(n=Count("*"))
+    names = _country_names()
+
+    # Both vocabularies' labels in one query, for the values that were counted.
+    vocabulary = Competency.objects.filter(pk__in=list(competency)).values_list(
+        "pk", "slug", "name", Value("competency")
+    )
+    vocabulary = vocabulary.union(
+        Industry.objects.filter(pk__in=list(industry)).values_list(
+            "pk", "slug", "name", Value("industry")
+        ),
+        all=True,
+    )
+    labelled: dict[str, list[tuple[str, str, int]]] = {"competency": [], "industry": []}
+    if competency or industry:
+        counts = {"competency": competency, "industry": industry}
+        for pk, slug, name, facet in vocabulary:
+            labelled[facet].append((slug, name, counts[facet][pk]))
 
     return {
-        "competency": [(slug, name, n) for slug, name, n in competency.order_by()],
-        "industry": [(slug, name, n) for slug, name, n in industry.order_by()],
-        "country": [(code, _facet_label("country", code, ""), n) for code, n in country.order_by()],
+        **labelled,
+        "country": [(code, names.get(code, code), n) for code, n in country],
         "tier": [(value, _facet_label("tier", value, ""), n) for value, n in tier.order_by()],
     }
 
@@ -376,7 +567,7 @@ def _facet_values(
     selected = {
         "competency": {c.slug: c.name for c in cleaned["competency"]},
         "industry": {i.slug: i.name for i in cleaned["industry"]},
-        "country": {code: countries.name(code) for code in cleaned["country"]},
+        "country": {code: _country_names().get(code, code) for code in cleaned["country"]},
         "tier": {cleaned["tier"]: Tier(cleaned["tier"]).label} if cleaned["tier"] else {},
     }
     facets: dict[str, list[FacetValue]] = {}

@@ -60,6 +60,20 @@ def test_a_name_match_ranks_above_a_description_match():
     assert search(q="azure") == ["Azure Experts", "Cloudsmiths"]
 
 
+def test_a_search_matching_very_many_puts_name_matches_first_then_by_rating(monkeypatch):
+    # Above RANK_ALL_LIMIT matches the order is not ranked match by match (too slow at scale):
+    # name matches come first, each group by rating.
+    monkeypatch.setattr("directory.selectors.search.RANK_ALL_LIMIT", 1)
+    indexed(
+        CompanyFactory(name="Quiet Co", description="Azure, Azure, Azure.", rating_average=3),
+        CompanyFactory(name="Azure Low", rating_average=2),
+        CompanyFactory(name="Azure High", rating_average=4),
+        CompanyFactory(name="Other", description="Azure.", rating_average=5),
+    )
+
+    assert search(q="azur") == ["Azure High", "Azure Low", "Other", "Quiet Co"]
+
+
 def test_a_word_prefix_finds_the_whole_word():
     indexed(CompanyFactory(name="Azure Experts"), CompanyFactory(name="Amazon Builders"))
 
@@ -396,8 +410,9 @@ def test_the_page_runs_a_constant_number_of_queries(
         CompanyCompetencyFactory(company=company, competency=competency, verified=True)
     indexed()
 
-    # Cold facet cache: vocabulary check, four facet counts, the page's ids, rows, competencies.
-    with django_assert_max_num_queries(8):
+    # Cold facet cache: vocabulary check, four facet counts and their labels, the page's ids,
+    # rows and competencies.
+    with django_assert_max_num_queries(9):
         response = client.get(URL, {"q": "partner", "competency": "azure", "country": "DE"})
 
     assert response.status_code == 200
