@@ -182,7 +182,14 @@ class CompanyCountry(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["company", "country"], name="company_country_unique"),
         ]
-        indexes = [models.Index(fields=["country", "company"], name="company_country_idx")]
+        # Covering is_headquarters: the country filter and facet read the index alone.
+        indexes = [
+            models.Index(
+                fields=["country", "company"],
+                name="company_country_idx",
+                include=["is_headquarters"],
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.company} in {self.country}"

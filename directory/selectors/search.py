@@ -23,6 +23,7 @@ from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
+    CharField,
     Count,
     Exists,
     ExpressionWrapper,
@@ -295,14 +296,24 @@ def _filters(cleaned: dict, terms: list[str], levels: tuple[str, ...]) -> dict[s
             )
         )
     if cleaned["country"]:
-        served = Exists(
-            CompanyCountry.objects.filter(company=OuterRef("pk"), country__in=cleaned["country"])
-        )
+        rows = CompanyCountry.objects.filter(company=OuterRef("pk"), country__in=cleaned["country"])
         if Visibility.HIDDEN in levels:
-            filters["country"] = Q(served)
+            filters["country"] = Q(Exists(rows))
         else:
-            filters["country"] = Q(hq_country__in=cleaned["country"]) | (
-                Q(details_visibility__in=levels) & Q(served)
+            # The headquarters row (always present, kept in step with hq_country) is public;
+            # a served row counts where the viewer may see the details. Spelt twice, on
+            # purpose: the single EXISTS lets PostgreSQL start from the country index (a search
+            # word plus a competency plus a country: 30 ms -> 4 ms), and the equivalent
+            # "hq_country OR served" over the sort indexes' covered columns keeps walking those
+            # indexes cheap (a hashed subplan instead of one index probe per company).
+            visible = rows.alias(
+                details_visibility=ExpressionWrapper(
+                    OuterRef("details_visibility"), output_field=CharField()
+                )
+            ).filter(Q(is_headquarters=True) | Q(details_visibility__in=levels))
+            filters["country"] = Q(Exists(visible)) & (
+                Q(hq_country__in=cleaned["country"])
+                | (Q(details_visibility__in=levels) & Q(Exists(rows)))
             )
     if cleaned["tier"]:
         filters["tier"] = Q(tier=cleaned["tier"])
