@@ -13,12 +13,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from groups import forms, services
 from groups import selectors as sel
-from groups.models import Flag, PostStatus, Reply, Thread
+from groups.models import Flag, Group, PostStatus, Reply, Thread
 from portal.ratelimits import REPLY_RATE, THREAD_RATE, VOTE_RATE
 
 GROUP_CREATED = "The group has been created. You are its owner."
@@ -285,9 +286,31 @@ def thread_detail(request: HttpRequest, slug: str, thread_id: int) -> HttpRespon
     )
 
 
+def _for_id(url_for_id_zero: str, pk: int) -> str:
+    """Put a real id where a URL reversed with id 0 has it (the last "/0/" segment)."""
+    head, _, tail = url_for_id_zero.rpartition("/0/")
+    return f"{head}/{pk}/{tail}"
+
+
+def _attach_action_urls(*, group: Group, thread: Thread, replies) -> None:
+    """Give the thread and each reply their vote, edit and report URLs, reversing each route
+    once per page instead of once per reply (reverse() costs ~60 µs; a page has 50 replies)."""
+    thread.vote_url = reverse("groups:thread-vote", args=[group.slug, thread.pk])
+    thread.edit_url = reverse("groups:thread-edit", args=[group.slug, thread.pk])
+    thread.flag_url = reverse("moderation:flag", args=["thread", thread.pk])
+    vote = reverse("groups:reply-vote", args=[group.slug, 0])
+    edit = reverse("groups:reply-edit", args=[group.slug, 0])
+    flag = reverse("moderation:flag", args=["reply", 0])
+    for reply in replies:
+        reply.vote_url = _for_id(vote, reply.pk)
+        reply.edit_url = _for_id(edit, reply.pk)
+        reply.flag_url = _for_id(flag, reply.pk)
+
+
 def _render_thread(request: HttpRequest, thread: Thread, reply_form, status: int = 200):
     group, user = thread.group, request.user
     page = _page(request, sel.thread_replies(viewer=user, thread=thread), sel.REPLIES_PER_PAGE)
+    _attach_action_urls(group=group, thread=thread, replies=page.object_list)
     voted_threads, voted_replies = sel.voted_post_ids(user=user, threads=[thread], replies=page)
     refusal = sel.posting_refusal(user=user, group=group)
     context = {

@@ -209,3 +209,19 @@ def test_long_threads_are_paginated(client, group):
     assert "the very last word" not in first
     assert "Page 1 of 2" in first
     assert "the very last word" in last
+
+
+@pytest.mark.django_db
+def test_the_thread_page_points_each_reply_action_at_that_reply(client, group, group_member):
+    thread = ThreadFactory(group=group)
+    others = [ReplyFactory(thread=thread) for _ in range(3)]
+    own = ReplyFactory(thread=thread, author=group_member)
+    client.force_login(group_member)
+
+    page = client.get(thread.get_absolute_url()).content.decode()
+
+    for reply in others:
+        assert f'action="{reverse("groups:reply-vote", args=[group.slug, reply.pk])}"' in page
+        assert f'action="{reverse("moderation:flag", args=["reply", reply.pk])}"' in page
+    assert f'href="{reverse("groups:reply-edit", args=[group.slug, own.pk])}"' in page
+    assert f'action="{reverse("moderation:flag", args=["thread", thread.pk])}"' in page
