@@ -2,7 +2,8 @@
 
 import pytest
 
-from groups.models import GroupMembership
+from groups.models import GroupMembership, PostStatus
+from moderation.models import ModerationItem
 from tests.directory.factories import CompanyMembershipFactory
 from tests.groups.factories import GroupFactory, MembershipFactory, ThreadFactory
 
@@ -43,10 +44,15 @@ def test_dashboard_shows_my_company_or_invites_me_to_find_it(member_client, memb
 def test_moderators_see_their_queue_on_the_dashboard(member_client, member):
     group = GroupFactory()
     MembershipFactory(group=group, user=member, role=GroupMembership.Role.MODERATOR)
+    held = ThreadFactory(group=group, status=PostStatus.PENDING)
+    ModerationItem.objects.create(
+        group=group, thread=held, source=ModerationItem.Source.POLICY, reasons=["New member"]
+    )
 
-    page = member_client.get("/").content.decode()
+    page = " ".join(member_client.get("/").content.decode().split())
 
     assert "Your moderation queue" in page
+    assert "<strong>1</strong> item waiting; the oldest arrived now." in page
 
 
 @pytest.mark.django_db
