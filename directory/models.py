@@ -228,7 +228,12 @@ class CompanyCompetency(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["competency", "status", "company"], name="claim_lookup_idx"),
+            # Covering expires_at: the verified-competency filter and facet read the index alone.
+            models.Index(
+                fields=["competency", "status", "company"],
+                name="claim_lookup_idx",
+                include=["expires_at"],
+            ),
         ]
 
     def __str__(self) -> str:

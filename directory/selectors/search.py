@@ -68,6 +68,8 @@ MAX_QUERY_TERMS = 8
 # Above this many matches, relevance order is "name matches first, then by rating" instead of
 # ranking every match (see _name_first_ids): ranking 35,000 matches of "cloud" costs ~40 ms.
 RANK_ALL_LIMIT = 2_000
+# The name-first order first walks this many times a page's end of matches by rating.
+NAME_FIRST_WALK = 10
 MAX_TERM_LENGTH = 40
 FACET_NAMES = ("competency", "industry", "country", "tier")
 _TERM = re.compile(r"[^\W_]+")
@@ -367,10 +369,15 @@ def _name_first_ids(filters: dict[str, Q], terms: list[str], offset: int) -> lis
     are many matches). If the first part is short it holds every name match, so the second part
     minus the first continues the order.
     """
+    matches = _filtered(filters)
+    by_rating = (F("rating_average").desc(nulls_last=True), "name", "id")
+    end = offset + PAGE_SIZE
+    walked = _name_first_walk(matches, terms, by_rating, end)
+    if walked is not None:
+        return walked[offset:end]
     name_query = SearchQuery(
         " | ".join(f"'{term}':*" for term in terms), search_type="raw", config=SEARCH_CONFIG
     )
-    matches = _filtered(filters)
     # One word in the name implies the whole (one-word) query matches: skip that condition, or
     # PostgreSQL intersects the name index with every match of the full index.
     names = (
@@ -378,14 +385,12 @@ def _name_first_ids(filters: dict[str, Q], terms: list[str], offset: int) -> lis
         .alias(name_vector=SearchVector("name", config=SEARCH_CONFIG))
         .filter(name_vector=name_query)
     )
-    by_rating = (F("rating_average").desc(nulls_last=True), "name", "id")
     # The same order spelt so that no index yields it: name matches are found by the name
     # index and sorted (cost follows the name matches), never by walking the rating index and
     # computing each row's name vector, which the planner would pick for a word in many
     # descriptions but no name (it cannot estimate the name matches of a prefix well).
     unrated_last = ExpressionWrapper(Q(rating_average__isnull=True), output_field=BooleanField())
     by_rating_sorted = (unrated_last.asc(), F("rating_average").desc(), "name", "id")
-    end = offset + PAGE_SIZE
     parts, params = [], []
     for group, (queryset, order) in enumerate(((names, by_rating_sorted), (matches, by_rating))):
         sql, part_params = (
@@ -408,6 +413,37 @@ def _name_first_ids(filters: dict[str, Q], terms: list[str], offset: int) -> lis
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, PAGE_SIZE, offset])
         return [row[0] for row in cursor.fetchall()]
+
+
+def _name_first_walk(
+    matches: QuerySet[Company], terms: list[str], by_rating: tuple, end: int
+) -> list[int] | None:
+    """The name-first order up to ``end`` from the first matches by rating, or None if unsure.
+
+    Walks the rating index over the matches, at most ``NAME_FIRST_WALK`` times ``end`` of them,
+    flagging name matches from the stored vector (the name is its only weight-A part). When a
+    frequent word is in many names, the first ``end`` name matches by rating lie in that walk,
+    whose cost follows the page, not the matches (62,000 names with "cloud": 180 ms -> ~5 ms).
+    When the walk found all matches it holds the whole order too. Otherwise (a word in few
+    names) None: the name index then finds those few names cheaply.
+    """
+    weighted = SearchQuery(
+        " | ".join(f"'{term}':*A" for term in terms), search_type="raw", config=SEARCH_CONFIG
+    )
+    limit = end * NAME_FIRST_WALK
+    rows = list(
+        matches.annotate(
+            name_hit=ExpressionWrapper(Q(search_vector=weighted), output_field=BooleanField())
+        )
+        .order_by(*by_rating)
+        .values_list("pk", "name_hit")[:limit]
+    )
+    hits = [pk for pk, hit in rows if hit]
+    if len(hits) >= end:
+        return hits[:end]
+    if len(rows) < limit:
+        return hits + [pk for pk, hit in rows if not hit]
+    return None
 
 
 def _cards(ids: list[int]) -> list[CompanyCard]:

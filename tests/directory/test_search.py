@@ -60,10 +60,13 @@ def test_a_name_match_ranks_above_a_description_match():
     assert search(q="azure") == ["Azure Experts", "Cloudsmiths"]
 
 
-def test_a_search_matching_very_many_puts_name_matches_first_then_by_rating(monkeypatch):
+@pytest.mark.parametrize("walk", [10, 0], ids=["rating walk", "name index"])
+def test_a_search_matching_very_many_puts_name_matches_first_then_by_rating(monkeypatch, walk):
     # Above RANK_ALL_LIMIT matches the order is not ranked match by match (too slow at scale):
-    # name matches come first, each group by rating.
+    # name matches come first, each group by rating, whether found walking the matches by
+    # rating or (a walk too short to be sure) through the name index.
     monkeypatch.setattr("directory.selectors.search.RANK_ALL_LIMIT", 1)
+    monkeypatch.setattr("directory.selectors.search.NAME_FIRST_WALK", walk)
     indexed(
         CompanyFactory(name="Quiet Co", description="Azure, Azure, Azure.", rating_average=3),
         CompanyFactory(name="Azure Low", rating_average=2),
@@ -72,6 +75,24 @@ def test_a_search_matching_very_many_puts_name_matches_first_then_by_rating(monk
     )
 
     assert search(q="azur") == ["Azure High", "Azure Low", "Other", "Quiet Co"]
+
+
+def test_name_first_pages_agree_whether_the_rating_walk_suffices_or_not(monkeypatch):
+    # One company a page, a walk of twice the page's end: pages 1-2 come from the name matches
+    # the walk met (a name match second by rating), pages 3-4 from a walk that met every match.
+    monkeypatch.setattr("directory.selectors.search.RANK_ALL_LIMIT", 1)
+    monkeypatch.setattr("directory.selectors.search.PAGE_SIZE", 1)
+    monkeypatch.setattr("directory.selectors.search.NAME_FIRST_WALK", 2)
+    indexed(
+        CompanyFactory(name="Quiet Co", description="Azure, Azure, Azure.", rating_average=3),
+        CompanyFactory(name="Azure Low", rating_average=2),
+        CompanyFactory(name="Azure High", rating_average=4),
+        CompanyFactory(name="Other", description="Azure.", rating_average=5),
+    )
+
+    pages = [search(q="azur", page=page) for page in (1, 2, 3, 4)]
+
+    assert pages == [["Azure High"], ["Azure Low"], ["Other"], ["Quiet Co"]]
 
 
 def test_a_word_prefix_finds_the_whole_word():
