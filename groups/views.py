@@ -321,6 +321,8 @@ def _render_thread(request: HttpRequest, thread: Thread, reply_form, status: int
         "voted_replies": voted_replies,
         "can_moderate": sel.can_moderate_group(user=user, group=group),
         "posting_refusal": refusal,
+        # Read once: each `user.…` lookup in a 50-reply loop goes through the lazy user object.
+        "viewer_id": user.pk if user.is_authenticated else None,
         "reply_form": reply_form,
         "flag_reasons": Flag.Reason.choices,
     }
