@@ -225,3 +225,14 @@ def test_the_thread_page_points_each_reply_action_at_that_reply(client, group, g
         assert f'action="{reverse("moderation:flag", args=["reply", reply.pk])}"' in page
     assert f'href="{reverse("groups:reply-edit", args=[group.slug, own.pk])}"' in page
     assert f'action="{reverse("moderation:flag", args=["thread", thread.pk])}"' in page
+
+
+def test_only_the_asker_is_offered_the_accept_button(client, group, group_member):
+    thread = ThreadFactory(group=group, author=group_member, kind=Thread.Kind.QUESTION)
+    ReplyFactory(thread=thread)
+    other = MembershipFactory(group=group).user
+
+    client.force_login(group_member)
+    assert "Accept this answer" in client.get(thread.get_absolute_url()).content.decode()
+    client.force_login(other)
+    assert "Accept this answer" not in client.get(thread.get_absolute_url()).content.decode()
