@@ -163,6 +163,7 @@ MODERATORS_ONLY = "Only the group's moderators can do that."
 THREADS_PER_PAGE = 25
 REPLIES_PER_PAGE = 50
 GROUPS_PER_PAGE = 50
+MEMBERS_PER_PAGE = 100
 THREAD_SORTS = {
     "activity": ["-is_pinned", "-last_activity_at", "-pk"],
     "helpful": ["-is_pinned", "-helpful_count", "-last_activity_at", "-pk"],

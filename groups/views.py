@@ -219,7 +219,7 @@ def group_members(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "group": group,
         "requests": sel.group_membership_requests(group=group),
-        "members": sel.group_members(group=group),
+        "page": _page(request, sel.group_members(group=group), sel.MEMBERS_PER_PAGE),
         "invite_form": invite_form,
     }
     return render(request, "groups/members.html", context, status=status)

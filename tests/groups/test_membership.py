@@ -217,3 +217,23 @@ def test_deciding_a_request_to_join_is_written_to_the_moderation_log(client, act
 
     entry = ModerationLog.objects.get(group=group)
     assert (entry.action, entry.actor, entry.target_user) == (logged, moderator, asking.user)
+
+
+@pytest.mark.parametrize("extra_members", [1, 120])
+def test_members_page_is_paginated_with_a_constant_query_count(
+    client, group, moderator, extra_members, django_assert_max_num_queries
+):
+    for _ in range(extra_members):
+        MembershipFactory(group=group)
+    client.force_login(moderator)
+    url = reverse("groups:members", args=[group.slug])
+
+    with django_assert_max_num_queries(14):
+        first = client.get(url)
+
+    assert first.status_code == 200
+    rows = first.content.decode().count("<tr><td>")
+    assert rows == min(extra_members + 1, 100)  # the moderator plus the others
+    if extra_members > 100:
+        assert "Page 1 of 2" in first.content.decode()
+        assert client.get(url, {"page": 2}).content.decode().count("<tr><td>") == 21
