@@ -1,7 +1,10 @@
+import celery.contrib.testing.tasks  # noqa: F401 - registers celery.ping for the test worker
 import pytest
+from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.core.cache import cache
 
+from portal.celery import app as celery_app
 from tests.factories import UserFactory
 
 
@@ -55,3 +58,25 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-sync",
         ],
     }
+
+
+def _forget_result_backend() -> None:
+    """Celery caches its result backend object; drop it so a changed setting takes effect."""
+    celery_app._backend_cache = None
+    celery_app._local.__dict__.pop("backend", None)
+
+
+@pytest.fixture
+def redis_worker():
+    """A real Celery worker thread consuming from the real Redis broker, results in Redis."""
+    conf = celery_app.conf
+    saved = {"task_always_eager": conf.task_always_eager, "result_backend": conf.result_backend}
+    conf.task_always_eager = False
+    conf.result_backend = settings.REDIS_URL
+    _forget_result_backend()
+    try:
+        with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            yield
+    finally:
+        conf.update(saved)
+        _forget_result_backend()

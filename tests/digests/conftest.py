@@ -3,7 +3,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from directory.models import CompanyCompetency
-from portal.celery import app as celery_app
 from tests.directory.factories import (
     CompanyCompetencyFactory,
     CompanyFactory,
@@ -17,25 +16,6 @@ MONDAY_MORNING = datetime(2026, 11, 23, 7, 15, tzinfo=UTC)
 
 
 LONG_AGO = MONDAY_MORNING - timedelta(days=400)
-
-
-def forget_celery_result_backend() -> None:
-    """Celery caches its result backend on first use; drop it so a changed setting applies."""
-    celery_app._backend_cache = None
-    celery_app._local.__dict__.pop("backend", None)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_celery_result_backend():
-    """Eager tasks here create the (disabled) result backend; later worker tests need a real one."""
-    yield
-    forget_celery_result_backend()
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """These tests create many members and never sign in with a password."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -6,16 +6,11 @@ import time
 from datetime import timedelta
 from email.policy import default as default_policy
 
-import celery.contrib.testing.tasks  # noqa: F401 - registers celery.ping for the worker
 import pytest
 from aiosmtpd.controller import Controller
-from celery.contrib.testing.worker import start_worker
-from django.conf import settings as django_settings
 
 from digests.models import DigestSent
 from digests.tasks import send_due_digests
-from portal.celery import app as celery_app
-from tests.digests.conftest import forget_celery_result_backend
 from tests.digests.factories import GroupFactory, GroupMembershipFactory, ThreadFactory
 from tests.factories import UserFactory
 
@@ -56,21 +51,6 @@ def smtp_sink(settings):
         yield sink
     finally:
         controller.stop()
-
-
-@pytest.fixture
-def redis_worker():
-    conf = celery_app.conf
-    saved = {"task_always_eager": conf.task_always_eager, "result_backend": conf.result_backend}
-    conf.task_always_eager = False
-    conf.result_backend = django_settings.REDIS_URL
-    forget_celery_result_backend()
-    try:
-        with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            yield
-    finally:
-        conf.update(saved)
-        forget_celery_result_backend()
 
 
 def wait_for(condition, timeout: float = 30.0) -> None:

@@ -5,28 +5,12 @@ from django.utils import timezone
 
 from groups import services as group_services
 from groups.models import Group
-from portal.celery import app as celery_app
 from tests.factories import UserFactory
 from tests.groups.factories import GroupFactory, MembershipFactory
 
 ORDINARY_BODY = (
     "We moved our customer's SAP workloads to the cloud; how do you plan cut-over weekends?"
 )
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Many test users are created here; real password hashing would dominate the run time."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def _forget_celery_result_backend():
-    """Eager tasks make Celery cache its (disabled) result backend per thread; forget it after
-    each test so a later test that configures a real backend gets it."""
-    yield
-    if hasattr(celery_app._local, "backend"):
-        del celery_app._local.backend
 
 
 @pytest.fixture
