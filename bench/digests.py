@@ -50,18 +50,7 @@ ENV = {
 os.environ.update(ENV)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 sys.path.insert(0, str(BASE_DIR))
-
-
-def ensure_database() -> None:
-    import psycopg2
-
-    conn = psycopg2.connect(host="127.0.0.1", user="postgres", dbname="postgres")
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE])
-        if cur.fetchone() is None:
-            cur.execute(f'CREATE DATABASE "{DATABASE}"')
-    conn.close()
+from bench._common import create_database_if_missing  # noqa: E402
 
 
 def seed(members: int, groups: int) -> None:
@@ -287,7 +276,7 @@ def main() -> None:
     args = parser.parse_args()
 
     os.environ["DIGEST_BATCH_SIZE"] = ENV["DIGEST_BATCH_SIZE"] = str(args.batch_size)
-    ensure_database()
+    create_database_if_missing(name=DATABASE)
     import django
 
     django.setup()

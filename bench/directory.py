@@ -22,6 +22,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from bench._common import create_database_if_missing  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench")
 # The API throttles anonymous callers twice (AnonRateThrottle, and UserRateThrottle keyed by
@@ -173,22 +175,6 @@ SENTENCES = [
 def sql_array(values: list[str]) -> str:
     quoted = ",".join("'" + v.replace("'", "''") + "'" for v in values)
     return f"ARRAY[{quoted}]::text[]"
-
-
-def ensure_database() -> None:
-    import psycopg2
-    from django.conf import settings
-
-    db = settings.DATABASES["default"]
-    conn = psycopg2.connect(
-        dbname="postgres", user=db["USER"], host=db["HOST"], port=db["PORT"] or 5432
-    )
-    conn.autocommit = True
-    with conn.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{db["NAME"]}"')
-    conn.close()
 
 
 def seed(target: int) -> None:
@@ -415,7 +401,10 @@ def main() -> None:
     django.setup()
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         sys.exit("bench/directory.py needs PostgreSQL: set DATABASE_URL")
-    ensure_database()
+    _db = settings.DATABASES["default"]
+    create_database_if_missing(
+        name=_db["NAME"], user=_db["USER"], host=_db["HOST"], port=_db["PORT"] or 5432
+    )
     seed(args.companies)
     run(args.rounds, args.paths.split(","), args.modes.split(","))
 

@@ -48,19 +48,9 @@ os.environ.pop("REDIS_URL", None)
 os.environ.update(ENV)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 sys.path.insert(0, str(BASE_DIR))
+from bench._common import create_database_if_missing  # noqa: E402
+
 GROUP_SLUG = "bench-cloud-migrations"
-
-
-def ensure_database() -> None:
-    import psycopg2
-
-    conn = psycopg2.connect(host="127.0.0.1", user="postgres", dbname="postgres")
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE])
-        if cur.fetchone() is None:
-            cur.execute(f'CREATE DATABASE "{DATABASE}"')
-    conn.close()
 
 
 def seed(*, threads: int, replies: int):
@@ -274,7 +264,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     args = parser.parse_args()
 
-    ensure_database()
+    create_database_if_missing(name=DATABASE)
     import django
 
     django.setup()

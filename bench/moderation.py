@@ -19,6 +19,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from bench._common import create_database_if_missing  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench_mod")
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
@@ -29,22 +31,6 @@ BODY = (
     "We are migrating a **customer's** SAP estate to the cloud and would like to compare notes "
     "on cut-over weekends, rollback plans and [runbooks](https://docs.example.com/runbook)."
 )
-
-
-def ensure_database() -> None:
-    import psycopg2
-    from django.conf import settings
-
-    db = settings.DATABASES["default"]
-    conn = psycopg2.connect(
-        dbname="postgres", user=db["USER"], host=db["HOST"], port=db["PORT"] or 5432
-    )
-    conn.autocommit = True
-    with conn.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{db["NAME"]}"')
-    conn.close()
 
 
 def seed(target: int) -> None:
@@ -242,8 +228,12 @@ def main() -> None:
     args = parser.parse_args()
 
     import django
+    from django.conf import settings
 
-    ensure_database()
+    _db = settings.DATABASES["default"]
+    create_database_if_missing(
+        name=_db["NAME"], user=_db["USER"], host=_db["HOST"], port=_db["PORT"] or 5432
+    )
     django.setup()
     seed(args.items)
     run(args.rounds)
