@@ -30,6 +30,7 @@ from directory.services.companies import (
     company_index_refresh,
     company_offerings_set,
 )
+from portal.spreadsheets import looks_like_formula
 
 REQUIRED_COLUMNS = ("slug", "name", "hq_country")
 LIST_COLUMNS = (
@@ -72,6 +73,12 @@ DOMAIN_TAKEN = "The domain {} is claimed by another company."
 DOMAIN_TWICE = "The domain {} already appeared in row {}."
 NOT_A_NUMBER = "Not a whole number: {}."
 BAD_CHOICE = "{} is not one of: {}."
+NUL_CHARACTER = "The value contains a NUL character, which no text column can hold."
+EXTRA_CELLS = "The row has {} more cell(s) than the header; is a comma missing its quotes?"
+FORMULA_CELL = (
+    "Starts like a spreadsheet formula ({}); imported as plain text, and neutralised in every "
+    "CSV the portal exports."
+)
 
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 _CHOICES = {
@@ -103,6 +110,8 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     errors: list[RowError] = field(default_factory=list)
+    # Accepted but worth a look, such as cells that a spreadsheet would run as a formula.
+    warnings: list[RowError] = field(default_factory=list)
     dry_run: bool = False
 
     @property
@@ -145,13 +154,24 @@ class _RowChecker:
     def prefetch(self, slugs: Iterable[str]) -> None:
         self.existing = {c.slug: c for c in Company.objects.filter(slug__in=list(slugs))}
 
-    def check(self, number: int, raw: dict[str, str]) -> tuple[_Row | None, list[RowError]]:
+    def check(
+        self, number: int, raw: dict[str | None, str | list[str]]
+    ) -> tuple[_Row | None, list[RowError], list[RowError]]:
         errors: list[RowError] = []
 
         def fail(column: str, reason: str) -> None:
             errors.append(RowError(number, column, reason))
 
+        extra_cells = raw.pop(None, None)  # csv.DictReader files surplus cells under None
+        if extra_cells:
+            fail("", EXTRA_CELLS.format(len(extra_cells)))
+        for column, value in raw.items():
+            if isinstance(value, str) and "\x00" in value:
+                fail(column, NUL_CHARACTER)
+        if errors:
+            return None, errors, []
         values = {key: (raw.get(key) or "").strip() for key in ALL_COLUMNS}
+        warnings = _formula_warnings(number, raw)
         for column in REQUIRED_COLUMNS:
             if not values[column]:
                 fail(column, REQUIRED_VALUE)
@@ -228,7 +248,7 @@ class _RowChecker:
                 for message in messages:
                     fail(column, message)
         if errors:
-            return None, errors
+            return None, errors, warnings
         return (
             _Row(
                 number=number,
@@ -242,7 +262,25 @@ class _RowChecker:
                 domains=domains,
             ),
             [],
+            warnings,
         )
+
+
+def _formula_warnings(number: int, raw: dict[str | None, str | list[str]]) -> list[RowError]:
+    """One warning per cell that a spreadsheet would evaluate, whole or as a list item."""
+    warnings = []
+    for column in ALL_COLUMNS:
+        cell = raw.get(column) or ""
+        parts = [cell, cell.strip()]
+        if column in LIST_COLUMNS:
+            parts += _split(cell)
+        if column == "offerings":  # kind:Name keeps only the name
+            parts += [item.partition(":")[2].strip() for item in _split(cell)]
+        formula = next((part for part in parts if looks_like_formula(part)), None)
+        if formula is not None:
+            shown = formula.strip()[:30] or repr(formula[:1])
+            warnings.append(RowError(number, column, FORMULA_CELL.format(shown)))
+    return warnings
 
 
 def _read(data: str, report: ImportReport) -> list[tuple[int, dict[str, str]]] | None:
@@ -314,8 +352,9 @@ def companies_import(
     checked: list[_Row] = []
     total = len(rows) * (1 if dry_run else 2)
     for done, (number, raw) in enumerate(rows, start=1):
-        row, errors = checker.check(number, raw)
+        row, errors, warnings = checker.check(number, raw)
         report.errors.extend(errors)
+        report.warnings.extend(warnings)
         if row is not None:
             checked.append(row)
         if progress:

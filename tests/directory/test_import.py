@@ -8,12 +8,15 @@ from django.core.management import CommandError, call_command
 from directory.models import ClaimedDomain, Company, CompanyCompetency, Offering
 from directory.services.importing import (
     DUPLICATE_SLUG,
+    EXTRA_CELLS,
+    NUL_CHARACTER,
     REQUIRED_VALUE,
     UNKNOWN_COLUMNS,
     UNKNOWN_COMPETENCY,
     RowError,
     companies_import,
 )
+from portal.spreadsheets import looks_like_formula
 from tests.directory.factories import CompanyCompetencyFactory, CompetencyFactory, IndustryFactory
 
 pytestmark = pytest.mark.django_db
@@ -173,3 +176,53 @@ def test_a_domain_claimed_by_another_company_is_refused():
     companies_import(data="slug,name,hq_country,claimed_domains\na,A,DE,a.example\n")
     report = companies_import(data="slug,name,hq_country,claimed_domains\nb,B,DE,a.example\n")
     assert [(e.row, e.column) for e in report.errors] == [(2, "claimed_domains")]
+
+
+def test_a_nul_byte_in_a_cell_is_a_row_error_in_the_dry_run_and_the_real_run(tmp_path, capsys):
+    path = tmp_path / "partners.csv"
+    path.write_text(_csv(GOOD, "nul-co,Nul\x00 Company,FR,,,,,,"), encoding="utf-8")
+    dry = companies_import(data=path.read_bytes(), dry_run=True)
+    assert RowError(3, "name", NUL_CHARACTER) in dry.errors
+    with pytest.raises(CommandError, match="nothing was saved"):
+        call_command("import_partners", str(path))
+    assert f"row 3, column name: {NUL_CHARACTER}" in capsys.readouterr().err
+    assert not Company.objects.exists()
+
+
+def test_a_row_with_more_cells_than_the_header_is_refused_not_truncated():
+    report = companies_import(data=_csv(GOOD, "wide-co,Wide Co,FR,,,,,,gold,surplus,more"))
+    assert report.errors == [RowError(3, "", EXTRA_CELLS.format(2))]
+    assert not Company.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("cells", "flagged_column"),
+    [
+        ('formula-co,"=HYPERLINK(""http://evil.example"",""Click"")",FR,,,,,,', "name"),
+        ("formula-co,+cmd|' /C calc'!A0,FR,,,,,,", "name"),
+        ("formula-co,@SUM(1+1),FR,,,,,,", "name"),
+        ("formula-co,Formula Co,FR,,,service:Kit;service:=1+2,,,", "offerings"),
+    ],
+)
+def test_formula_looking_cells_are_imported_but_flagged(cells, flagged_column):
+    report = companies_import(data=_csv(cells))
+    assert report.saved
+    assert [(w.row, w.column) for w in report.warnings] == [(2, flagged_column)]
+    assert Company.objects.filter(slug="formula-co").exists()
+
+
+def test_signed_numbers_and_ordinary_text_are_not_flagged():
+    report = companies_import(data=_csv("plain-co,Plain Co,FR,,,,,,"), dry_run=True)
+    assert report.ok and report.warnings == []
+    assert not looks_like_formula("+44 20 7946 0958")
+    assert not looks_like_formula("-12.5")
+
+
+def test_the_command_prints_flagged_cells_and_still_imports(tmp_path, capsys):
+    path = tmp_path / "partners.csv"
+    path.write_text(_csv("formula-co,=1+2,FR,,,,,,"), encoding="utf-8")
+    call_command("import_partners", str(path))
+    out = capsys.readouterr().out
+    assert "warning: row 2, column name: Starts like a spreadsheet formula (=1+2)" in out
+    assert "1 cell(s) flagged" in out
+    assert Company.objects.get(slug="formula-co").name == "=1+2"

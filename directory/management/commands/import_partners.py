@@ -25,6 +25,8 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {path}: {error.strerror}.") from error
         report = companies_import(data=data, dry_run=options["dry_run"], progress=self._progress)
         self.stdout.write("")
+        for warning in report.warnings:
+            self.stdout.write(self.style.WARNING(f"warning: {warning}"))
         for error in report.errors:
             self.stderr.write(str(error))
         if not report.ok:
@@ -36,6 +38,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"{report.rows} row(s) valid: {report.created} compan(ies) {verb} created, "
                 f"{report.updated} {verb} updated."
+                + (f" {len(report.warnings)} cell(s) flagged." if report.warnings else "")
                 + (" Dry run: nothing was saved." if report.dry_run else "")
             )
         )
