@@ -120,6 +120,10 @@ elif REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# A Redis cache serves from process memory while Redis is unreachable, with short timeouts
+# (portal/cache.py): pages answer from the database and rate limits count per process.
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "portal.cache.FallbackRedisCache"
 
 # Sessions live in the database (web processes stay stateless); Django writes a session
 # row only when something is stored in it, so anonymous browsing writes nothing.

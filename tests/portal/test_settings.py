@@ -82,7 +82,15 @@ def test_database_and_redis_urls_switch_to_postgres_and_a_real_broker(tmp_path):
     shown = json.loads(result.stdout)
     assert shown["engine"] == "django.db.backends.postgresql"
     assert shown["eager"] is False
-    assert shown["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert shown["cache"] == "portal.cache.FallbackRedisCache"
+
+
+def test_a_redis_cache_given_as_cache_url_falls_back_to_memory_too(tmp_path):
+    env = {"VAR_DIR": str(tmp_path), "CACHE_URL": "redis://127.0.0.1:6379/14"}
+    result = run_python(["-c", SHOW_SETTINGS], env)
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["cache"] == "portal.cache.FallbackRedisCache"
 
 
 def test_production_refuses_to_start_without_a_real_secret_key():
