@@ -142,6 +142,13 @@ def test_celery_loses_no_task_when_a_worker_dies():
     assert conf.broker_transport_options["visibility_timeout"] > conf.task_time_limit
 
 
+def test_a_dead_or_hung_broker_cannot_hold_a_web_request_for_long():
+    conf = celery_app.conf
+    assert conf.broker_transport_options["socket_connect_timeout"] <= 1
+    assert conf.broker_transport_options["socket_timeout"] <= 2
+    assert conf.task_publish_retry_policy["max_retries"] <= 1
+
+
 @pytest.mark.parametrize("service", ["web", "worker", "beat", "db", "redis", "mail"])
 def test_compose_file_defines_every_production_service(service):
     import yaml
