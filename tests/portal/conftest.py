@@ -1,3 +1,4 @@
+import shutil
 import socket
 import subprocess
 import time
@@ -59,6 +60,8 @@ class RedisServer:
 
 @pytest.fixture
 def private_redis(tmp_path):
+    if shutil.which("redis-server") is None:
+        pytest.fail("These tests start their own redis-server: apt-get install redis-server")
     server = RedisServer(tmp_path)
     server.start()
     try:
