@@ -120,6 +120,10 @@ elif REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# A Redis cache serves from process memory while Redis is unreachable, with short timeouts
+# (portal/cache.py): pages answer from the database and rate limits count per process.
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "portal.cache.FallbackRedisCache"
 
 # Sessions live in the database (web processes stay stateless); Django writes a session
 # row only when something is stored in it, so anonymous browsing writes nothing.
@@ -217,6 +221,20 @@ CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 # Longer than the longest task, so an unacknowledged task is not redelivered while it runs.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A dead or hung broker must not hold a web request: short timeouts and one publish retry (a
+# connection dropped by a broker restart needs one reconnect). What could not be queued waits
+# in the database for the periodic sweep (moderation.tasks.screen_waiting_posts).
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # kombu's Redis transport waits forever by default; a live Redis answers in milliseconds
+    # and the worker's BRPOP returns every second, so 2 s only ever cuts a dead connection.
+    CELERY_BROKER_TRANSPORT_OPTIONS |= {"socket_connect_timeout": 1, "socket_timeout": 2}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"

@@ -24,7 +24,11 @@ def home(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    checks = {"database": health.database_status(), "broker": health.broker_status()}
+    checks = {
+        "database": health.database_status(),
+        "broker": health.broker_status(),
+        "cache": health.cache_status(),
+    }
     healthy = all(value == "ok" for value in checks.values())
     return JsonResponse(checks, status=200 if healthy else 503)
 

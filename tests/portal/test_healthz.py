@@ -2,11 +2,11 @@ import pytest
 
 
 @pytest.mark.django_db
-def test_healthz_reports_ok_when_database_and_broker_answer(client):
+def test_healthz_reports_ok_when_database_broker_and_cache_answer(client):
     response = client.get("/healthz")
 
     assert response.status_code == 200
-    assert response.json() == {"database": "ok", "broker": "ok"}
+    assert response.json() == {"database": "ok", "broker": "ok", "cache": "ok"}
 
 
 @pytest.mark.django_db

@@ -82,7 +82,15 @@ def test_database_and_redis_urls_switch_to_postgres_and_a_real_broker(tmp_path):
     shown = json.loads(result.stdout)
     assert shown["engine"] == "django.db.backends.postgresql"
     assert shown["eager"] is False
-    assert shown["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert shown["cache"] == "portal.cache.FallbackRedisCache"
+
+
+def test_a_redis_cache_given_as_cache_url_falls_back_to_memory_too(tmp_path):
+    env = {"VAR_DIR": str(tmp_path), "CACHE_URL": "redis://127.0.0.1:6379/14"}
+    result = run_python(["-c", SHOW_SETTINGS], env)
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["cache"] == "portal.cache.FallbackRedisCache"
 
 
 def test_production_refuses_to_start_without_a_real_secret_key():
@@ -132,6 +140,13 @@ def test_celery_loses_no_task_when_a_worker_dies():
     assert conf.task_reject_on_worker_lost is True
     assert conf.worker_prefetch_multiplier == 1
     assert conf.broker_transport_options["visibility_timeout"] > conf.task_time_limit
+
+
+def test_a_dead_or_hung_broker_cannot_hold_a_web_request_for_long():
+    conf = celery_app.conf
+    assert conf.broker_transport_options["socket_connect_timeout"] <= 1
+    assert conf.broker_transport_options["socket_timeout"] <= 2
+    assert conf.task_publish_retry_policy["max_retries"] <= 1
 
 
 @pytest.mark.parametrize("service", ["web", "worker", "beat", "db", "redis", "mail"])
