@@ -6,6 +6,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from portal import health
+from portal.adapters import FIRST_VISIT_SESSION_KEY
 from portal.forms import ProfileForm
 from portal.selectors import dashboard_for
 from portal.services import user_update_profile
@@ -16,8 +17,11 @@ RATE_LIMITED = "You are doing that too often. Please wait a few minutes and try 
 
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        dashboard = dashboard_for(user=request.user)
-        return render(request, "portal/dashboard.html", {"dashboard": dashboard})
+        context = {
+            "dashboard": dashboard_for(user=request.user),
+            "first_visit": request.session.get(FIRST_VISIT_SESSION_KEY, False),
+        }
+        return render(request, "portal/dashboard.html", context)
     return render(request, "portal/landing.html")
 
 
