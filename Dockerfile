@@ -7,7 +7,7 @@ COPY pyproject.toml README.md ./
 RUN pip install --no-cache-dir .
 COPY . .
 RUN DEBUG=true python manage.py collectstatic --noinput \
-    && useradd --create-home portal && mkdir -p var && chown -R portal var
+    && useradd --create-home portal && mkdir -p var/media && chown -R portal var
 USER portal
 EXPOSE 8000
 CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -34,6 +34,7 @@ from groups.markdown import render_markdown
 from groups.models import Group, PostStatus, Thread
 from groups.selectors import visible_threads
 from groups.services import thread_create
+from portal.emails import email_subject
 
 logger = logging.getLogger(__name__)
 
@@ -169,7 +170,9 @@ def request_notify_matches(*, partner_request: FindPartnerRequest) -> int:
                 "url": url,
             }
             send_mail(
-                subject=f"A partner request fits {company.name}: {thread.title}"[:150],
+                subject=email_subject(
+                    f"A partner request fits {company.name}: {thread.title}"[:150]
+                ),
                 message=render_to_string("collaboration/email/request_match.txt", context),
                 from_email=None,
                 recipient_list=[admin.email],
@@ -326,7 +329,7 @@ def collaboration_notify_send(
             continue  # left the company meanwhile: the conversation is no longer theirs
         context = {"recipient": recipient, "actor": actor, "collaboration": collaboration}
         send_mail(
-            subject=subjects[event][:150],
+            subject=email_subject(subjects[event][:150]),
             message=render_to_string(
                 "collaboration/email/collaboration_event.txt",
                 {**context, "event": event, "url": url},

@@ -5,6 +5,7 @@ import re
 from django import forms
 from django_countries import countries
 
+from directory.logos import LogoField
 from directory.models import (
     Company,
     CompanyCompetency,
@@ -26,6 +27,11 @@ def _split(value: str) -> list[str]:
 class CompanyProfileForm(forms.ModelForm):
     """What a company admin edits; related lists are cleaned into plain values for the service."""
 
+    logo = LogoField(
+        required=False,
+        help_text="PNG, JPEG, WebP or GIF; at most 2 MB and 2000 × 2000 pixels. "
+        "It is shown at up to 512 pixels.",
+    )
     website = forms.URLField(required=False, assume_scheme="https")
     languages = forms.CharField(
         required=False, help_text="Two-letter codes separated by commas, e.g. en, de, fr."

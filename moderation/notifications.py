@@ -17,6 +17,7 @@ from django.utils import timezone
 from groups.models import GroupMembership
 from moderation.models import ModerationItem, ModeratorNotification
 from moderation.services import ESCALATED_FOR_AGE, item_escalate
+from portal.emails import email_subject
 
 logger = logging.getLogger(__name__)
 
@@ -85,7 +86,7 @@ def moderators_notify(*, now: datetime | None = None) -> int:
             {"user": users[user_id], "count": count, "queue_url": _queue_url()},
         )
         send_mail(
-            QUEUE_SUBJECT.format(count=count),
+            email_subject(QUEUE_SUBJECT.format(count=count)),
             body,
             settings.DEFAULT_FROM_EMAIL,
             [users[user_id].email],
@@ -120,6 +121,6 @@ def items_escalate_overdue(*, now: datetime | None = None) -> int:
             "moderation/email/escalated.txt",
             {"items": overdue, "reason": reason, "queue_url": _queue_url() + "?escalated=1"},
         )
-        subject = ESCALATION_SUBJECT.format(count=len(overdue))
+        subject = email_subject(ESCALATION_SUBJECT.format(count=len(overdue)))
         send_mass_mail([(subject, body, settings.DEFAULT_FROM_EMAIL, [email]) for email in staff])
     return len(overdue)

@@ -1,6 +1,31 @@
+from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.contrib.auth.hashers import make_password
 
 from portal.models import User
+
+DISPLAY_NAME_HELP = "How other members see you, for example “Ada Lovelace”."
+
+
+class SignupForm(AllauthSignupForm):
+    """allauth's signup (email and password) plus the name other members will see."""
+
+    display_name = forms.CharField(
+        label="Display name",
+        max_length=User._meta.get_field("display_name").max_length,
+        help_text=DISPLAY_NAME_HELP,
+        widget=forms.TextInput(attrs={"placeholder": "Display name", "autocomplete": "name"}),
+    )
+    field_order = ["email", "display_name", "password1", "password2"]
+
+    def try_save(self, request):
+        if self.account_already_exists:
+            # Creating an account hashes the password, which is most of a signup's time. With
+            # ACCOUNT_PREVENT_ENUMERATION allauth only sends a mail for a taken address, so it
+            # would answer many times faster and tell that the address has an account. Pay the
+            # same price, with the configured hasher, and throw the hash away.
+            make_password(self.cleaned_data["password1"])
+        return super().try_save(request)
 
 
 class ProfileForm(forms.ModelForm):

@@ -1,21 +1,28 @@
-"""Reads for site-wide pages: the member's dashboard."""
+"""Reads for site-wide pages: the member's dashboard and program staff's dashboard."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Generic, TypeVar
 
-from django.db.models import Count, Min, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 
 from collaboration.models import FindPartnerRequest
 from collaboration.selectors import requests_matching_company
-from directory.models import Company, CompanyMembership
-from directory.selectors.companies import user_membership
+from directory.models import Company, CompanyCompetency, CompanyMembership, Review
+from directory.selectors.companies import (
+    claims_awaiting_verification,
+    reviews_pending,
+    user_membership,
+)
 from groups.models import Group, GroupMembership, PostStatus, Thread
 from groups.selectors import user_is_any_moderator, visible_threads
+from moderation.models import ModerationItem
 from moderation.selectors import queue_for_moderator
 
 DASHBOARD_THREADS = 8
 DASHBOARD_REQUESTS = 5
 DASHBOARD_GROUPS = 8
+STAFF_DASHBOARD_ROWS = 8
 
 
 @dataclass
@@ -68,3 +75,63 @@ def dashboard_for(*, user) -> Dashboard:
         )
         dashboard.queue = QueueSummary(size=summary["size"], oldest=summary["oldest"])
     return dashboard
+
+
+# -- program staff ------------------------------------------------------------------------------
+
+
+@dataclass
+class StaffQueueSummary:
+    size: int
+    escalated: int
+    oldest: datetime | None
+
+
+T = TypeVar("T")
+
+
+@dataclass
+class Backlog(Generic[T]):
+    """How many things wait, since when, and the oldest few of them."""
+
+    size: int
+    oldest: datetime | None
+    first: list[T]
+
+
+@dataclass
+class StaffDashboard:
+    queue: StaffQueueSummary
+    verifications: Backlog[CompanyCompetency]
+    reviews: Backlog[Review]
+    new_companies: list[Company]
+
+
+def _backlog(items: QuerySet) -> Backlog:
+    summary = items.order_by().aggregate(size=Count("pk"), oldest=Min("created_at"))
+    first = list(items[:STAFF_DASHBOARD_ROWS]) if summary["size"] else []
+    return Backlog(size=summary["size"], oldest=summary["oldest"], first=first)
+
+
+def staff_dashboard_for(*, user) -> StaffDashboard:
+    """What program staff see first: the moderation queue, competency claims and reviews
+    waiting for them, and the companies that joined most recently; a fixed number of queries."""
+    queue = (
+        queue_for_moderator(user=user)
+        .order_by()
+        .aggregate(
+            size=Count("pk"),
+            escalated=Count("pk", filter=Q(status=ModerationItem.Status.ESCALATED)),
+            oldest=Min("created_at"),
+        )
+    )
+    return StaffDashboard(
+        queue=StaffQueueSummary(**queue),
+        verifications=_backlog(claims_awaiting_verification(viewer=user)),
+        reviews=_backlog(reviews_pending(viewer=user)),
+        new_companies=list(
+            Company.objects.order_by("-created_at", "-pk").only(
+                "pk", "name", "slug", "tier", "hq_country", "created_at"
+            )[:STAFF_DASHBOARD_ROWS]
+        ),
+    )

@@ -147,6 +147,9 @@ LOGIN_REDIRECT_URL = "home"
 # django-allauth: email login, mandatory verification, rate limits, no enumeration.
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# Signup also asks for the display name; see portal/forms.py and portal/adapters.py.
+ACCOUNT_FORMS = {"signup": "portal.forms.SignupForm"}
+ACCOUNT_ADAPTER = "portal.adapters.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False

@@ -1,10 +1,10 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from portal import views
+from portal.media import media_urlpatterns
 
 # The admin signs in through allauth, so its login shares allauth's rate limits.
 admin.site.login = login_required(admin.site.login)
@@ -25,7 +25,5 @@ urlpatterns = [
     path("digest/", include("digests.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded logos, served by the portal whatever DEBUG is (none of this with S3 storage).
+urlpatterns += media_urlpatterns()

@@ -254,3 +254,15 @@ def reviews_pending(*, viewer: Viewer) -> QuerySet[Review]:
         .select_related("company", "author")
         .order_by("created_at")
     )
+
+
+def claims_awaiting_verification(*, viewer: Viewer) -> QuerySet[CompanyCompetency]:
+    """Self-declared competency claims, oldest first, for program staff to verify; Http404 for
+    anyone else."""
+    if not (_is_signed_in(viewer) and viewer.is_staff):
+        raise Http404
+    return (
+        CompanyCompetency.objects.filter(status=CompanyCompetency.Status.SELF_DECLARED)
+        .select_related("company", "competency")
+        .order_by("created_at", "pk")
+    )

@@ -7,9 +7,11 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from directory.logos import logo_normalize
 from directory.models import (
     Company,
     CompanyCompetency,
@@ -164,10 +166,18 @@ def company_update(
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise ValueError(f"Not editable by a company admin: {', '.join(sorted(unknown))}")
+    if isinstance(fields.get("logo"), UploadedFile):
+        fields = {**fields, "logo": logo_normalize(upload=fields["logo"], slug=company.slug)}
+    elif fields.get("logo") is False:  # a form's "clear" checkbox
+        fields = {**fields, "logo": ""}
+    # From the database: a bound ModelForm has already put the new upload on the instance.
+    stored_logo = Company.objects.filter(pk=company.pk).values_list("logo", flat=True).first()
     for name, value in fields.items():
         setattr(company, name, value)
     company.full_clean()
     company.save()
+    if stored_logo and stored_logo != company.logo.name:
+        company_logo_delete_on_commit(name=stored_logo)
     company_countries_set(company=company, countries_served=countries_served)
     if industries is not None:
         company.industries.set(industries)
@@ -178,6 +188,13 @@ def company_update(
     company_completeness_update(company=company)
     company_index_refresh(company_ids=[company.pk])
     return company
+
+
+def company_logo_delete_on_commit(*, name: str) -> None:
+    """Once the change is committed, delete a logo file that nothing refers to any more (a
+    rollback keeps the old logo, and its file)."""
+    storage = Company._meta.get_field("logo").storage
+    transaction.on_commit(lambda: storage.delete(name))
 
 
 @transaction.atomic

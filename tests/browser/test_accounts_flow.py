@@ -13,6 +13,7 @@ def test_newcomer_signs_up_confirms_and_reaches_the_dashboard(page, live_server,
     page.goto(live_server.url)
     page.get_by_role("link", name="Join the community").click()
     page.get_by_label("Email").fill("newcomer@example.com")
+    page.get_by_label("Display name").fill("Ada Newcomer")
     page.get_by_label("Password:", exact=True).fill("a-long-pass-phrase")
     page.get_by_label("Password (again)").fill("a-long-pass-phrase")
     page.get_by_role("button", name="Sign Up").click()
@@ -26,7 +27,9 @@ def test_newcomer_signs_up_confirms_and_reaches_the_dashboard(page, live_server,
     page.get_by_label("Email").fill("newcomer@example.com")
     page.get_by_label("Password").fill("a-long-pass-phrase")
     page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Welcome back, newcomer")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Welcome to the Partner Portal, Ada Newcomer"
+    )
 
 
 def test_landing_page_has_one_h1_landmarks_labels_and_no_axe_violations(page, live_server):

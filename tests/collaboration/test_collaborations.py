@@ -48,6 +48,8 @@ def test_responding_privately_opens_a_collaboration_and_tells_the_asker(
     assert set(collaboration.participants.all()) == {world.a_person, world.b_person}
     assert [mail.to for mail in mailoutbox] == [[world.a_person.email]]
     assert "answered your request privately" in mailoutbox[0].subject
+    assert mailoutbox[0].subject.startswith("[Partner Portal] ")
+    assert "\n--\nPartner Portal · http://testserver/" in mailoutbox[0].body
 
 
 def test_responding_twice_continues_the_same_collaboration(world, collaboration):

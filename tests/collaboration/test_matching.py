@@ -108,6 +108,8 @@ def test_publishing_a_request_emails_admins_of_fitting_companies_once(
 
     assert [mail.to for mail in mailoutbox] == [[admin.email]]
     assert partner_request.thread.title in mailoutbox[0].subject
+    assert mailoutbox[0].subject.startswith("[Partner Portal] ")
+    assert "\n--\nPartner Portal · http://testserver/" in mailoutbox[0].body
     assert MatchNotification.objects.filter(request=partner_request, recipient=admin).exists()
 
     request_notify_matches.delay(thread_id=partner_request.thread_id)  # a retry, a re-save

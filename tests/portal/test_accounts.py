@@ -9,6 +9,7 @@ from tests.factories import TEST_PASSWORD, UserFactory
 
 SIGNUP = {
     "email": "newcomer@example.com",
+    "display_name": "Ada Newcomer",
     "password1": "a-long-pass-phrase",
     "password2": "a-long-pass-phrase",
 }
@@ -45,7 +46,7 @@ def test_following_the_confirmation_link_lets_the_member_log_in(client, mailoutb
     )
 
     assert response.status_code == 200
-    assert "Welcome back" in response.content.decode()
+    assert "Welcome to the Partner Portal, Ada Newcomer" in response.content.decode()
 
 
 @pytest.mark.django_db

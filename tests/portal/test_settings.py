@@ -122,7 +122,7 @@ from django.test import Client
 c = Client()
 print(c.get("/").status_code, c.get("/accounts/signup/").status_code)
 r = c.post("/accounts/signup/", {"email": "newcomer@example.com", "password1": "a-long-pass-phrase",
-                                  "password2": "a-long-pass-phrase"})
+                                  "password2": "a-long-pass-phrase", "display_name": "Newcomer"})
 print(r.status_code)
 """
     result = run_python(["-c", browse], env)

@@ -1,0 +1,39 @@
+"""django-allauth hooks: what a signup stores, what a login remembers, where mail links point."""
+
+from urllib.parse import quote
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+
+# Session flag: this login is the account's first, so the dashboard welcomes rather than
+# welcomes back.
+FIRST_VISIT_SESSION_KEY = "portal_first_visit"
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def save_user(self, request: HttpRequest, user, form, commit: bool = True):
+        user.display_name = form.cleaned_data.get("display_name", "")
+        return super().save_user(request, user, form, commit=commit)
+
+    def login(self, request: HttpRequest, user) -> None:
+        first_visit = user.last_login is None
+        super().login(request, user)
+        request.session[FIRST_VISIT_SESSION_KEY] = first_visit
+
+    def send_notification_mail(self, template_prefix: str, user, context=None, email=None):
+        # allauth leaves the user out of a notification's context; the greeting names them.
+        context = {"user": user, **(context or {})}
+        return super().send_notification_mail(template_prefix, user, context, email)
+
+    # Links in emails use SITE_URL, the portal's public address, never the Host header of
+    # whatever request caused the email.
+
+    def get_email_confirmation_url(self, request: HttpRequest, emailconfirmation) -> str:
+        return settings.SITE_URL + reverse("account_confirm_email", args=[emailconfirmation.key])
+
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        # allauth's opaque key is "<uidb36>-<key>"; its URL pattern takes the two apart.
+        path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
+        return settings.SITE_URL + path.replace("UID-KEY", quote(key))

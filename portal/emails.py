@@ -1,0 +1,9 @@
+"""What every email of the portal has in common with allauth's account emails."""
+
+from django.conf import settings
+
+
+def email_subject(text: str) -> str:
+    """The subject with the portal's prefix (ACCOUNT_EMAIL_SUBJECT_PREFIX), so every email the
+    portal sends is recognisable in an inbox."""
+    return f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{text}"
