@@ -22,3 +22,15 @@ class BreaksAfterBackend(EmailBackend):
             raise type(self).error
         type(self).delivered += len(messages)
         return super().send_messages(messages)
+
+
+class StatusAtSendBackend(EmailBackend):
+    """Notes the recorded status of each digest at the moment the message reaches the server."""
+
+    seen: list[str] = []
+
+    def send_messages(self, messages):
+        from digests.models import DigestSent
+
+        type(self).seen = [DigestSent.objects.get(member__email=m.to[0]).status for m in messages]
+        return super().send_messages(messages)
