@@ -10,10 +10,12 @@ An empty digest is recorded as such for the period, as the scheduled run would.
 
 Every run first reports the attempts stuck in flight: digests handed to the mail server by a
 worker that was killed before it could record the outcome. The member may or may not have the
-message, so nothing resends it on its own. ``--give-up-stuck`` records them as given up (the
-usual choice: a missed digest is better than a duplicate, and the next one covers the same
-news); ``--resend-stuck`` sends the ones whose period is still current again, for when the mail
-server's log shows they never arrived (the repeated Message-ID lets mail systems fold a copy).
+message, so nothing resends it on its own. Each digest's Message-ID is fixed per member and
+period (``-v 2`` lists them), so the mail server's log tells which ones arrived.
+``--give-up-stuck`` records them as given up, never to be sent (they arrived, or a missed
+digest is preferred to a possible duplicate: the next digest covers the same news);
+``--resend-stuck`` sends again those whose period is still current (they never arrived; a copy
+that did arrive can be folded by its Message-ID) and gives up the others.
 An attempt counts as stuck once it is older than ``--stuck-after`` minutes, by default the
 Celery task time limit: no worker can still be sending it by then.
 """
@@ -36,6 +38,7 @@ from digests.services import (
     digest_attempts_give_up,
     digest_attempts_resend,
     digest_batch_send,
+    digest_message_id,
 )
 from digests.tasks import batch_size, chunks
 from portal.models import User
@@ -174,14 +177,17 @@ class Command(BaseCommand):
             return
         if verbosity > 1 or action:
             for attempt in attempts:
+                message_id = digest_message_id(
+                    member_id=attempt.member_id, period_key=attempt.period_key
+                )
                 self.stdout.write(
-                    f"  {attempt.member.email}: period {attempt.period_key}, "
+                    f"  {attempt.member.email}: period {attempt.period_key}, {message_id}, "
                     f"handed to the mail server at {attempt.attempted_at:%Y-%m-%d %H:%M:%S %Z}"
                 )
         if action is None:
             self.stdout.write(
-                "  Check the mail server's log, then run again with --give-up-stuck (never send "
-                "them) or --resend-stuck (send them again)."
+                "  Look their Message-IDs up in the mail server's log (-v 2 lists them), then run "
+                "again with --give-up-stuck (never send them) or --resend-stuck (send them again)."
             )
         elif dry_run:
             self.stdout.write(f"  Dry run: would {action} {len(attempts)}.")
