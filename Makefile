@@ -48,7 +48,7 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-## worker / beat: the background processes, by hand (needs REDIS_URL)
+## worker / beat: the background processes, by hand (needs BROKER_URL or REDIS_URL)
 worker: $(RUN_STAMP)
 	$(BIN)/celery -A portal worker --loglevel=INFO
 

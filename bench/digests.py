@@ -1,16 +1,29 @@
 """Benchmark: the weekly digest run for 10,000 members in 50 groups, end to end.
 
     .venv/bin/python bench/digests.py [--members 10000] [--groups 50] [--concurrency 2]
+        [--broker URL] [--database NAME]
+        [--kill-pool-every SECONDS] [--kill-worker-after DIGESTS] [--timeout SECONDS]
 
 On PostgreSQL (database ``portal_bench_digests``, created and seeded on first use), the hourly
-run task and its batch tasks go through Redis (db 8) to a real ``celery worker`` subprocess,
-which sends every digest over SMTP to a local aiosmtpd sink. Prints the total time, digests per
-second, the SQL queries of one batch (at two batch sizes, to show they do not grow) and the
-worker's peak memory. Target on a 2-core machine: ≤ 60 s and < 300 MB. Asserts nothing.
+run task and its batch tasks go through the broker (Redis db 8 unless ``--broker`` says
+otherwise, e.g. ``amqp://guest:guest@127.0.0.1:5672/portal_bench`` for a RabbitMQ vhost of its
+own) to a real ``celery worker`` subprocess, which sends every digest over SMTP to a local
+aiosmtpd sink. Prints the total time, digests per second, the SQL queries of one batch (at two
+batch sizes, to show they do not grow) and the worker's peak memory. Target on a 2-core
+machine: ≤ 60 s and < 300 MB. Asserts nothing.
+
+Crash drill: ``--kill-pool-every`` SIGKILLs one pool process every so many seconds (the main
+process replaces it and the broker redelivers its batch); ``--kill-worker-after`` SIGKILLs the
+whole worker (main process and pool) once that many digests were delivered, and starts a new
+one. The sink counts copies by Message-ID, so the summary says how many duplicates went out,
+how many digests were left in flight (maybe delivered, never resent) and, after a whole-worker
+kill, how long until every digest was handled.
 """
 
 import argparse
+import collections
 import os
+import random
 import secrets
 import signal
 import socket
@@ -200,14 +213,21 @@ def start_sink():
     # aiosmtpd logs every SMTP command at INFO; that would cost the sink more CPU than the mail.
     logging.getLogger("mail.log").setLevel(logging.WARNING)
 
+    from email.parser import BytesHeaderParser
+
+    headers = BytesHeaderParser()
+
     class Counter:
         def __init__(self) -> None:
             self.count = 0
+            self.copies: collections.Counter[str] = collections.Counter()
             self.lock = threading.Lock()
 
         async def handle_DATA(self, server, session, envelope):
+            message_id = headers.parsebytes(envelope.content).get("Message-ID", "")
             with self.lock:
                 self.count += 1
+                self.copies[message_id] += 1
             return "250 OK"
 
     counter = Counter()
@@ -219,6 +239,29 @@ def start_sink():
 def _worker_pids(pid: int) -> list[int]:
     children = Path(f"/proc/{pid}/task/{pid}/children")
     return [pid] + ([int(p) for p in children.read_text().split()] if children.exists() else [])
+
+
+def start_worker(concurrency: int) -> subprocess.Popen:
+    """A ``celery worker`` in a process group of its own, so that it can be killed whole."""
+    return subprocess.Popen(  # noqa: S603 - our own worker with fixed arguments
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "portal",
+            "worker",
+            "--pool=prefork",
+            f"--concurrency={concurrency}",
+            "--loglevel=WARNING",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=BASE_DIR,
+        env={**os.environ, **ENV},
+        start_new_session=True,
+    )
 
 
 def _proc_kb(path: str, key: str) -> int:
@@ -273,10 +316,20 @@ def main() -> None:
     parser.add_argument("--groups", type=int, default=50)
     parser.add_argument("--concurrency", type=int, default=2)
     parser.add_argument("--batch-size", type=int, default=500)
+    parser.add_argument(
+        "--broker", default=REDIS_URL, help="Celery broker URL (amqp:// or redis://)"
+    )
+    parser.add_argument("--database", default=DATABASE, help="PostgreSQL database of the bench")
+    parser.add_argument("--kill-pool-every", type=float, default=0, metavar="SECONDS")
+    parser.add_argument("--kill-worker-after", type=int, default=0, metavar="DIGESTS")
+    parser.add_argument("--timeout", type=float, default=600, metavar="SECONDS")
     args = parser.parse_args()
 
-    os.environ["DIGEST_BATCH_SIZE"] = ENV["DIGEST_BATCH_SIZE"] = str(args.batch_size)
-    create_database_if_missing(name=DATABASE)
+    ENV["DIGEST_BATCH_SIZE"] = str(args.batch_size)
+    ENV["BROKER_URL"] = args.broker
+    ENV["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{args.database}"
+    os.environ.update(ENV)
+    create_database_if_missing(name=args.database)
     import django
 
     django.setup()
@@ -297,22 +350,7 @@ def main() -> None:
     large, _ = batch_queries(settings.DIGEST_BATCH_SIZE)
 
     controller, sink = start_sink()
-    worker = subprocess.Popen(  # noqa: S603 - our own worker with fixed arguments
-        [
-            str(BASE_DIR / ".venv/bin/celery"),
-            "-A",
-            "portal",
-            "worker",
-            "--pool=prefork",
-            f"--concurrency={args.concurrency}",
-            "--loglevel=WARNING",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
-        cwd=BASE_DIR,
-        env={**os.environ, **ENV},
-    )
+    worker = start_worker(args.concurrency)
     try:
         time.sleep(1.0)
         ping_deadline = time.monotonic() + 60
@@ -323,28 +361,48 @@ def main() -> None:
         cpu_before = worker_cpu_seconds(worker.pid)
         started = time.monotonic()
         send_due_digests.delay(now=RUN_AT.isoformat())
-        deadline = started + 600
+        deadline = started + args.timeout
         recorded = 0
-        last_print = started
+        last_print = last_pool_kill = started
         peak_pss = 0
+        pool_kills = 0
+        worker_killed_at = delivered_at_kill = first_after_kill = None
+        rng = random.Random(7)
         while time.monotonic() < deadline:
             peak_pss = max(peak_pss, worker_pss_kb(worker.pid))
             recorded = DigestSent.objects.count()
             if recorded >= due:
                 break
-            if time.monotonic() - last_print > 5:
+            now = time.monotonic()
+            pool = _worker_pids(worker.pid)[1:]
+            if args.kill_pool_every and now - last_pool_kill >= args.kill_pool_every and pool:
+                os.kill(rng.choice(pool), signal.SIGKILL)
+                pool_kills += 1
+                last_pool_kill = now
+            if args.kill_worker_after and worker_killed_at is None:
+                if sink.count >= args.kill_worker_after:
+                    os.killpg(worker.pid, signal.SIGKILL)
+                    worker.wait()
+                    worker_killed_at, delivered_at_kill = time.monotonic(), sink.count
+                    print(f"  SIGKILLed the whole worker after {delivered_at_kill} deliveries")
+                    worker = start_worker(args.concurrency)
+            elif worker_killed_at and first_after_kill is None and sink.count > delivered_at_kill:
+                first_after_kill = time.monotonic() - worker_killed_at
+            if now - last_print > 5:
                 print(f"  {recorded}/{due} recorded, {sink.count} delivered")
-                last_print = time.monotonic()
-            time.sleep(0.5)
-        elapsed = time.monotonic() - started
+                last_print = now
+            time.sleep(0.1 if args.kill_worker_after or args.kill_pool_every else 0.5)
+        done_at = time.monotonic()
+        elapsed = done_at - started
+        time.sleep(1.0)  # let a digest still between the mail server and its record settle
         peak_rss = worker_peak_rss_kb(worker.pid)
         cpu = worker_cpu_seconds(worker.pid) - cpu_before
     finally:
-        worker.send_signal(signal.SIGTERM)
+        os.killpg(worker.pid, signal.SIGTERM)
         try:
             worker.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            worker.kill()
+            os.killpg(worker.pid, signal.SIGKILL)
         controller.stop()
 
     counts = {
@@ -354,16 +412,31 @@ def main() -> None:
     batches = -(-due // settings.DIGEST_BATCH_SIZE)
     print(f"members due:        {due} in {batches} batches of {settings.DIGEST_BATCH_SIZE}")
     print(f"recorded:           {recorded} ({counts})")
-    print(f"delivered to SMTP:  {sink.count}")
+    print(f"delivered to SMTP:  {sink.count} ({len(sink.copies)} distinct Message-IDs)")
+    if args.kill_pool_every or args.kill_worker_after:
+        duplicates = sum(n - 1 for n in sink.copies.values())
+        print(f"crash drill:        {pool_kills} pool process(es) SIGKILLed", end="")
+        if worker_killed_at is not None:
+            print(
+                f"; whole worker SIGKILLed after {delivered_at_kill} deliveries, first delivery "
+                f"{first_after_kill or float('nan'):.1f} s and all handled "
+                f"{done_at - worker_killed_at:.1f} s after the kill"
+                if recorded >= due
+                else "; whole worker SIGKILLed, NOT all handled by the timeout",
+                end="",
+            )
+        print(
+            f"\n                    duplicates {duplicates}, left in flight {counts['in_flight']}"
+        )
     print(f"total time:         {elapsed:.1f} s (target ≤ 60 s)")
     print(
         f"digests per second: {counts['sent'] / elapsed:.0f} sent, {recorded / elapsed:.0f} handled"
     )
     print(
         f"SQL per batch:      {small} reads at 20 members, {large} reads at "
-        f"{settings.DIGEST_BATCH_SIZE} members; plus one INSERT (the exactly-once claim) "
-        "per digest sent and one for all empty ones (a batch with two or more moderators "
-        "adds their UNION: 3 statements)"
+        f"{settings.DIGEST_BATCH_SIZE} members; plus one INSERT (the at-most-once claim) and "
+        "one UPDATE (sent) per digest sent, and one INSERT for all empty ones (a batch with "
+        "two or more moderators adds their UNION: 3 statements)"
     )
     print(
         f"worker CPU:         {cpu:.1f} s user+system over {elapsed:.1f} s "

@@ -12,6 +12,6 @@ class DigestPreferenceAdmin(admin.ModelAdmin):
 
 @admin.register(DigestSent)
 class DigestSentAdmin(admin.ModelAdmin):
-    list_display = ["member", "period_key", "status", "item_count", "created_at"]
+    list_display = ["member", "period_key", "status", "item_count", "created_at", "attempted_at"]
     list_filter = ["status", "period_key"]
     raw_id_fields = ["member"]

@@ -27,14 +27,19 @@ class DigestPreference(models.Model):
 class DigestSent(models.Model):
     """One member's digest for one period: the unique row is the guard that makes it once-only.
 
-    The row is written in the same transaction that hands the message to the mail server, so a
-    retried task, a second run or a crashed worker finds it and sends nothing more.
+    Before a message is handed to the mail server its row is committed as IN_FLIGHT, and it is
+    marked SENT once the server has taken it. A worker killed in between (the server may or may
+    not have the message) leaves the row IN_FLIGHT: a retried task, a redelivered batch, a second
+    run or another worker finds the row and sends nothing, so a digest goes out at most once.
+    ``send_digests`` reports such attempts and lets an operator give them up or resend them.
     """
 
     class Status(models.TextChoices):
+        IN_FLIGHT = "in_flight", "Handed to the mail server, outcome not yet recorded"
         SENT = "sent", "Sent"
         EMPTY = "empty", "Nothing to send"
         FAILED = "failed", "Refused by the mail server"
+        GIVEN_UP = "given_up", "Left in flight by a stopped worker; given up, not resent"
 
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digests_sent"
@@ -42,9 +47,14 @@ class DigestSent(models.Model):
     period_key = models.CharField(
         max_length=16, help_text="'2026-W48' for a weekly digest, '2026-11-24' for a daily one."
     )
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.SENT)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.SENT)
     item_count = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(
+        default=timezone.now, help_text="The moment of the run; the next digest starts here."
+    )
+    attempted_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the message was handed to the mail server."
+    )
 
     class Meta:
         constraints = [
@@ -57,6 +67,11 @@ class DigestSent(models.Model):
                 fields=["member", "-created_at"],
                 name="digest_last_sent_idx",
                 condition=models.Q(status="sent"),
+            ),
+            models.Index(
+                fields=["attempted_at"],
+                name="digest_in_flight_idx",
+                condition=models.Q(status="in_flight"),
             ),
         ]
 

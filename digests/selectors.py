@@ -7,9 +7,10 @@ combined into one UNION ALL statement, and the rest is fetched once for the whol
 matched in memory.
 """
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from allauth.account.models import EmailAddress
 from django.db import connection, transaction
@@ -39,6 +40,8 @@ from groups.models import Group, GroupMembership, PostStatus, Thread
 from groups.selectors import groups_moderated_by, groups_readable_by
 from moderation.models import ModerationItem
 from portal.models import User
+
+logger = logging.getLogger(__name__)
 
 MAX_THREADS = 5
 MAX_REQUESTS = 5
@@ -142,13 +145,33 @@ def members_for_batch(*, member_ids: list[int], now: datetime) -> list[User]:
         members.append(member)
     if not members:
         return []
-    recorded = set(
-        DigestSent.objects.filter(
-            member__in=[m.pk for m in members],
-            period_key__in={m.digest_period.key for m in members},
-        ).values_list("member_id", "period_key")
-    )
+    rows = DigestSent.objects.filter(
+        member__in=[m.pk for m in members],
+        period_key__in={m.digest_period.key for m in members},
+    ).values_list("member_id", "period_key", "status")
+    recorded = {(member_id, key): status for member_id, key, status in rows}
+    for (member_id, key), status in recorded.items():
+        if status == DigestSent.Status.IN_FLIGHT:
+            # Claimed by an attempt that never recorded its outcome (a worker killed while the
+            # mail server had the message): the member may have it, so it is not sent again.
+            logger.warning(
+                "Digest %s for member %s is still in flight from an earlier attempt; not resending"
+                " (see manage.py send_digests --help).",
+                key,
+                member_id,
+            )
     return [m for m in members if (m.pk, m.digest_period.key) not in recorded]
+
+
+def digest_attempts_stuck(*, now: datetime, older_than: timedelta) -> QuerySet[DigestSent]:
+    """Attempts still in flight after ``older_than``: their worker stopped before recording."""
+    return (
+        DigestSent.objects.filter(
+            status=DigestSent.Status.IN_FLIGHT, attempted_at__lte=now - older_than
+        )
+        .select_related("member")
+        .order_by("attempted_at", "pk")
+    )
 
 
 def member_for_preview(*, member: User, now: datetime) -> User:

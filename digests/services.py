@@ -4,6 +4,7 @@ import logging
 import smtplib
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import signing
@@ -14,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from digests.models import DigestPreference, DigestSent, Frequency
+from digests.schedule import period_for
 from digests.selectors import Digest, digests_for_members, members_for_batch
 from groups.models import GroupMembership
 from portal.models import User
@@ -139,6 +141,16 @@ def digest_subject(*, digest: Digest) -> str:
     return f"Your {kind} Partner Portal digest: {digest.item_count} things worth your time"
 
 
+def digest_message_id(*, member_id: int, period_key: str) -> str:
+    """The Message-ID of a member's digest for a period: the same for every copy ever sent.
+
+    If a copy does go out twice (an operator resends an attempt whose outcome was unknown),
+    mail systems that fold messages by Message-ID show it once.
+    """
+    domain = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return f"<digest.{member_id}.{period_key}@{domain}>"
+
+
 def digest_message(*, digest: Digest, connection=None) -> EmailMultiAlternatives:
     """The digest as an email: plain text and inline-styled HTML, with one-click unsubscribe."""
     context = digest_context(digest=digest)
@@ -149,6 +161,9 @@ def digest_message(*, digest: Digest, connection=None) -> EmailMultiAlternatives
         to=[digest.member.email],
         connection=connection,
         headers={
+            "Message-ID": digest_message_id(
+                member_id=digest.member.pk, period_key=digest.period.key
+            ),
             "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
@@ -168,16 +183,38 @@ def _is_transient(exc: Exception) -> bool:
     return isinstance(exc, (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, OSError))
 
 
+def _attempt_claim(*, digest: Digest, now: datetime) -> DigestSent | None:
+    """Commit the IN_FLIGHT row of this digest; None when its period is already recorded."""
+    try:
+        with transaction.atomic():
+            return DigestSent.objects.create(
+                member=digest.member,
+                period_key=digest.period.key,
+                status=DigestSent.Status.IN_FLIGHT,
+                item_count=digest.item_count,
+                created_at=now,
+                attempted_at=timezone.now(),
+            )
+    except IntegrityError:
+        return None
+
+
+def _attempt_record(*, attempt: DigestSent, status: str) -> None:
+    DigestSent.objects.filter(pk=attempt.pk).update(status=status)
+
+
 def digest_batch_send(*, member_ids: list[int], now: datetime | None = None) -> BatchResult:
     """Send the due digests of these members over one mail connection, each at most once.
 
     Members are fetched again and re-checked (still active, still subscribed, not yet recorded
-    for the period). Each digest's sent record is inserted in the same transaction that hands
-    the message to the mail server: the unique (member, period) row makes a second attempt by a
-    retried task, a second run or another worker fail before it sends, and a message the server
-    did not take rolls its record back so that the next attempt sends it. Empty digests are
-    recorded as such and not sent. A transient mail error stops the batch with
-    TransientMailError after what was sent so far is committed; a permanent refusal is recorded.
+    for the period). Each digest is first claimed by committing its row as IN_FLIGHT (the unique
+    (member, period) row makes a retried task, a redelivered batch, a second run or another
+    worker skip it), then handed to the mail server, then marked SENT. A process killed between
+    the server taking the message and that mark leaves the row IN_FLIGHT, and nothing resends
+    it: ``send_digests`` reports it. A message the server explicitly did not take releases its
+    claim so that the next attempt sends it. Empty digests are recorded as such and not sent.
+    A transient mail error stops the batch with TransientMailError; a permanent refusal is
+    recorded. Must run outside a transaction, so that each claim is committed before its send.
     """
     now = now or timezone.now()
     result = BatchResult()
@@ -206,34 +243,74 @@ def digest_batch_send(*, member_ids: list[int], now: datetime | None = None) -> 
             raise TransientMailError(f"Mail server unavailable: {exc}") from exc
         for digest in to_send:
             message = digest_message(digest=digest, connection=connection)
-            try:
-                with transaction.atomic():
-                    DigestSent.objects.create(
-                        member=digest.member,
-                        period_key=digest.period.key,
-                        item_count=digest.item_count,
-                        created_at=now,
-                    )
-                    message.send()
-            except IntegrityError:
+            attempt = _attempt_claim(digest=digest, now=now)
+            if attempt is None:
                 result.already_recorded += 1
-            except (smtplib.SMTPException, OSError) as exc:  # the transaction rolled back
+                continue
+            try:
+                message.send()
+            except (smtplib.SMTPException, OSError) as exc:
+                # No final "250": the server refused the message or the connection broke first.
+                # SMTP counts that as not delivered; if a server did keep a copy, the second
+                # copy carries the same Message-ID.
                 if _is_transient(exc):
+                    attempt.delete()
                     raise TransientMailError(str(exc)) from exc
                 logger.warning("Digest to member %s refused: %s", digest.member.pk, exc)
-                DigestSent.objects.bulk_create(
-                    [
-                        DigestSent(
-                            member=digest.member,
-                            period_key=digest.period.key,
-                            status=DigestSent.Status.FAILED,
-                        )
-                    ],
-                    ignore_conflicts=True,
-                )
+                _attempt_record(attempt=attempt, status=DigestSent.Status.FAILED)
                 result.failed += 1
             else:
+                _attempt_record(attempt=attempt, status=DigestSent.Status.SENT)
                 result.sent += 1
     finally:
         connection.close()
     return result
+
+
+# -- attempts left in flight --------------------------------------------------------------------
+
+
+def digest_attempts_give_up(*, attempts: list[DigestSent]) -> int:
+    """Mark attempts left in flight as given up: recorded for their period, never resent."""
+    ids = [a.pk for a in attempts]
+    given_up = DigestSent.objects.filter(pk__in=ids, status=DigestSent.Status.IN_FLIGHT).update(
+        status=DigestSent.Status.GIVEN_UP
+    )
+    logger.warning("Gave up %s digest attempt(s) left in flight", given_up)
+    return given_up
+
+
+def digest_attempts_resend(
+    *, attempts: list[DigestSent], now: datetime | None = None
+) -> tuple[BatchResult, int]:
+    """Send again the attempts left in flight whose period is still the member's current one.
+
+    For when the mail server's log shows the first copy never arrived; if it did, the repeated
+    Message-ID lets mail systems fold the two. Attempts of a period that is over (or of a member
+    who turned digests off) are given up instead: the next digest covers what they held.
+    Returns what the resend did and how many attempts were given up.
+    """
+    now = now or timezone.now()
+    frequencies = dict(
+        DigestPreference.objects.filter(member__in=[a.member_id for a in attempts]).values_list(
+            "member_id", "frequency"
+        )
+    )
+    current, over = [], []
+    for attempt in attempts:
+        frequency = frequencies.get(attempt.member_id, Frequency.WEEKLY)
+        period = period_for(frequency=frequency, time_zone=attempt.member.time_zone, now=now)
+        still_current = frequency != Frequency.OFF and period.key == attempt.period_key
+        (current if still_current else over).append(attempt)
+    given_up = digest_attempts_give_up(attempts=over) if over else 0
+    if not current:
+        return BatchResult(), given_up
+    # Releasing the claim makes the member's current period unrecorded again; the batch claims
+    # it anew, so a scheduled run at the same moment still sends only one of the two.
+    released = DigestSent.objects.filter(
+        pk__in=[a.pk for a in current], status=DigestSent.Status.IN_FLIGHT
+    )
+    member_ids = list(released.values_list("member_id", flat=True))
+    released.delete()
+    logger.warning("Resending %s digest attempt(s) left in flight", len(member_ids))
+    return digest_batch_send(member_ids=member_ids, now=now), given_up

@@ -211,17 +211,28 @@ EMAIL_TIMEOUT = 30
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Partner Portal <portal@example.com>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Celery: Redis broker; without REDIS_URL, tasks run eagerly in-process.
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# Celery broker: RabbitMQ in production (BROKER_URL=amqp://...): it hands a dead worker's
+# unacknowledged tasks to the next worker as soon as the connection drops, where Redis waits for
+# the visibility timeout. Redis (REDIS_URL) stays the embedded-friendly option. With neither,
+# tasks run eagerly in-process. Celery itself prefers CELERY_BROKER_URL, so it wins here too.
+CELERY_BROKER_URL = (
+    env.str("CELERY_BROKER_URL", default="")
+    or env.str("BROKER_URL", default="")
+    or REDIS_URL
+    or "memory://"
+)
 CELERY_RESULT_BACKEND = None
-CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
+CELERY_TASK_ALWAYS_EAGER = env.bool(
+    "CELERY_TASK_ALWAYS_EAGER", default=CELERY_BROKER_URL == "memory://"
+)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
-# Longer than the longest task, so an unacknowledged task is not redelivered while it runs.
+# Redis only: longer than the longest task, so an unacknowledged task is not redelivered while
+# it runs (RabbitMQ redelivers on connection loss and ignores it).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A dead or hung broker must not hold a web request: short timeouts and one publish retry (a

@@ -18,6 +18,13 @@ SERVICES = [
         6379,
         'redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no',
     ),
+    (
+        # The production broker: tests SIGKILL a real worker on it (tests/digests).
+        "RabbitMQ",
+        os.environ.get("RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672//"),
+        5672,
+        "rabbitmq-server -detached",
+    ),
 ]
 
 

@@ -1,8 +1,10 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from aiosmtpd.controller import Controller
 
 from directory.models import CompanyCompetency
+from tests.digests.helpers import Sink, free_port
 from tests.directory.factories import (
     CompanyCompetencyFactory,
     CompanyFactory,
@@ -48,3 +50,26 @@ def reader(company):
     user = UserFactory(email="reader@example.com", display_name="Rita Reader")
     CompanyMembershipFactory(company=company, user=user)
     return user
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on a free local port that keeps what it accepts (``.port``)."""
+    sink = Sink()
+    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    sink.port = controller.port
+    try:
+        yield sink
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def smtp_sink(settings, smtp_server):
+    """The SMTP server, as this process's mail backend."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = smtp_server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    return smtp_server

@@ -11,11 +11,16 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from digests.models import DigestPreference, DigestSent, Frequency
-from digests.selectors import digests_for_members, members_due, members_for_batch
-from digests.services import TransientMailError, digest_batch_send
+from digests.selectors import (
+    digests_for_members,
+    member_for_preview,
+    members_due,
+    members_for_batch,
+)
+from digests.services import TransientMailError, digest_batch_send, digest_message
 from digests.tasks import send_digest_batch, send_due_digests
 from groups.models import GroupMembership
-from tests.digests.backends import BreaksAfterBackend
+from tests.digests.backends import BreaksAfterBackend, StatusAtSendBackend
 from tests.digests.factories import GroupFactory, GroupMembershipFactory, ThreadFactory
 from tests.factories import UserFactory
 
@@ -141,18 +146,60 @@ def test_a_batch_interrupted_half_way_and_resumed_sends_each_member_exactly_once
     assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in members)
 
 
-def test_a_worker_crash_mid_send_leaves_that_digest_unrecorded_for_the_resumed_run(group, breaking):
+def test_a_digest_is_claimed_as_in_flight_before_the_mail_server_gets_it(group, settings):
+    (member,) = members_of(group, 1)
+    settings.EMAIL_BACKEND = "tests.digests.backends.StatusAtSendBackend"
+
+    digest_batch_send(member_ids=[member.pk])
+
+    assert StatusAtSendBackend.seen == [DigestSent.Status.IN_FLIGHT]
+    assert DigestSent.objects.get(member=member).status == DigestSent.Status.SENT
+
+
+def test_a_worker_stopped_mid_send_leaves_that_digest_in_flight_and_the_retry_sends_the_rest(
+    group, breaking
+):
     members = members_of(group, 4)
     breaking.allowed = 2
-    breaking.error = KeyboardInterrupt()  # the process is going down mid-batch
+    breaking.error = KeyboardInterrupt()  # the process goes down inside the SMTP exchange
 
     with pytest.raises(KeyboardInterrupt):
         digest_batch_send(member_ids=ids(members))
     breaking.allowed = 100
-    digest_batch_send(member_ids=ids(members))
+    resumed = digest_batch_send(member_ids=ids(members))
 
-    assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in members)
-    assert DigestSent.objects.filter(status=DigestSent.Status.SENT).count() == 4
+    # The third digest may or may not have reached its member: at most once, so never again.
+    in_flight = DigestSent.objects.get(status=DigestSent.Status.IN_FLIGHT).member
+    assert resumed.sent == 1
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        u.email for u in members if u != in_flight
+    )
+    assert DigestSent.objects.filter(status=DigestSent.Status.SENT).count() == 3
+
+
+def test_an_attempt_in_flight_is_never_resent_by_a_retried_batch(group, mailoutbox, caplog):
+    (member,) = members_of(group, 1)
+    now = timezone.now()
+    key = members_for_batch(member_ids=[member.pk], now=now)[0].digest_period.key
+    DigestSent.objects.create(
+        member=member, period_key=key, status=DigestSent.Status.IN_FLIGHT, attempted_at=now
+    )
+
+    for _ in range(3):
+        send_digest_batch.apply(kwargs={"member_ids": [member.pk], "now": now.isoformat()})
+
+    assert mailoutbox == []
+    assert DigestSent.objects.get(member=member).status == DigestSent.Status.IN_FLIGHT
+    assert f"Digest {key} for member {member.pk} is still in flight" in caplog.text
+
+
+def test_an_attempt_in_flight_keeps_its_member_out_of_the_next_hourly_run(group, monday):
+    (member,) = members_of(group, 1, time_zone="UTC")
+    DigestSent.objects.create(
+        member=member, period_key="2026-W48", status=DigestSent.Status.IN_FLIGHT
+    )
+
+    assert member not in members_due(now=monday + timedelta(hours=1))
 
 
 def test_a_transient_mail_error_makes_the_task_retry(group, breaking):
@@ -270,6 +317,19 @@ def test_the_email_carries_one_click_unsubscribe_headers(group, mailoutbox):
     assert headers["List-Unsubscribe"].endswith("/>")
 
 
+def test_a_digest_has_one_message_id_per_member_and_period_whoever_builds_it(group, mailoutbox):
+    (member,) = members_of(group, 1)
+    now = timezone.now()
+
+    digest_batch_send(member_ids=[member.pk], now=now)
+    (digest,) = digests_for_members(members=[member_for_preview(member=member, now=now)], now=now)
+    rebuilt = digest_message(digest=digest)
+
+    sent_id = mailoutbox[0].message()["Message-ID"]
+    assert sent_id == f"<digest.{member.pk}.{digest.period.key}@testserver>"
+    assert rebuilt.message()["Message-ID"] == sent_id
+
+
 def test_links_in_the_email_are_absolute_from_site_url(group, mailoutbox):
     (member,) = members_of(group, 1)
 
@@ -332,7 +392,7 @@ def test_building_a_batch_takes_the_same_queries_whatever_its_size(
 
 
 @pytest.mark.parametrize("size", [5, 50])
-def test_sending_a_batch_adds_only_the_claim_of_each_digest(size, mailoutbox):
+def test_sending_a_batch_adds_only_the_claim_and_the_outcome_of_each_digest(size, mailoutbox):
     member_ids = _busy_members(size)
 
     with CaptureQueriesContext(connection) as captured:
@@ -341,11 +401,13 @@ def test_sending_a_batch_adds_only_the_claim_of_each_digest(size, mailoutbox):
     claims = [
         q for q in captured.captured_queries if 'INSERT INTO "digests_digestsent"' in q["sql"]
     ]
+    outcomes = [q for q in captured.captured_queries if 'UPDATE "digests_digestsent"' in q["sql"]]
     reads = [
         q
         for q in captured.captured_queries
         if q["sql"].startswith("SELECT") or q["sql"].startswith("(SELECT")
     ]
     assert len(mailoutbox) == size
-    assert len(claims) == size  # the exactly-once record, one row per digest
+    assert len(claims) == size  # the at-most-once claim, one committed row per digest
+    assert len(outcomes) == size  # IN_FLIGHT -> SENT once the mail server has the message
     assert len(reads) <= 22

@@ -1,62 +1,14 @@
 """End to end: the run and its batches on a real Celery worker over Redis, mail over real SMTP."""
 
-import email
-import socket
-import time
 from datetime import timedelta
-from email.policy import default as default_policy
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from digests.models import DigestSent
 from digests.tasks import send_due_digests
 from tests.digests.factories import GroupFactory, GroupMembershipFactory, ThreadFactory
+from tests.digests.helpers import wait_for
 from tests.factories import UserFactory
-
-
-class Sink:
-    """An SMTP server's handler that keeps every message it accepts."""
-
-    def __init__(self) -> None:
-        self.messages: list[email.message.EmailMessage] = []
-        self.connections = 0
-
-    async def handle_EHLO(self, server, session, envelope, hostname, responses):
-        self.connections += 1
-        session.host_name = hostname
-        return responses
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.content, policy=default_policy))
-        return "250 Message accepted for delivery"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_sink(settings):
-    sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = controller.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    try:
-        yield sink
-    finally:
-        controller.stop()
-
-
-def wait_for(condition, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition() and time.monotonic() < deadline:
-        time.sleep(0.1)
 
 
 @pytest.mark.integration
@@ -77,7 +29,9 @@ def test_the_weekly_run_sends_through_a_worker_and_smtp_exactly_once(
     expected = {m.email for m in members}
 
     queued = send_due_digests.delay(now=monday.isoformat()).get(timeout=30)
-    wait_for(lambda: DigestSent.objects.count() == queued)
+    wait_for(
+        lambda: DigestSent.objects.exclude(status=DigestSent.Status.IN_FLIGHT).count() == queued
+    )
     again = send_due_digests.delay(now=(monday + timedelta(hours=1)).isoformat()).get(timeout=30)
 
     received = {m["To"]: m for m in smtp_sink.messages}
@@ -85,6 +39,7 @@ def test_the_weekly_run_sends_through_a_worker_and_smtp_exactly_once(
     assert len(smtp_sink.messages) == len(expected) == len(received)
     assert set(received) == expected
     message = received[members[0].email]
+    assert message["Message-ID"] == f"<digest.{members[0].pk}.2026-W48@testserver>"
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert message["List-Unsubscribe"].strip().startswith("<http://testserver/digest/unsubscribe/")
     plain = message.get_body(preferencelist=("plain",)).get_content()

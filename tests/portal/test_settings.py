@@ -14,6 +14,8 @@ ROOT = Path(__file__).resolve().parents[2]
 CONFIG_VARIABLES = [
     "DATABASE_URL",
     "REDIS_URL",
+    "BROKER_URL",
+    "CELERY_BROKER_URL",
     "CACHE_URL",
     "EMAIL_URL",
     "CELERY_TASK_ALWAYS_EAGER",
@@ -41,6 +43,7 @@ print(json.dumps({
     "engine": s.DATABASES["default"]["ENGINE"], "name": str(s.DATABASES["default"]["NAME"]),
     "eager": s.CELERY_TASK_ALWAYS_EAGER, "cache": s.CACHES["default"]["BACKEND"],
     "email": s.EMAIL_BACKEND, "email_path": str(s.EMAIL_FILE_PATH),
+    "broker": s.CELERY_BROKER_URL,
 }))
 """
 
@@ -91,6 +94,36 @@ def test_a_redis_cache_given_as_cache_url_falls_back_to_memory_too(tmp_path):
 
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["cache"] == "portal.cache.FallbackRedisCache"
+
+
+def test_broker_url_sets_the_broker_apart_from_redis_which_stays_the_cache():
+    env = {
+        "DATABASE_URL": PRODUCTION["DATABASE_URL"],
+        "REDIS_URL": PRODUCTION["REDIS_URL"],
+        "BROKER_URL": "amqp://portal:secret@rabbitmq:5672//",
+    }
+    result = run_python(["-c", SHOW_SETTINGS], env)
+
+    assert result.returncode == 0, result.stderr
+    shown = json.loads(result.stdout)
+    assert shown["broker"] == "amqp://portal:secret@rabbitmq:5672//"
+    assert shown["eager"] is False
+    assert shown["cache"] == "portal.cache.FallbackRedisCache"
+
+
+def test_without_broker_url_the_broker_is_redis():
+    result = run_python(["-c", SHOW_SETTINGS], {"REDIS_URL": PRODUCTION["REDIS_URL"]})
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["broker"] == PRODUCTION["REDIS_URL"]
+
+
+def test_a_broker_url_alone_sends_tasks_to_the_broker(tmp_path):
+    env = {"VAR_DIR": str(tmp_path), "BROKER_URL": "amqp://guest:guest@127.0.0.1:5672//"}
+    result = run_python(["-c", SHOW_SETTINGS], env)
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["eager"] is False
 
 
 def test_production_refuses_to_start_without_a_real_secret_key():
@@ -149,12 +182,24 @@ def test_a_dead_or_hung_broker_cannot_hold_a_web_request_for_long():
     assert conf.task_publish_retry_policy["max_retries"] <= 1
 
 
-@pytest.mark.parametrize("service", ["web", "worker", "beat", "db", "redis", "mail"])
+@pytest.mark.parametrize("service", ["web", "worker", "beat", "db", "redis", "rabbitmq", "mail"])
 def test_compose_file_defines_every_production_service(service):
     import yaml
 
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     assert service in compose["services"]
+
+
+@pytest.mark.parametrize("service", ["web", "worker", "beat"])
+def test_compose_file_uses_rabbitmq_as_the_broker_and_redis_as_the_cache(service):
+    import yaml
+
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    portal = compose["services"][service]
+    assert portal["environment"]["BROKER_URL"].startswith("amqp://")
+    assert portal["environment"]["REDIS_URL"].startswith("redis://")
+    assert portal["depends_on"]["rabbitmq"] == {"condition": "service_healthy"}
+    assert "healthcheck" in compose["services"]["rabbitmq"]
 
 
 def test_compose_file_is_valid_against_the_compose_specification():
