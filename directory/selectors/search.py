@@ -585,14 +585,18 @@ def _facet_counts(
     tier = _filtered(filters, without="tier").values_list("tier").annotate(n=Count("*"))
     names = _country_names()
 
-    # Both vocabularies' labels in one query, for the values that were counted.
-    vocabulary = Competency.objects.filter(pk__in=list(competency)).values_list(
-        "pk", "slug", "name", Value("competency")
+    # Both vocabularies' labels in one query, for the values that were counted. Neither side
+    # keeps its model's default ordering: SQLite refuses ORDER BY inside a compound statement,
+    # and the labels are sorted by count afterwards anyway.
+    vocabulary = (
+        Competency.objects.filter(pk__in=list(competency))
+        .order_by()
+        .values_list("pk", "slug", "name", Value("competency"))
     )
     vocabulary = vocabulary.union(
-        Industry.objects.filter(pk__in=list(industry)).values_list(
-            "pk", "slug", "name", Value("industry")
-        ),
+        Industry.objects.filter(pk__in=list(industry))
+        .order_by()
+        .values_list("pk", "slug", "name", Value("industry")),
         all=True,
     )
     labelled: dict[str, list[tuple[str, str, int]]] = {"competency": [], "industry": []}
