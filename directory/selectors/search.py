@@ -52,7 +52,6 @@ from directory.models import (
     Visibility,
 )
 from directory.search_forms import (
-    ERROR_PAGE_PAST_END,
     PAGE_SIZE,
     SORT_NAME,
     SORT_NEWEST,
@@ -61,6 +60,7 @@ from directory.search_forms import (
     CompanySearchForm,
 )
 from directory.services.search_index import SEARCH_CONFIG
+from portal.paging import check_page_exists
 
 FACET_VERSION_KEY = "directory:facets:version"
 FACET_CACHE_SECONDS = 600
@@ -187,7 +187,10 @@ def facet_cache_invalidate() -> None:
 
 
 def company_search(*, viewer, params: QueryDict | dict) -> SearchResult:
-    """Companies matching the validated search parameters, one page, with facet counts."""
+    """Companies matching the validated search parameters, one page, with facet counts.
+
+    Raises SearchParamsInvalid for invalid parameters, PageOutOfRange for a page past the end.
+    """
     form = CompanySearchForm(_as_querydict(params))
     if not form.is_valid():
         raise SearchParamsInvalid({name: list(errs) for name, errs in form.errors.items()})
@@ -200,8 +203,7 @@ def company_search(*, viewer, params: QueryDict | dict) -> SearchResult:
     tier_counts = {f.value: f.count for f in facets["tier"]}
     count = tier_counts.get(cleaned["tier"], 0) if cleaned["tier"] else sum(tier_counts.values())
     num_pages = max(1, math.ceil(count / PAGE_SIZE))
-    if cleaned["page"] > num_pages:
-        raise SearchParamsInvalid({"page": [ERROR_PAGE_PAST_END]})
+    check_page_exists(number=cleaned["page"], num_pages=num_pages)
 
     companies: list[CompanyCard] = []
     name_first = _name_first(cleaned, terms, count)
