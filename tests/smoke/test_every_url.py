@@ -20,3 +20,22 @@ def test_every_page_answers_get_without_a_server_error(as_role, demo_values, rol
         response = client.get(url)
 
         assert response.status_code < 500, f"GET {url} as {role}: {response.status_code}"
+
+
+def test_a_route_the_walk_cannot_fill_fails_naming_what_to_add():
+    route = urlwalk.Route(
+        text="groups/<slug:slug>/badges/<int:badge_id>/",
+        name=None,
+        params=("slug", "badge_id"),
+        model_admin=None,
+    )
+
+    with pytest.raises(urlwalk.UnfilledRoute, match="no demo value for badge_id in area 'groups'"):
+        urlwalk.urls(route, {"groups": {"slug": "cloud-migrations"}})
+
+
+def test_the_walk_reads_every_route_from_the_url_configuration():
+    texts = {route.text for route in ROUTES}
+
+    assert {"directory/", "api/v1/partners/<slug:slug>/", "admin/"} <= texts
+    assert "groups/<slug:slug>/threads/<int:thread_id>/" in texts
