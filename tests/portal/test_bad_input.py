@@ -1,10 +1,15 @@
 """A NUL byte anywhere in a request is refused with a 400 page saying why, before any view or
 the session reads it (PostgreSQL refuses NUL in strings: it used to be a 500)."""
 
+from urllib.parse import urlencode
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadhandler import MemoryFileUploadHandler
+from django.http import HttpResponse
 
 from directory.search_forms import ERROR_QUERY_TOO_LONG, MAX_QUERY_LENGTH
-from portal.middleware import NUL_REFUSED
+from portal.middleware import NUL_REFUSED, RefuseNulMiddleware
 from portal.models import User
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +29,9 @@ def test_a_nul_in_a_parameter_name_answers_400(client):
 
 def test_a_nul_in_posted_form_data_answers_400_and_changes_nothing(member_client, member):
     response = member_client.post(
-        "/accounts/profile/", {"display_name": "Renamed", "job_title": "CTO\x00"}
+        "/accounts/profile/",
+        urlencode({"display_name": "Renamed", "job_title": "CTO\x00"}),
+        content_type="application/x-www-form-urlencoded",
     )
 
     assert response.status_code == 400
@@ -44,6 +51,19 @@ def test_a_forged_session_cookie_with_nul_answers_400_not_a_server_error(client)
     response = client.get("/", HTTP_COOKIE='sessionid="\\000\\000\\000\\000\\000\\000\\000\\000"')
 
     assert response.status_code == 400
+
+
+def test_a_multipart_upload_is_left_to_the_view_which_may_still_choose_its_upload_handlers(rf):
+    logo = SimpleUploadedFile("logo.png", b"\x89PNG not really", content_type="image/png")
+    request = rf.post("/directory/nimbus/edit/", {"name": "Nimbus", "logo": logo})
+
+    def view(request):
+        request.upload_handlers.insert(0, MemoryFileUploadHandler(request))
+        return HttpResponse(request.FILES["logo"].name)
+
+    response = RefuseNulMiddleware(view)(request)
+
+    assert response.content == b"logo.png"
 
 
 def test_search_text_over_the_limit_answers_400_with_the_limit(client):
