@@ -36,8 +36,8 @@ test: $(TEST_STAMP) chromium services lint
 ## smoke: every page and API endpoint on the embedded default that `make run` uses (SQLite, tasks
 ## in-process, no services): without pytest-env and these variables, settings see what a newcomer has
 smoke: $(TEST_STAMP)
-	env -u DATABASE_URL -u REDIS_URL -u CACHE_URL -u CELERY_TASK_ALWAYS_EAGER -u EMAIL_URL \
-	  $(BIN)/pytest -p no:env -m smoke
+	env -u DATABASE_URL -u REDIS_URL -u BROKER_URL -u CELERY_BROKER_URL -u CACHE_URL \
+	  -u CELERY_TASK_ALWAYS_EAGER -u EMAIL_URL $(BIN)/pytest -p no:env -m smoke
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .

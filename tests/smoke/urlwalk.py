@@ -182,6 +182,8 @@ def demo_values() -> Values:
             "referral_id": referral.pk,
         },
         "digest": {"token": token},
+        # Uploaded files: a name the demo has no file for answers 404 (media served by Django).
+        "media": {"path": "logos/no-such-logo.png"},
         "_member": {"user": member},
     }
 
