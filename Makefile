@@ -7,7 +7,7 @@ RUN_STAMP := $(VENV)/.run-deps
 TEST_STAMP := $(VENV)/.test-deps
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint format services chromium worker beat clean
+.PHONY: run test smoke lint format services chromium worker beat clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,9 +27,17 @@ run: $(RUN_STAMP)
 	$(BIN)/python manage.py seed_demo --if-empty
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-## test: install what the tests need, check the services, lint, run the whole suite on PostgreSQL
+## test: install what the tests need, check the services, lint, run the whole suite on PostgreSQL,
+## then the smoke tests again on the embedded default
 test: $(TEST_STAMP) chromium services lint
 	$(BIN)/pytest
+	$(MAKE) --no-print-directory smoke
+
+## smoke: every page and API endpoint on the embedded default that `make run` uses (SQLite, tasks
+## in-process, no services): without pytest-env and these variables, settings see what a newcomer has
+smoke: $(TEST_STAMP)
+	env -u DATABASE_URL -u REDIS_URL -u BROKER_URL -u CELERY_BROKER_URL -u CACHE_URL \
+	  -u CELERY_TASK_ALWAYS_EAGER -u EMAIL_URL $(BIN)/pytest -p no:env -m smoke
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .

@@ -83,4 +83,3 @@ class RequestFilterForm(forms.Form):
     country = forms.MultipleChoiceField(choices=list(countries), required=False)
     status = forms.ChoiceField(choices=STATUS_FILTER_CHOICES, required=False)
     matches = forms.BooleanField(required=False, label="Only requests that fit my company")
-    page = forms.IntegerField(min_value=1, required=False)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from collaboration import forms, selectors, services
+from portal.paging import page_get
 from portal.ratelimits import REPLY_RATE, THREAD_RATE
 
 REQUEST_POSTED = "Your request is posted. Companies that fit are told once it is published."
@@ -49,7 +50,7 @@ def index(request: HttpRequest) -> HttpResponse:
         status=data["status"],
         matching_company=company if data["matches"] else None,
     )
-    page = Paginator(requests, PAGE_SIZE).get_page(data["page"] or 1)
+    page = page_get(Paginator(requests, PAGE_SIZE), request.GET.get("page"))
     context = {
         "filter_form": form,
         "page": page,

@@ -6,6 +6,7 @@ from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -21,12 +22,15 @@ from directory.selectors.search import (
     company_search,
     url_pattern,
 )
+from portal.paging import PageOutOfRange
 
 # =============================================================================================
 # Partner search: GET /api/v1/partners/  (owner: directory search)
 # =============================================================================================
 
 INVALID_SEARCH = "Invalid search parameters."
+# What DRF's own paginators answer for a page that does not exist, with a 404.
+INVALID_PAGE = str(PageNumberPagination.invalid_page_message)
 
 
 class VerifiedCompetencySerializer(serializers.Serializer):
@@ -143,7 +147,11 @@ SEARCH_PARAMETERS = [
             " by rating."
         ),
     ),
-    OpenApiParameter("page", OpenApiTypes.INT, description="1-based; 20 results per page."),
+    OpenApiParameter(
+        "page",
+        OpenApiTypes.INT,
+        description="1-based; 20 results per page; a page past the end answers 404.",
+    ),
 ]
 
 
@@ -159,6 +167,9 @@ class PartnerListView(APIView):
         responses={
             200: PartnerListResponseSerializer,
             400: OpenApiResponse(SearchErrorSerializer, description="Invalid parameters."),
+            404: OpenApiResponse(
+                SearchErrorSerializer, description="A page past the end: 'Invalid page.'"
+            ),
             429: OpenApiResponse(description="Too many requests."),
         },
     )
@@ -167,6 +178,8 @@ class PartnerListView(APIView):
             result = company_search(viewer=request.user, params=request.query_params)
         except SearchParamsInvalid as invalid:
             return Response({"detail": INVALID_SEARCH, "errors": invalid.errors}, status=400)
+        except PageOutOfRange as missing:
+            return Response({"detail": INVALID_PAGE, "errors": {"page": [str(missing)]}}, 404)
         return Response(self._body(request, result))
 
     @staticmethod

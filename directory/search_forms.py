@@ -4,6 +4,7 @@ from django import forms
 from django_countries import countries
 
 from directory.models import Competency, Industry, Tier
+from portal.paging import PAGE_INVALID
 
 PAGE_SIZE = 20
 MAX_QUERY_LENGTH = 200
@@ -26,8 +27,7 @@ ERROR_COUNTRY = "Unknown country: use a two-letter ISO 3166-1 code such as DE or
 ERROR_TIER = "Unknown tier: choose registered, certified or gold."
 ERROR_VERIFIED = "Use verified=1 to count only verified competencies, or leave it out."
 ERROR_SORT = "Unknown sort order: choose relevance, rating, name or newest."
-ERROR_PAGE = "The page must be a whole number of 1 or more."
-ERROR_PAGE_PAST_END = "That page is past the end of the results."
+ERROR_PAGE = PAGE_INVALID
 
 
 class _UpperCaseMultipleChoiceField(forms.MultipleChoiceField):
@@ -76,15 +76,9 @@ class CompanySearchForm(forms.Form):
     sort = forms.ChoiceField(
         choices=SORT_CHOICES, required=False, error_messages={"invalid_choice": ERROR_SORT}
     )
+    # A page past the end is not invalid but missing: the search answers 404 (portal.paging).
     page = forms.IntegerField(
-        min_value=1,
-        max_value=1_000_000,
-        required=False,
-        error_messages={
-            "invalid": ERROR_PAGE,
-            "min_value": ERROR_PAGE,
-            "max_value": ERROR_PAGE_PAST_END,
-        },
+        min_value=1, required=False, error_messages={"invalid": ERROR_PAGE, "min_value": ERROR_PAGE}
     )
 
     def clean_q(self) -> str:

@@ -20,6 +20,7 @@ from django_ratelimit.decorators import ratelimit
 from groups import forms, services
 from groups import selectors as sel
 from groups.models import Flag, Group, PostStatus, Reply, Thread
+from portal.paging import page_get
 from portal.ratelimits import REPLY_RATE, THREAD_RATE, VOTE_RATE
 
 GROUP_CREATED = "The group has been created. You are its owner."
@@ -92,8 +93,7 @@ def _page(request: HttpRequest, queryset, per_page: int, known_count: int | None
         paginator = Paginator(queryset, per_page)
     else:
         paginator = _CountedPaginator(queryset, per_page, known_count=known_count)
-    number = request.GET.get("page")
-    return paginator.get_page(paginator.num_pages if number == "last" else number)
+    return page_get(paginator, request.GET.get("page"))
 
 
 def _require(refusal: str | None) -> None:

@@ -26,6 +26,7 @@ from groups.selectors import (
     visible_threads,
 )
 from moderation.models import MemberTrust, ModerationItem, WatchedWord
+from portal.paging import page_get
 
 TRUST_MIN_APPROVED_POSTS = 3
 TRUST_MIN_ACCOUNT_AGE = timedelta(days=7)
@@ -99,9 +100,10 @@ def queue_page(
 ) -> tuple[Page, list["QueueEntry"]]:
     """One page of the viewer's queue with everything the page shows, in a fixed number of
     queries: the page's ids come from the items table alone (index order, no joins), then
-    only those items are loaded with their posts, authors, trust and flags."""
+    only those items are loaded with their posts, authors, trust and flags. Paged by
+    portal.paging: a page past the end raises PageOutOfRange (404)."""
     ids = queue_for_moderator(user=user, escalated_only=escalated_only).values_list("pk", flat=True)
-    page = Paginator(ids, per_page).get_page(page_number)
+    page = page_get(Paginator(ids, per_page), page_number)
     page_ids = list(page.object_list)
     loaded = {
         item.pk: item

@@ -10,6 +10,10 @@ from portal.media import media_urlpatterns
 admin.site.login = login_required(admin.site.login)
 admin.site.site_header = "Partner Portal administration"
 
+# Say why: a refused page number (400), a page past the end of a list (404).
+handler400 = "portal.views.bad_request"
+handler404 = "portal.views.page_not_found"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 from portal import health
 from portal.adapters import FIRST_VISIT_SESSION_KEY
 from portal.forms import ProfileForm
+from portal.paging import PageInvalid, PageOutOfRange
 from portal.selectors import dashboard_for, staff_dashboard_for
 from portal.services import user_update_profile
 
@@ -54,3 +55,20 @@ def profile(request: HttpRequest) -> HttpResponse:
 def rate_limited(request: HttpRequest, exception: Exception) -> HttpResponse:
     """The page shown when django-ratelimit refuses a request."""
     return render(request, "429.html", {"message": RATE_LIMITED}, status=429)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The 400 page (handler400); says why when the portal itself refused the input."""
+    message = str(exception) if isinstance(exception, PageInvalid) else None
+    return render(request, "400.html", {"message": message}, status=400)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The 404 page (handler404); for a page past the end of a list, how many pages there are
+    and a link to the last one, the rest of the query kept."""
+    context = {}
+    if isinstance(exception, PageOutOfRange):
+        query = request.GET.copy()
+        query["page"] = str(exception.num_pages)
+        context = {"page_missing": str(exception), "last_page_url": f"?{query.urlencode()}"}
+    return render(request, "404.html", context, status=404)

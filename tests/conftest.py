@@ -13,6 +13,12 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def pytest_report_header(config):
+    # Says which database a run uses: `make smoke` must be on SQLite, the main run on PostgreSQL.
+    database = settings.DATABASES["default"]
+    return f"database: {database['ENGINE'].rsplit('.', 1)[-1]} {database['NAME']}"
+
+
 @pytest.fixture(autouse=True)
 def _isolated_cache():
     """Rate-limit counters and cached facets live in the cache; each test starts clean."""

@@ -52,7 +52,6 @@ from directory.models import (
     Visibility,
 )
 from directory.search_forms import (
-    ERROR_PAGE_PAST_END,
     PAGE_SIZE,
     SORT_NAME,
     SORT_NEWEST,
@@ -61,6 +60,7 @@ from directory.search_forms import (
     CompanySearchForm,
 )
 from directory.services.search_index import SEARCH_CONFIG
+from portal.paging import check_page_exists
 
 FACET_VERSION_KEY = "directory:facets:version"
 FACET_CACHE_SECONDS = 600
@@ -187,7 +187,10 @@ def facet_cache_invalidate() -> None:
 
 
 def company_search(*, viewer, params: QueryDict | dict) -> SearchResult:
-    """Companies matching the validated search parameters, one page, with facet counts."""
+    """Companies matching the validated search parameters, one page, with facet counts.
+
+    Raises SearchParamsInvalid for invalid parameters, PageOutOfRange for a page past the end.
+    """
     form = CompanySearchForm(_as_querydict(params))
     if not form.is_valid():
         raise SearchParamsInvalid({name: list(errs) for name, errs in form.errors.items()})
@@ -200,8 +203,7 @@ def company_search(*, viewer, params: QueryDict | dict) -> SearchResult:
     tier_counts = {f.value: f.count for f in facets["tier"]}
     count = tier_counts.get(cleaned["tier"], 0) if cleaned["tier"] else sum(tier_counts.values())
     num_pages = max(1, math.ceil(count / PAGE_SIZE))
-    if cleaned["page"] > num_pages:
-        raise SearchParamsInvalid({"page": [ERROR_PAGE_PAST_END]})
+    check_page_exists(number=cleaned["page"], num_pages=num_pages)
 
     companies: list[CompanyCard] = []
     name_first = _name_first(cleaned, terms, count)
@@ -585,14 +587,18 @@ def _facet_counts(
     tier = _filtered(filters, without="tier").values_list("tier").annotate(n=Count("*"))
     names = _country_names()
 
-    # Both vocabularies' labels in one query, for the values that were counted.
-    vocabulary = Competency.objects.filter(pk__in=list(competency)).values_list(
-        "pk", "slug", "name", Value("competency")
+    # Both vocabularies' labels in one query, for the values that were counted. Neither side
+    # keeps its model's default ordering: SQLite refuses ORDER BY inside a compound statement,
+    # and the labels are sorted by count afterwards anyway.
+    vocabulary = (
+        Competency.objects.filter(pk__in=list(competency))
+        .order_by()
+        .values_list("pk", "slug", "name", Value("competency"))
     )
     vocabulary = vocabulary.union(
-        Industry.objects.filter(pk__in=list(industry)).values_list(
-            "pk", "slug", "name", Value("industry")
-        ),
+        Industry.objects.filter(pk__in=list(industry))
+        .order_by()
+        .values_list("pk", "slug", "name", Value("industry")),
         all=True,
     )
     labelled: dict[str, list[tuple[str, str, int]]] = {"competency": [], "industry": []}

@@ -9,7 +9,8 @@ from directory.selectors.search import company_search as search_companies
 
 
 def company_search(request: HttpRequest) -> HttpResponse:
-    """``/directory/``: results, facets and paging; invalid parameters answer 400 with why."""
+    """``/directory/``: results, facets and paging; invalid parameters answer 400 with why, a
+    page past the end 404 (PageOutOfRange, rendered by portal.views.page_not_found)."""
     context = {"query": request.GET.get("q", ""), "sort_choices": SORT_CHOICES}
     try:
         context["result"] = search_companies(viewer=request.user, params=request.GET)

@@ -1,0 +1,47 @@
+"""Input that no page can use is refused here, once, before any view sees it."""
+
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+
+NUL_REFUSED = (
+    "The address or form contains a NUL character (%00), which no page of the portal accepts. "
+    "Remove it and try again."
+)
+FORM_URLENCODED = "application/x-www-form-urlencoded"
+
+
+class RefuseNulMiddleware:
+    """Answer 400 to a request carrying a NUL byte in its path, query, form data or cookies.
+
+    PostgreSQL refuses NUL in any string, so a NUL reaching a query is a 500: Django's form
+    CharFields refuse it, but a view reading ``request.GET`` directly or a session cookie does
+    not. It sits before the session middleware so a forged session key never reaches the
+    database; the error page is therefore rendered as for a visitor.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _carries_nul(request):
+            return render(request, "400.html", {"message": NUL_REFUSED}, status=400)
+        return self.get_response(request)
+
+
+def _carries_nul(request: HttpRequest) -> bool:
+    if "\x00" in request.path:
+        return True
+    for data in (request.GET, _form_data(request)):
+        for key, values in data.lists():
+            if "\x00" in key or any("\x00" in value for value in values):
+                return True
+    return any("\x00" in key or "\x00" in value for key, value in request.COOKIES.items())
+
+
+def _form_data(request: HttpRequest) -> QueryDict:
+    # Only a urlencoded body (every form without a file): parsing a multipart body here would
+    # take the upload handlers (size limits) out of the view's hands. Multipart fields reach
+    # the view's form, whose text fields refuse NUL themselves.
+    if request.method == "POST" and request.content_type == FORM_URLENCODED:
+        return request.POST
+    return QueryDict()

@@ -1,0 +1,39 @@
+"""The directory search works on every database the portal runs on: PostgreSQL, and SQLite for
+the embedded default (``make run``), where words match by substring instead of full text."""
+
+import pytest
+
+pytestmark = [pytest.mark.smoke, pytest.mark.django_db]
+API = "/api/v1/partners/"
+PAGE = "/directory/"
+FACETS = ("competency", "industry", "country", "tier")
+
+
+def test_each_facet_value_narrows_the_demo_directory_to_its_count(client, demo_values):
+    everything = client.get(API).json()
+
+    for name in FACETS:
+        value = everything["facets"][name][0]
+        narrowed = client.get(API, {name: value["value"]}).json()
+
+        assert narrowed["count"] == value["count"], (name, value)
+        assert 0 < narrowed["count"] <= everything["count"]
+
+
+def test_words_filters_verified_and_sort_combine_on_the_page_and_the_api(client, demo_values):
+    facets = client.get(API).json()["facets"]
+    name = client.get(API, {"sort": "name"}).json()["results"][0]["name"]
+    params = {
+        "q": name.split()[0],
+        "competency": [v["value"] for v in facets["competency"][:3]],
+        "country": [v["value"] for v in facets["country"][:3]],
+        "verified": "1",
+        "sort": "rating",
+    }
+
+    page = client.get(PAGE, params)
+    body = client.get(API, params).json()
+
+    assert page.status_code == 200
+    assert set(body) == {"count", "next", "previous", "results", "facets"}
+    assert client.get(API, {"q": name}).json()["count"] >= 1
