@@ -35,6 +35,7 @@ from groups.models import Group, PostStatus, Thread
 from groups.selectors import visible_threads
 from groups.services import thread_create
 from portal.emails import email_subject
+from portal.queueing import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -103,15 +104,11 @@ def request_thread_published(*, thread: Thread) -> None:
     """Queue matching for a request thread that just became visible (after commit)."""
     from collaboration.tasks import request_notify_matches as request_notify_matches_task
 
-    thread_id = thread.pk
-
-    def enqueue() -> None:
-        try:
-            request_notify_matches_task.delay(thread_id=thread_id)
-        except Exception:  # broker unreachable: publishing must not fail because of a mail
-            logger.warning("Could not queue match notifications for thread %s", thread_id)
-
-    transaction.on_commit(enqueue)
+    enqueue_on_commit(
+        request_notify_matches_task,
+        if_broker_down="no match notifications for this request; the request itself is saved",
+        thread_id=thread.pk,
+    )
 
 
 def _absolute(path: str) -> str:
@@ -212,20 +209,14 @@ def _notify(*, collaboration: Collaboration, event: str, recipients: Iterable[in
     recipient_ids = sorted(set(recipients) - {actor.pk})
     if not recipient_ids:
         return
-    collaboration_id, actor_id = collaboration.pk, actor.pk
-
-    def enqueue() -> None:
-        try:
-            collaboration_notify_task.delay(
-                collaboration_id=collaboration_id,
-                event=event,
-                recipient_ids=recipient_ids,
-                actor_id=actor_id,
-            )
-        except Exception:  # broker unreachable: the conversation itself is saved
-            logger.warning("Could not queue %s mail for collaboration %s", event, collaboration_id)
-
-    transaction.on_commit(enqueue)
+    enqueue_on_commit(
+        collaboration_notify_task,
+        if_broker_down="no email for this event; the conversation itself is saved",
+        collaboration_id=collaboration.pk,
+        event=event,
+        recipient_ids=recipient_ids,
+        actor_id=actor.pk,
+    )
 
 
 def _message_add(*, collaboration: Collaboration, author, body: str) -> CollaborationMessage:

@@ -20,9 +20,9 @@ from directory.selectors.search import (
     SearchParamsInvalid,
     SearchResult,
     company_search,
-    url_pattern,
 )
 from portal.paging import PageOutOfRange
+from portal.urltemplates import UrlTemplate
 
 # =============================================================================================
 # Partner search: GET /api/v1/partners/  (owner: directory search)
@@ -188,10 +188,9 @@ class PartnerListView(APIView):
             return request.build_absolute_uri(request.path + (f"?{query}" if query else ""))
 
         base = request.build_absolute_uri("/")[:-1]
-        api_prefix, api_suffix = url_pattern("api-partner-detail")
-        api_prefix = base + api_prefix
+        detail_url = UrlTemplate("api-partner-detail", per_row=("slug",))
         results = [
-            _partner_item(card, base, api_prefix + card.slug + api_suffix)
+            _partner_item(card, base, base + detail_url.fill(slug=card.slug))
             for card in result.companies
         ]
         return {

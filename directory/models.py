@@ -195,6 +195,38 @@ class CompanyCountry(models.Model):
         return f"{self.company} in {self.country}"
 
 
+class ClaimQuerySet(models.QuerySet["CompanyCompetency"]):
+    """Which competency claims count: the one home of that rule.
+
+    A verified claim past its ``expires_at`` no longer counts as verified, even before the
+    nightly task (``competency_claims_expire``) has flipped its status to expired.
+    """
+
+    @staticmethod
+    def verified_condition(prefix: str = "") -> Q:
+        """Claims verified by staff and not past their expiry, as a condition (``prefix``
+        reaches them through a relation, e.g. ``"competency_claims__"``)."""
+        return Q(**{f"{prefix}status": CompanyCompetency.Status.VERIFIED}) & (
+            Q(**{f"{prefix}expires_at__isnull": True})
+            | Q(**{f"{prefix}expires_at__gt": timezone.now()})
+        )
+
+    @classmethod
+    def live_condition(cls, prefix: str = "") -> Q:
+        """Claims that count for matching and search: self-declared, or verified and live."""
+        return Q(
+            **{f"{prefix}status": CompanyCompetency.Status.SELF_DECLARED}
+        ) | cls.verified_condition(prefix)
+
+    def verified(self) -> "ClaimQuerySet":
+        """Claims verified by staff that have not expired."""
+        return self.filter(self.verified_condition())
+
+    def live(self) -> "ClaimQuerySet":
+        """Claims that count: self-declared, or verified and not expired."""
+        return self.filter(self.live_condition())
+
+
 class CompanyCompetency(models.Model):
     """A company's claim to a competency: self-declared until staff verify it."""
 
@@ -216,6 +248,8 @@ class CompanyCompetency(models.Model):
     verified_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ClaimQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -241,9 +275,15 @@ class CompanyCompetency(models.Model):
 
     @property
     def is_verified(self) -> bool:
+        """The in-memory twin of ``ClaimQuerySet.verified()``."""
         return self.status == self.Status.VERIFIED and (
             self.expires_at is None or self.expires_at > timezone.now()
         )
+
+    @property
+    def is_live(self) -> bool:
+        """The in-memory twin of ``ClaimQuerySet.live()``."""
+        return self.status == self.Status.SELF_DECLARED or self.is_verified
 
 
 class Offering(models.Model):

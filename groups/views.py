@@ -22,6 +22,7 @@ from groups import selectors as sel
 from groups.models import Flag, Group, PostStatus, Reply, Thread
 from portal.paging import page_get
 from portal.ratelimits import REPLY_RATE, THREAD_RATE, VOTE_RATE
+from portal.urltemplates import UrlTemplate
 
 GROUP_CREATED = "The group has been created. You are its owner."
 JOINED = "Welcome! You are now a member of this group."
@@ -286,25 +287,19 @@ def thread_detail(request: HttpRequest, slug: str, thread_id: int) -> HttpRespon
     )
 
 
-def _for_id(url_for_id_zero: str, pk: int) -> str:
-    """Put a real id where a URL reversed with id 0 has it (the last "/0/" segment)."""
-    head, _, tail = url_for_id_zero.rpartition("/0/")
-    return f"{head}/{pk}/{tail}"
-
-
 def _attach_action_urls(*, group: Group, thread: Thread, replies) -> None:
     """Give the thread and each reply their vote, edit and report URLs, reversing each route
-    once per page instead of once per reply (reverse() costs ~60 µs; a page has 50 replies)."""
+    once per page instead of once per reply."""
     thread.vote_url = reverse("groups:thread-vote", args=[group.slug, thread.pk])
     thread.edit_url = reverse("groups:thread-edit", args=[group.slug, thread.pk])
     thread.flag_url = reverse("moderation:flag", args=["thread", thread.pk])
-    vote = reverse("groups:reply-vote", args=[group.slug, 0])
-    edit = reverse("groups:reply-edit", args=[group.slug, 0])
-    flag = reverse("moderation:flag", args=["reply", 0])
+    vote = UrlTemplate("groups:reply-vote", per_row=("reply_id",), slug=group.slug)
+    edit = UrlTemplate("groups:reply-edit", per_row=("reply_id",), slug=group.slug)
+    flag = UrlTemplate("moderation:flag", per_row=("post_id",), kind="reply")
     for reply in replies:
-        reply.vote_url = _for_id(vote, reply.pk)
-        reply.edit_url = _for_id(edit, reply.pk)
-        reply.flag_url = _for_id(flag, reply.pk)
+        reply.vote_url = vote.fill(reply_id=reply.pk)
+        reply.edit_url = edit.fill(reply_id=reply.pk)
+        reply.flag_url = flag.fill(post_id=reply.pk)
 
 
 def _render_thread(request: HttpRequest, thread: Thread, reply_form, status: int = 200):

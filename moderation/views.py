@@ -19,6 +19,7 @@ from moderation.forms import (
     RejectForm,
     WatchedWordForm,
 )
+from portal.urltemplates import UrlTemplate
 from portal.views import rate_limited
 
 QUEUE_PAGE_SIZE = 50
@@ -61,14 +62,14 @@ def _back(request: HttpRequest, fallback: str) -> HttpResponse:
 
 def _attach_action_urls(entries: list[selectors.QueueEntry]) -> None:
     """Each item's form targets, from one reverse() per URL name rather than four per item."""
-    item_url = reverse("moderation:item-action", args=[0, "action"])
-    ban_url = reverse("moderation:ban", args=["group", 0])
+    item_url = UrlTemplate("moderation:item-action", per_row=("item_id", "action"))
+    ban_url = UrlTemplate("moderation:ban", per_row=("slug", "user_id"))
     for entry in entries:
-        pk, slug, author = entry.item.pk, entry.item.group.slug, entry.author.pk
+        pk = entry.item.pk
         entry.actions = {
-            action: item_url.replace("/0/action/", f"/{pk}/{action}/") for action in ITEM_ACTIONS
+            action: item_url.fill(item_id=pk, action=action) for action in ITEM_ACTIONS
         }
-        entry.ban_url = ban_url.replace("/group/ban/0/", f"/{slug}/ban/{author}/")
+        entry.ban_url = ban_url.fill(slug=entry.item.group.slug, user_id=entry.author.pk)
 
 
 @login_required

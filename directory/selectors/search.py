@@ -36,7 +36,6 @@ from django.db.models import (
 )
 from django.db.models.query import QuerySet
 from django.http import QueryDict
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import get_language
@@ -61,6 +60,7 @@ from directory.search_forms import (
 )
 from directory.services.search_index import SEARCH_CONFIG
 from portal.paging import check_page_exists
+from portal.urltemplates import UrlTemplate
 
 FACET_VERSION_KEY = "directory:facets:version"
 FACET_CACHE_SECONDS = 600
@@ -459,7 +459,7 @@ def _cards(ids: list[int]) -> list[CompanyCard]:
     verified: dict[int, list[CardCompetency]] = {pk: [] for pk in ids}
     for company_id, slug, name in claims:
         verified[company_id].append(CardCompetency(slug, name))
-    profile_prefix, profile_suffix = url_pattern("directory:profile")
+    profile_url = UrlTemplate("directory:profile", per_row=("slug",))
     storage = Company._meta.get_field("logo").storage
     country_names = _country_names()
     tier_labels = dict(Tier.choices)
@@ -471,7 +471,7 @@ def _cards(ids: list[int]) -> list[CompanyCard]:
             name=name,
             description=description,
             logo_url=storage.url(logo) if logo else None,
-            url=profile_prefix + slug + profile_suffix,
+            url=profile_url.fill(slug=slug),
             tier=tier,
             tier_label=tier_labels.get(tier, tier),
             hq_country=country,
@@ -494,13 +494,6 @@ _CARD_FIELDS = (
     "rating_average",
     "rating_count",
 )
-_SLUG_MARK = "0slug0"
-
-
-def url_pattern(name: str) -> tuple[str, str]:
-    """A ``<slug>`` URL's text before and after the slug: one ``reverse`` for a whole page."""
-    prefix, _, suffix = reverse(name, kwargs={"slug": _SLUG_MARK}).partition(_SLUG_MARK)
-    return prefix, suffix
 
 
 def _country_names() -> dict[str, str]:

@@ -22,6 +22,7 @@ from moderation.services._common import (
     _waiting_item,
     post_kind,
 )
+from portal.queueing import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -34,17 +35,12 @@ def post_submit(*, post: Post) -> None:
     """
     from moderation.tasks import screen_post as screen_post_task
 
-    kind, post_id = post_kind(post), post.pk
-
-    def enqueue() -> None:
-        try:
-            screen_post_task.delay(kind=kind, post_id=post_id)
-        except Exception:  # broker unreachable: the post waits, held, for the periodic sweep
-            logger.warning(
-                "Could not queue screening of %s %s; it waits for the sweep", kind, post_id
-            )
-
-    transaction.on_commit(enqueue)
+    enqueue_on_commit(
+        screen_post_task,
+        if_broker_down="the post waits, held, for the periodic sweep",
+        kind=post_kind(post),
+        post_id=post.pk,
+    )
 
 
 @transaction.atomic

@@ -154,7 +154,7 @@ def test_posts_written_while_redis_is_down_are_kept_and_screened_when_it_is_back
     reply = Reply.objects.get(thread=thread)
     assert (created.status_code, replied.status_code) == (302, 302)
     assert (new_thread.status, reply.status) == (PostStatus.PENDING, PostStatus.PENDING)
-    assert "Could not queue screening" in caplog.text
+    assert "Could not queue moderation.tasks.screen_post" in caplog.text
 
     portal_on_private_redis.start()
     # The sweep takes posts that have waited longer than its grace period.
