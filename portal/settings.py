@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "moderation",
     "collaboration",
     "digests",
+    "home",
 ]
 
 MIDDLEWARE = [

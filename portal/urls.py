@@ -15,7 +15,7 @@ handler400 = "portal.views.bad_request"
 handler404 = "portal.views.page_not_found"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", include("home.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/profile/", views.profile, name="profile"),
     path("accounts/", include("allauth.urls")),

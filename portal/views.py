@@ -6,27 +6,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from portal import health
-from portal.adapters import FIRST_VISIT_SESSION_KEY
 from portal.forms import ProfileForm
 from portal.paging import PageInvalid, PageOutOfRange
-from portal.selectors import dashboard_for, staff_dashboard_for
 from portal.services import user_update_profile
 
 PROFILE_SAVED = "Your profile has been saved."
 RATE_LIMITED = "You are doing that too often. Please wait a few minutes and try again."
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return render(request, "portal/landing.html")
-    first_visit = request.session.get(FIRST_VISIT_SESSION_KEY, False)
-    if request.user.is_staff:
-        dashboard = staff_dashboard_for(user=request.user)
-        template = "portal/staff_dashboard.html"
-    else:
-        dashboard = dashboard_for(user=request.user)
-        template = "portal/dashboard.html"
-    return render(request, template, {"dashboard": dashboard, "first_visit": first_visit})
 
 
 @never_cache

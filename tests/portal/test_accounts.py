@@ -122,10 +122,3 @@ def test_unknown_time_zone_is_refused_with_a_message_and_nothing_saved(member_cl
     assert "Select a valid choice" in response.content.decode()
     member.refresh_from_db()
     assert member.time_zone == "UTC"
-
-
-@pytest.mark.django_db
-def test_landing_page_for_visitors_and_dashboard_for_members(client, member):
-    assert "Join the community" in client.get("/").content.decode()
-    client.force_login(member)
-    assert f"Welcome back, {member.name}" in client.get("/").content.decode()

@@ -1,4 +1,4 @@
-"""Reads for site-wide pages: the member's dashboard and program staff's dashboard."""
+"""Reads for the front page: the member's dashboard and program staff's dashboard."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
