@@ -1,4 +1,7 @@
-"""Demo members for ``seed_demo``: fast bulk inserts, one password hash shared by all."""
+"""Demo members for ``seed_demo`` (home app): bulk inserts, one password hash shared by all.
+
+The demo identities live here, on the ground floor, so that every app's seeding can read them.
+"""
 
 from collections.abc import Callable
 

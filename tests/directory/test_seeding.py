@@ -1,7 +1,6 @@
-"""Demo companies: realistic, related, and the demo member can edit one."""
+"""Demo companies: realistic and related."""
 
 import pytest
-from django.core.management import call_command
 from faker import Faker
 
 from directory.models import (
@@ -13,7 +12,6 @@ from directory.models import (
     Review,
 )
 from directory.seeding import seed_companies
-from portal.models import User
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -61,14 +59,3 @@ def test_slugs_stay_unique_when_seeding_twice():
     seed_companies(count=20, faker=_faker(), progress=lambda d, t: None, members=[])
     seed_companies(count=20, faker=_faker(), progress=lambda d, t: None, members=[])
     assert Company.objects.values("slug").distinct().count() == 40
-
-
-def test_seed_demo_makes_the_demo_member_a_company_admin(capsys, client):
-    call_command("seed_demo", "--companies", "15", "--members", "6", "--threads", "0")
-    out = capsys.readouterr().out
-    assert "Companies: 15" in out
-    demo = User.objects.get(email="member@example.com")
-    membership = CompanyMembership.objects.get(user=demo)
-    assert (membership.status, membership.role) == ("approved", "admin")
-    client.force_login(demo)
-    assert client.get(f"/directory/{membership.company.slug}/edit/").status_code == 200
