@@ -1,14 +1,25 @@
 """Accounts: members sign in by email; the profile lives on the user."""
 
+import functools
 import zoneinfo
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
 
-TIME_ZONE_CHOICES = sorted(
-    (name, name.replace("_", " ")) for name in zoneinfo.available_timezones()
-)
+
+@functools.cache
+def _time_zones() -> tuple[tuple[str, str], ...]:
+    return tuple(sorted((name, name.replace("_", " ")) for name in zoneinfo.available_timezones()))
+
+
+def time_zone_choices() -> list[tuple[str, str]]:
+    """Every time zone of the installed tz database, as (name, label).
+
+    A callable, so that migrations refer to it instead of freezing a list that changes with
+    every tzdata release. (Migrations cannot serialize a cached function, hence the helper.)
+    """
+    return list(_time_zones())
 
 
 class UserManager(BaseUserManager["User"]):
@@ -42,7 +53,7 @@ class User(AbstractUser):
     email = models.EmailField("email address", unique=True)
     display_name = models.CharField(max_length=120, blank=True)
     job_title = models.CharField(max_length=120, blank=True)
-    time_zone = models.CharField(max_length=64, choices=TIME_ZONE_CHOICES, default="UTC")
+    time_zone = models.CharField(max_length=64, choices=time_zone_choices, default="UTC")
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

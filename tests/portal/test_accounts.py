@@ -5,6 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from portal.models import User, time_zone_choices
 from tests.factories import TEST_PASSWORD, UserFactory
 
 SIGNUP = {
@@ -110,6 +111,35 @@ def test_member_edits_their_own_profile(member_client, member):
         "Practice Lead",
         "Europe/Berlin",
     )
+
+
+@pytest.mark.django_db
+def test_profile_offers_the_time_zones_by_readable_name_with_the_current_one_selected(
+    member_client,
+):
+    page = member_client.get(reverse("profile")).content.decode()
+
+    assert '<option value="America/New_York">America/New York</option>' in page
+    assert '<option value="UTC" selected>UTC</option>' in page
+
+
+@pytest.mark.django_db
+def test_a_time_zone_chosen_from_the_offered_ones_is_saved(member_client, member):
+    offered = dict(time_zone_choices())
+    assert "Asia/Kolkata" in offered
+
+    member_client.post(
+        reverse("profile"), {"display_name": "", "job_title": "", "time_zone": "Asia/Kolkata"}
+    )
+
+    member.refresh_from_db()
+    assert member.time_zone == "Asia/Kolkata"
+
+
+def test_migrations_name_the_time_zone_choices_instead_of_freezing_them():
+    _, _, _, kwargs = User._meta.get_field("time_zone").deconstruct()
+
+    assert kwargs["choices"] is time_zone_choices
 
 
 @pytest.mark.django_db
