@@ -55,11 +55,13 @@ class FallbackRedisCache(RedisCache):
 
     OPTIONS, besides redis-py's connection options:
 
-    - ``RETRY_AFTER``: seconds between attempts to reach Redis again (default 5);
-    - ``FALLBACK_MAX_ENTRIES``: entries the local-memory fallback keeps (default 300);
-    - ``socket_connect_timeout``, ``socket_timeout``: default 0.25 and 0.5 s instead of
-      redis-py's 5 s, far above what a live Redis takes and short enough that a dead or hung
-      one costs a request a fraction of a second, once per ``RETRY_AFTER`` per process.
+    - ``RETRY_AFTER``: seconds between attempts to reach Redis again;
+    - ``FALLBACK_MAX_ENTRIES``: entries the local-memory fallback keeps;
+    - ``socket_connect_timeout``, ``socket_timeout``: shorter than redis-py's by default, still
+      well above what a live Redis takes and short enough that a dead or hung one costs a
+      request little, once per ``RETRY_AFTER`` per process.
+
+    The defaults are set in ``__init__``.
     """
 
     def __init__(self, server, params):

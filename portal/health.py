@@ -26,7 +26,7 @@ def broker_status() -> str:
         return "ok"
     try:
         with celery_app.connection_for_write(url=settings.CELERY_BROKER_URL) as conn:
-            # One immediate retry: kombu's default would first sleep 2 s on a refused connection.
+            # One immediate retry: kombu's default would first sleep on a refused connection.
             conn.ensure_connection(
                 max_retries=1, interval_start=0, timeout=settings.HEALTHZ_BROKER_TIMEOUT
             )

@@ -251,8 +251,8 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.2,
 }
 if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
-    # kombu's Redis transport waits forever by default; a live Redis answers in milliseconds
-    # and the worker's BRPOP returns every second, so 2 s only ever cuts a dead connection.
+    # kombu's Redis transport waits forever by default. A live Redis answers well within these
+    # timeouts and the worker's BRPOP returns sooner too, so they only ever cut a dead connection.
     CELERY_BROKER_TRANSPORT_OPTIONS |= {"socket_connect_timeout": 1, "socket_timeout": 2}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -271,7 +271,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "moderation.tasks.screen_waiting_posts",
         "schedule": timedelta(minutes=2),
     },
-    # Hourly: whoever's local time has reached Monday 07:00 (weekly) or 07:00 (daily) is due.
+    # Hourly: whoever's local time has reached DIGEST_SEND_HOUR (on Mondays for weekly digests)
+    # is due.
     "send-due-digests": {
         "task": "digests.tasks.send_due_digests",
         "schedule": crontab(minute=0),

@@ -1,8 +1,8 @@
 """URLs for many rows from one ``reverse()``: the one home of "reverse once, fill per row".
 
-``reverse()`` costs tens of microseconds; a page of 50 replies with three actions each would
-spend milliseconds on it. A `UrlTemplate` reverses its route once with marker values and
-fills in each row's values by string replacement.
+``reverse()`` is not free, and a list page would call it for every action of every row. A
+`UrlTemplate` reverses its route once with marker values and fills in each row's values by
+string replacement.
 """
 
 from __future__ import annotations
