@@ -16,7 +16,6 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, CharField, Count, Q, QuerySet, Sum, Value, When
 from django.http import Http404
-from django.utils import timezone
 
 from collaboration.models import (
     Collaboration,
@@ -61,15 +60,6 @@ def visible_requests(*, viewer) -> QuerySet[FindPartnerRequest]:
     return FindPartnerRequest.objects.filter(thread__in=threads.values("pk"))
 
 
-def _live_claims() -> Q:
-    """Competency claims that count for matching: self-declared, or verified and not expired."""
-    now = timezone.now()
-    return Q(status=CompanyCompetency.Status.SELF_DECLARED) | (
-        Q(status=CompanyCompetency.Status.VERIFIED)
-        & (Q(expires_at__isnull=True) | Q(expires_at__gt=now))
-    )
-
-
 def _any_country(countries: Iterable[str]) -> Q:
     """Requests that name at least one of these countries (stored as a comma-separated list)."""
     condition = Q(pk__in=[])
@@ -82,9 +72,9 @@ def _any_country(countries: Iterable[str]) -> Q:
 def requests_matching_company_q(*, company: Company) -> Q:
     """Condition on requests that fit this company's live competencies and countries."""
     competency_ids = list(
-        CompanyCompetency.objects.filter(_live_claims(), company=company).values_list(
-            "competency_id", flat=True
-        )
+        CompanyCompetency.objects.live()
+        .filter(company=company)
+        .values_list("competency_id", flat=True)
     )
     countries = list(
         CompanyCountry.objects.filter(company=company).values_list("country", flat=True)
@@ -164,7 +154,7 @@ def request_get_for_requester(*, user, request_id: int) -> FindPartnerRequest:
 def companies_matching_request(*, partner_request: FindPartnerRequest) -> QuerySet[Company]:
     """Companies that fit a request: a live claim on a needed competency, in a needed country."""
     needed = partner_request.competencies.values("pk")
-    claims = CompanyCompetency.objects.filter(_live_claims(), competency__in=needed)
+    claims = CompanyCompetency.objects.live().filter(competency__in=needed)
     companies = Company.objects.filter(pk__in=claims.values("company_id"))
     if partner_request.countries:
         in_country = CompanyCountry.objects.filter(
