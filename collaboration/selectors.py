@@ -4,7 +4,7 @@ Visibility, decided here and only here:
 - a request is visible exactly when its thread is (``groups.selectors.visible_threads``), so
   nothing from a group the viewer may not read ever shows;
 - a collaboration and a referral are visible to the approved people of the two companies
-  involved and to program staff; to everyone else they do not exist (404).
+  involved and to program staff; to everyone else they do not exist (``NotFound``).
 """
 
 from __future__ import annotations
@@ -13,9 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Case, CharField, Count, Q, QuerySet, Sum, Value, When
-from django.http import Http404
 
 from collaboration.models import (
     Collaboration,
@@ -27,6 +25,7 @@ from directory.models import Company, CompanyCompetency, CompanyCountry, Company
 from directory.selectors.companies import user_company
 from groups.models import Group, GroupMembership, PostStatus, Reply, Thread
 from groups.selectors import visible_threads
+from portal.errors import NotFound, NotPermitted
 
 REQUEST_NOT_FOUND = "No find-a-partner request found."
 COLLABORATION_NOT_FOUND = "No collaboration found."
@@ -130,7 +129,7 @@ def requests_matching_company(
 
 
 def request_get_for_viewer(*, viewer, request_id: int) -> FindPartnerRequest:
-    """The request if the viewer may see its thread, else 404."""
+    """The request if the viewer may see its thread, else ``NotFound``."""
     found = (
         visible_requests(viewer=viewer)
         .select_related("thread__group", "thread__author", "company", "awarded_to")
@@ -138,16 +137,17 @@ def request_get_for_viewer(*, viewer, request_id: int) -> FindPartnerRequest:
         .first()
     )
     if found is None:
-        raise Http404(REQUEST_NOT_FOUND)
+        raise NotFound(REQUEST_NOT_FOUND)
     return found
 
 
 def request_get_for_requester(*, user, request_id: int) -> FindPartnerRequest:
-    """The request if the user may see it and is one of the asking company's people."""
+    """The request if the user may see it and is one of the asking company's people: else
+    ``NotFound`` (not visible) or ``NotPermitted`` (visible, another company's)."""
     partner_request = request_get_for_viewer(viewer=user, request_id=request_id)
     company = user_company(user)
     if company is None or partner_request.company_id != company.pk:
-        raise PermissionDenied(ONLY_REQUESTING_COMPANY)
+        raise NotPermitted(ONLY_REQUESTING_COMPANY)
     return partner_request
 
 
@@ -270,7 +270,7 @@ def collaboration_list(*, viewer, limit: int = 20) -> list[Collaboration]:
 
 
 def collaboration_get_for_viewer(*, viewer, collaboration_id: int) -> Collaboration:
-    """The collaboration if the viewer is one of the two companies' people or staff, else 404."""
+    """The collaboration for one of the two companies' people or staff, else ``NotFound``."""
     found = (
         collaborations_visible_to(viewer=viewer)
         .select_related("requesting_company", "responding_company", "request__thread__group")
@@ -278,7 +278,7 @@ def collaboration_get_for_viewer(*, viewer, collaboration_id: int) -> Collaborat
         .first()
     )
     if found is None:
-        raise Http404(COLLABORATION_NOT_FOUND)
+        raise NotFound(COLLABORATION_NOT_FOUND)
     return found
 
 
@@ -348,7 +348,7 @@ def referral_source_visible(*, viewer, referral: Referral) -> bool:
 
 
 def referral_get_for_viewer(*, viewer, referral_id: int) -> Referral:
-    """The referral if the viewer is one of the two companies' people or staff, else 404."""
+    """The referral for one of the two companies' people or staff, else ``NotFound``."""
     found = (
         referrals_visible_to(viewer=viewer)
         .select_related(
@@ -358,12 +358,12 @@ def referral_get_for_viewer(*, viewer, referral_id: int) -> Referral:
         .first()
     )
     if found is None:
-        raise Http404(REFERRAL_NOT_FOUND)
+        raise NotFound(REFERRAL_NOT_FOUND)
     return found
 
 
 def thread_for_referral(*, viewer, thread_id: int) -> Thread:
-    """A thread the viewer may see, to link a referral to, else 404."""
+    """A thread the viewer may see, to link a referral to, else ``NotFound``."""
     thread = (
         visible_threads(viewer=viewer)
         .select_related("author_company", "group")
@@ -371,7 +371,7 @@ def thread_for_referral(*, viewer, thread_id: int) -> Thread:
         .first()
     )
     if thread is None:
-        raise Http404(REFERRAL_NOT_FOUND)
+        raise NotFound(REFERRAL_NOT_FOUND)
     return thread
 
 

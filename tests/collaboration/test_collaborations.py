@@ -5,8 +5,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from collaboration import services
+from collaboration import selectors, services
 from collaboration.models import Collaboration, FindPartnerRequest
+from portal.errors import NotFound
 from tests.collaboration.factories import CollaborationMessageFactory, person_of
 from tests.factories import UserFactory
 from tests.groups.factories import MembershipFactory
@@ -119,6 +120,13 @@ def test_third_company_gets_404(client, world, collaboration):
     response = client.post(detail_url(collaboration), {"body": "Let me in"})
     assert response.status_code == 404
     assert collaboration.messages.count() == 1
+
+
+def test_the_selector_says_not_found_to_a_third_company(world, collaboration):
+    with pytest.raises(NotFound):
+        selectors.collaboration_get_for_viewer(
+            viewer=world.c_person, collaboration_id=collaboration.pk
+        )
 
 
 def test_anonymous_visitor_gets_404(client, collaboration):

@@ -8,9 +8,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from collaboration import services
+from collaboration import selectors, services
 from collaboration.models import FindPartnerRequest
 from groups.models import PostStatus, Thread
+from portal.errors import NotFound, NotPermitted
 from tests.collaboration.factories import CollaborationFactory
 from tests.factories import UserFactory
 from tests.groups.factories import GroupFactory, MembershipFactory, ReplyFactory
@@ -218,6 +219,17 @@ def test_only_the_asking_company_may_close(client, world):
     assert response.status_code == 403
     world.partner_request.refresh_from_db()
     assert world.partner_request.status == FindPartnerRequest.Status.OPEN
+
+
+def test_the_selector_says_another_company_may_not_close(world):
+    with pytest.raises(NotPermitted):
+        selectors.request_get_for_requester(
+            user=world.b_person, request_id=world.partner_request.pk
+        )
+    with pytest.raises(NotFound):
+        selectors.request_get_for_requester(
+            user=world.a_person, request_id=world.partner_request.pk + 1
+        )
 
 
 def test_a_closed_request_cannot_close_again(world):
