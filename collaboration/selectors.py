@@ -26,6 +26,7 @@ from directory.selectors.companies import user_company
 from groups.models import Group, GroupMembership, PostStatus, Reply, Thread
 from groups.selectors import visible_threads
 from portal.errors import NotFound, NotPermitted
+from portal.models import User
 
 REQUEST_NOT_FOUND = "No find-a-partner request found."
 COLLABORATION_NOT_FOUND = "No collaboration found."
@@ -289,8 +290,6 @@ def collaboration_messages(*, collaboration: Collaboration) -> QuerySet[Collabor
 
 def company_people(*, companies: Iterable[Company]):
     """Approved people of these companies."""
-    from portal.models import User
-
     return User.objects.filter(
         is_active=True,
         company_memberships__company__in=list(companies),

@@ -6,7 +6,6 @@ passed and enforce the business rules, raising ``ValidationError`` with the mess
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
@@ -35,9 +34,8 @@ from groups.models import Group, PostStatus, Thread
 from groups.selectors import visible_threads
 from groups.services import thread_create
 from portal.emails import email_subject
+from portal.models import User
 from portal.queueing import enqueue_on_commit
-
-logger = logging.getLogger(__name__)
 
 NO_COMPANY = "Join a partner company first: requests and collaborations are between companies."
 DEADLINE_PAST = "The deadline cannot be in the past."
@@ -132,8 +130,6 @@ def request_notify_matches(*, partner_request: FindPartnerRequest) -> int:
         or partner_request.status != FindPartnerRequest.Status.OPEN
     ):
         return 0
-    from portal.models import User
-
     companies = list(selectors.companies_matching_request(partner_request=partner_request))
     admins = (
         User.objects.filter(
