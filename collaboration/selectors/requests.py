@@ -1,51 +1,31 @@
-"""Reads for find-a-partner requests, private collaborations and referrals.
+"""Reads for find-a-partner requests: listing, matching companies and requests, the panel.
 
-Visibility, decided here and only here:
-- a request is visible exactly when its thread is (``groups.selectors.visible_threads``), so
-  nothing from a group the viewer may not read ever shows;
-- a collaboration and a referral are visible to the approved people of the two companies
-  involved and to program staff; to everyone else they do not exist (``NotFound``).
+A request is visible exactly when its thread is (``groups.selectors.visible_threads``), so
+nothing from a group the viewer may not read ever shows.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
 
-from django.db.models import Case, CharField, Count, Q, QuerySet, Sum, Value, When
+from django.db.models import Q, QuerySet
 
-from collaboration.models import (
-    Collaboration,
-    CollaborationMessage,
-    FindPartnerRequest,
-    Referral,
-)
-from directory.models import Company, CompanyCompetency, CompanyCountry, CompanyMembership
+from collaboration.models import Collaboration, FindPartnerRequest
+from collaboration.selectors._common import is_signed_in
+from directory.models import Company, CompanyCompetency, CompanyCountry
 from directory.selectors.companies import user_company
 from groups.models import Group, GroupMembership, PostStatus, Reply, Thread
 from groups.selectors import visible_threads
 from portal.errors import NotFound, NotPermitted
-from portal.models import User
 
 REQUEST_NOT_FOUND = "No find-a-partner request found."
-COLLABORATION_NOT_FOUND = "No collaboration found."
-REFERRAL_NOT_FOUND = "No referral found."
 ONLY_REQUESTING_COMPANY = "Only people of the company that asked can close this request."
-
-__all__ = ["user_company"]
-
-
-def _is_signed_in(viewer) -> bool:
-    return viewer is not None and viewer.is_authenticated and viewer.is_active
-
-
-# Requests ------------------------------------------------------------------------------------
 
 
 def groups_postable_by(*, user) -> QuerySet[Group]:
     """Groups in which the user may post a request: active member, or any group for staff."""
-    if not _is_signed_in(user):
+    if not is_signed_in(user):
         return Group.objects.none()
     if user.is_staff:
         return Group.objects.all()
@@ -203,7 +183,7 @@ def award_visible_to(
     *, viewer, company: Company | None, partner_request: FindPartnerRequest
 ) -> bool:
     """Whether the viewer may learn which company a closed request went to."""
-    if _is_signed_in(viewer) and viewer.is_staff:
+    if is_signed_in(viewer) and viewer.is_staff:
         return True
     return company is not None and company.pk in (
         partner_request.company_id,
@@ -241,203 +221,3 @@ def request_panel(*, viewer, thread: Thread) -> RequestPanel:
     ).first()
     panel.can_respond = panel.is_open and partner_request.company_id is not None
     return panel
-
-
-# Collaborations ------------------------------------------------------------------------------
-
-
-def collaborations_visible_to(*, viewer) -> QuerySet[Collaboration]:
-    """Collaborations of the viewer's company (all of them for staff)."""
-    if not _is_signed_in(viewer):
-        return Collaboration.objects.none()
-    if viewer.is_staff:
-        return Collaboration.objects.all()
-    company = user_company(viewer)
-    if company is None:
-        return Collaboration.objects.none()
-    return Collaboration.objects.filter(
-        Q(requesting_company=company) | Q(responding_company=company)
-    )
-
-
-def collaboration_list(*, viewer, limit: int = 20) -> list[Collaboration]:
-    """The viewer's most recently active collaborations, ready to list."""
-    return list(
-        collaborations_visible_to(viewer=viewer)
-        .select_related("requesting_company", "responding_company", "request")
-        .annotate(message_count=Count("messages"))
-        .order_by("-last_activity_at", "-pk")[:limit]
-    )
-
-
-def collaboration_get_for_viewer(*, viewer, collaboration_id: int) -> Collaboration:
-    """The collaboration for one of the two companies' people or staff, else ``NotFound``."""
-    found = (
-        collaborations_visible_to(viewer=viewer)
-        .select_related("requesting_company", "responding_company", "request__thread__group")
-        .filter(pk=collaboration_id)
-        .first()
-    )
-    if found is None:
-        raise NotFound(COLLABORATION_NOT_FOUND)
-    return found
-
-
-def collaboration_messages(*, collaboration: Collaboration) -> QuerySet[CollaborationMessage]:
-    """The messages of a collaboration the viewer already may see, oldest first."""
-    return collaboration.messages.select_related("author").order_by("created_at", "pk")
-
-
-def company_people(*, companies: Iterable[Company]):
-    """Approved people of these companies."""
-    return User.objects.filter(
-        is_active=True,
-        company_memberships__company__in=list(companies),
-        company_memberships__status=CompanyMembership.Status.APPROVED,
-    )
-
-
-def participant_candidates(*, collaboration: Collaboration):
-    """People of either company who are not yet following the collaboration."""
-    return (
-        company_people(
-            companies=[collaboration.requesting_company, collaboration.responding_company]
-        )
-        .exclude(pk__in=collaboration.participants.values("pk"))
-        .order_by("display_name", "email")
-    )
-
-
-def user_belongs_to(*, user, companies: Iterable[Company]) -> bool:
-    """Whether the user is an approved person of one of these companies."""
-    return company_people(companies=companies).filter(pk=user.pk).exists()
-
-
-# Referrals -----------------------------------------------------------------------------------
-
-
-def referrals_visible_to(*, viewer) -> QuerySet[Referral]:
-    """Referrals from or to the viewer's company (all of them for staff)."""
-    if not _is_signed_in(viewer):
-        return Referral.objects.none()
-    if viewer.is_staff:
-        return Referral.objects.all()
-    company = user_company(viewer)
-    if company is None:
-        return Referral.objects.none()
-    return Referral.objects.filter(Q(from_company=company) | Q(to_company=company))
-
-
-def referral_list(*, viewer, limit: int = 20) -> list[Referral]:
-    """The viewer's company's most recent referrals, ready to list."""
-    return list(
-        referrals_visible_to(viewer=viewer)
-        .select_related("from_company", "to_company")
-        .order_by("-created_at", "-pk")[:limit]
-    )
-
-
-def referral_source_visible(*, viewer, referral: Referral) -> bool:
-    """Whether the viewer may read the thread a referral came from (it may sit in a private
-    group that one of the two companies' people is not in)."""
-    thread_id = referral.request.thread_id if referral.request_id else referral.thread_id
-    if thread_id is None:
-        return True
-    return visible_threads(viewer=viewer).filter(pk=thread_id).exists()
-
-
-def referral_get_for_viewer(*, viewer, referral_id: int) -> Referral:
-    """The referral for one of the two companies' people or staff, else ``NotFound``."""
-    found = (
-        referrals_visible_to(viewer=viewer)
-        .select_related(
-            "from_company", "to_company", "request__thread", "collaboration", "thread__group"
-        )
-        .filter(pk=referral_id)
-        .first()
-    )
-    if found is None:
-        raise NotFound(REFERRAL_NOT_FOUND)
-    return found
-
-
-def thread_for_referral(*, viewer, thread_id: int) -> Thread:
-    """A thread the viewer may see, to link a referral to, else ``NotFound``."""
-    thread = (
-        visible_threads(viewer=viewer)
-        .select_related("author_company", "group")
-        .filter(pk=thread_id)
-        .first()
-    )
-    if thread is None:
-        raise NotFound(REFERRAL_NOT_FOUND)
-    return thread
-
-
-def referral_counterpart(
-    *,
-    company: Company | None,
-    collaboration: Collaboration | None = None,
-    partner_request: FindPartnerRequest | None = None,
-    thread: Thread | None = None,
-) -> Company | None:
-    """The company a referral from ``company`` would go to, given where it comes from."""
-    if company is None:
-        return None
-    if collaboration is not None:
-        pair = (collaboration.requesting_company, collaboration.responding_company)
-        others = [other for other in pair if other.pk != company.pk]
-        return others[0] if len(others) == 1 else None
-    if partner_request is not None:
-        if partner_request.company_id and partner_request.company_id != company.pk:
-            return partner_request.company
-        return partner_request.awarded_to
-    if thread is not None and thread.author_company_id != company.pk:
-        return thread.author_company
-    return None
-
-
-REVENUE_SOURCES = {
-    "collaboration": "Private collaboration",
-    "request": "Find-a-partner request",
-    "thread": "Group thread",
-    "other": "Not linked",
-}
-
-
-@dataclass
-class RevenueRow:
-    source: str
-    label: str
-    currency: str
-    deals: int
-    total: Decimal
-
-
-def revenue_by_source() -> list[RevenueRow]:
-    """Won referral value per community source and currency (for program staff)."""
-    # The most specific link wins: a collaboration usually also names its request.
-    source = Case(
-        When(collaboration__isnull=False, then=Value("collaboration")),
-        When(request__isnull=False, then=Value("request")),
-        When(thread__isnull=False, then=Value("thread")),
-        default=Value("other"),
-        output_field=CharField(),
-    )
-    rows = (
-        Referral.objects.filter(status=Referral.Status.WON)
-        .annotate(source=source)
-        .values("source", "currency")
-        .annotate(deals=Count("pk"), total=Sum("value"))
-        .order_by("source", "currency")
-    )
-    return [
-        RevenueRow(
-            source=row["source"],
-            label=REVENUE_SOURCES[row["source"]],
-            currency=row["currency"],
-            deals=row["deals"],
-            total=row["total"] or Decimal("0"),
-        )
-        for row in rows
-    ]
