@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 
 from collaboration.models import Collaboration, CollaborationMessage
-from collaboration.selectors._common import is_signed_in
+from collaboration.selectors._common import between_companies_visible_to
 from directory.models import Company, CompanyMembership
-from directory.selectors.companies import user_company
 from portal.errors import NotFound
 from portal.models import User
 
@@ -20,15 +19,10 @@ COLLABORATION_NOT_FOUND = "No collaboration found."
 
 def collaborations_visible_to(*, viewer) -> QuerySet[Collaboration]:
     """Collaborations of the viewer's company (all of them for staff)."""
-    if not is_signed_in(viewer):
-        return Collaboration.objects.none()
-    if viewer.is_staff:
-        return Collaboration.objects.all()
-    company = user_company(viewer)
-    if company is None:
-        return Collaboration.objects.none()
-    return Collaboration.objects.filter(
-        Q(requesting_company=company) | Q(responding_company=company)
+    return between_companies_visible_to(
+        Collaboration.objects.all(),
+        viewer=viewer,
+        sides=("requesting_company", "responding_company"),
     )
 
 

@@ -8,12 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Case, CharField, Count, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, CharField, Count, QuerySet, Sum, Value, When
 
 from collaboration.models import Collaboration, FindPartnerRequest, Referral
-from collaboration.selectors._common import is_signed_in
+from collaboration.selectors._common import between_companies_visible_to
 from directory.models import Company
-from directory.selectors.companies import user_company
 from groups.models import Thread
 from groups.selectors import visible_threads
 from portal.errors import NotFound
@@ -23,14 +22,9 @@ REFERRAL_NOT_FOUND = "No referral found."
 
 def referrals_visible_to(*, viewer) -> QuerySet[Referral]:
     """Referrals from or to the viewer's company (all of them for staff)."""
-    if not is_signed_in(viewer):
-        return Referral.objects.none()
-    if viewer.is_staff:
-        return Referral.objects.all()
-    company = user_company(viewer)
-    if company is None:
-        return Referral.objects.none()
-    return Referral.objects.filter(Q(from_company=company) | Q(to_company=company))
+    return between_companies_visible_to(
+        Referral.objects.all(), viewer=viewer, sides=("from_company", "to_company")
+    )
 
 
 def referral_list(*, viewer, limit: int = 20) -> list[Referral]:
