@@ -46,6 +46,7 @@ def index(request: HttpRequest) -> HttpResponse:
     company = selectors.user_company(request.user)
     requests = selectors.request_list(
         viewer=request.user,
+        viewer_company=company,
         competencies=data["competency"],
         countries=data["country"],
         status=data["status"],

@@ -33,7 +33,6 @@ from collaboration.selectors.requests import (
     ONLY_REQUESTING_COMPANY,
     REQUEST_NOT_FOUND,
     RequestPanel,
-    award_visible_to,
     companies_matching_request,
     groups_postable_by,
     request_get_for_requester,
@@ -44,6 +43,7 @@ from collaboration.selectors.requests import (
     requests_matching_company,
     requests_matching_company_q,
     visible_requests,
+    winner_visible_to,
 )
 from directory.selectors.companies import user_company
 
@@ -55,7 +55,6 @@ __all__ = [
     "REVENUE_SOURCES",
     "RequestPanel",
     "RevenueRow",
-    "award_visible_to",
     "collaboration_get_for_viewer",
     "collaboration_list",
     "collaboration_messages",
@@ -81,4 +80,5 @@ __all__ = [
     "user_belongs_to",
     "user_company",
     "visible_requests",
+    "winner_visible_to",
 ]

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
+from django.db.models.expressions import Expression
 
 from collaboration.models import Collaboration, FindPartnerRequest
 from collaboration.selectors._common import is_signed_in
@@ -66,15 +67,32 @@ def requests_matching_company_q(*, company: Company) -> Q:
     )
 
 
+def winner_visible_to(*, viewer, company: Company | None) -> Expression:
+    """Whether the viewer may learn which company a request went to, as an expression over
+    requests (annotated as ``can_see_winner``). The award reveals that two companies talked
+    privately, so only those two and program staff are told; ``company`` is the viewer's."""
+    if is_signed_in(viewer) and viewer.is_staff:
+        return Value(True)
+    if company is None:
+        return Value(False)
+    return Case(
+        When(Q(company=company) | Q(awarded_to=company), then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+
+
 def request_list(
     *,
     viewer,
+    viewer_company: Company | None = None,
     competencies: Iterable = (),
     countries: Iterable[str] = (),
     status: str = "",
     matching_company: Company | None = None,
 ) -> QuerySet[FindPartnerRequest]:
-    """Visible requests, filtered, newest first, ready to list without further queries."""
+    """Visible requests, filtered, newest first, ready to list without further queries; each
+    says ``can_see_winner`` for this viewer, whose company is ``viewer_company``."""
     requests = visible_requests(viewer=viewer)
     competencies = list(competencies)
     if competencies:
@@ -92,6 +110,7 @@ def request_list(
     return (
         requests.select_related("thread__group", "thread__author", "company", "awarded_to")
         .prefetch_related("competencies")
+        .annotate(can_see_winner=winner_visible_to(viewer=viewer, company=viewer_company))
         .order_by("-created_at", "-pk")
     )
 
@@ -173,29 +192,17 @@ class RequestPanel:
     can_respond: bool = False
     can_close: bool = False
     is_open: bool = False
-    # Who a request went to is told only to the two companies and staff: the award reveals
-    # that they talked privately.
-    may_see_award: bool = False
     competencies: list = field(default_factory=list)
 
 
-def award_visible_to(
-    *, viewer, company: Company | None, partner_request: FindPartnerRequest
-) -> bool:
-    """Whether the viewer may learn which company a closed request went to."""
-    if is_signed_in(viewer) and viewer.is_staff:
-        return True
-    return company is not None and company.pk in (
-        partner_request.company_id,
-        partner_request.awarded_to_id,
-    )
-
-
 def request_panel(*, viewer, thread: Thread) -> RequestPanel:
-    """The request panel for a request thread the viewer already may see."""
+    """The request panel for a request thread the viewer already may see; the request says
+    ``can_see_winner`` for this viewer."""
+    company = user_company(viewer)
     partner_request = (
         FindPartnerRequest.objects.select_related("company", "awarded_to")
         .prefetch_related("competencies")
+        .annotate(can_see_winner=winner_visible_to(viewer=viewer, company=company))
         .filter(thread=thread)
         .first()
     )
@@ -206,11 +213,7 @@ def request_panel(*, viewer, thread: Thread) -> RequestPanel:
         is_open=partner_request.status == FindPartnerRequest.Status.OPEN,
         competencies=list(partner_request.competencies.all()),
     )
-    company = user_company(viewer)
     panel.viewer_company = company
-    panel.may_see_award = award_visible_to(
-        viewer=viewer, company=company, partner_request=partner_request
-    )
     if company is None:
         return panel
     if company.pk == partner_request.company_id:
