@@ -42,8 +42,10 @@ from collaboration.selectors.requests import (
     request_responders,
     requests_matching_company,
     requests_matching_company_q,
+    respondable_by,
     visible_requests,
     winner_visible_to,
+    with_viewer_flags,
 )
 from directory.selectors.companies import user_company
 
@@ -75,10 +77,12 @@ __all__ = [
     "request_responders",
     "requests_matching_company",
     "requests_matching_company_q",
+    "respondable_by",
     "revenue_by_source",
     "thread_for_referral",
     "user_belongs_to",
     "user_company",
     "visible_requests",
     "winner_visible_to",
+    "with_viewer_flags",
 ]

@@ -82,6 +82,35 @@ def winner_visible_to(*, viewer, company: Company | None) -> Expression:
     )
 
 
+def respondable_by(*, company: Company | None) -> Expression:
+    """Whether a company may answer a request privately, as an expression over requests
+    (annotated as ``can_respond``): it is open, and another company, still in the directory,
+    asked for it; ``company`` is the viewer's."""
+    if company is None:
+        return Value(False)
+    return Case(
+        When(
+            Q(status=FindPartnerRequest.Status.OPEN)
+            & Q(company__isnull=False)
+            & ~Q(company=company),
+            then=Value(True),
+        ),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+
+
+def with_viewer_flags(
+    requests: QuerySet[FindPartnerRequest], *, viewer, company: Company | None
+) -> QuerySet[FindPartnerRequest]:
+    """Requests that say what this viewer, whose company is ``company``, may see and do:
+    ``can_see_winner`` and ``can_respond``."""
+    return requests.annotate(
+        can_see_winner=winner_visible_to(viewer=viewer, company=company),
+        can_respond=respondable_by(company=company),
+    )
+
+
 def request_list(
     *,
     viewer,
@@ -92,7 +121,8 @@ def request_list(
     matching_company: Company | None = None,
 ) -> QuerySet[FindPartnerRequest]:
     """Visible requests, filtered, newest first, ready to list without further queries; each
-    says ``can_see_winner`` for this viewer, whose company is ``viewer_company``."""
+    says what this viewer, whose company is ``viewer_company``, may see and do (see
+    ``with_viewer_flags``)."""
     requests = visible_requests(viewer=viewer)
     competencies = list(competencies)
     if competencies:
@@ -108,9 +138,9 @@ def request_list(
         # The competency join repeats a request once per matching competency.
         requests = FindPartnerRequest.objects.filter(pk__in=requests.values("pk"))
     return (
-        requests.select_related("thread__group", "thread__author", "company", "awarded_to")
+        with_viewer_flags(requests, viewer=viewer, company=viewer_company)
+        .select_related("thread__group", "thread__author", "company", "awarded_to")
         .prefetch_related("competencies")
-        .annotate(can_see_winner=winner_visible_to(viewer=viewer, company=viewer_company))
         .order_by("-created_at", "-pk")
     )
 
@@ -197,23 +227,24 @@ class RequestPanel:
 
 def request_panel(*, viewer, thread: Thread) -> RequestPanel:
     """The request panel for a request thread the viewer already may see; the request says
-    ``can_see_winner`` for this viewer."""
+    what the viewer may see and do (see ``with_viewer_flags``)."""
     company = user_company(viewer)
+    requests = FindPartnerRequest.objects.filter(thread=thread)
     partner_request = (
-        FindPartnerRequest.objects.select_related("company", "awarded_to")
+        with_viewer_flags(requests, viewer=viewer, company=company)
+        .select_related("company", "awarded_to")
         .prefetch_related("competencies")
-        .annotate(can_see_winner=winner_visible_to(viewer=viewer, company=company))
-        .filter(thread=thread)
         .first()
     )
     if partner_request is None:
         return RequestPanel(partner_request=None)
     panel = RequestPanel(
         partner_request=partner_request,
+        viewer_company=company,
+        can_respond=partner_request.can_respond,
         is_open=partner_request.status == FindPartnerRequest.Status.OPEN,
         competencies=list(partner_request.competencies.all()),
     )
-    panel.viewer_company = company
     if company is None:
         return panel
     if company.pk == partner_request.company_id:
@@ -222,5 +253,4 @@ def request_panel(*, viewer, thread: Thread) -> RequestPanel:
     panel.own_collaboration = Collaboration.objects.filter(
         request=partner_request, responding_company=company
     ).first()
-    panel.can_respond = panel.is_open and partner_request.company_id is not None
     return panel
