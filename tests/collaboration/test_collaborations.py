@@ -7,8 +7,11 @@ from django.urls import reverse
 
 from collaboration import selectors, services
 from collaboration.models import Collaboration, FindPartnerRequest
+from directory.models import CompanyMembership
+from groups.models import Group
 from portal.errors import NotFound
 from tests.collaboration.factories import CollaborationMessageFactory, person_of
+from tests.directory.factories import CompanyMembershipFactory
 from tests.factories import UserFactory
 from tests.groups.factories import MembershipFactory
 
@@ -143,9 +146,6 @@ def test_group_member_of_neither_company_gets_404(client, world, collaboration):
 
 
 def test_person_who_only_asked_to_join_a_company_gets_404(client, world, collaboration):
-    from directory.models import CompanyMembership
-    from tests.directory.factories import CompanyMembershipFactory
-
     asking = CompanyMembershipFactory(
         company=world.a, status=CompanyMembership.Status.REQUESTED
     ).user
@@ -154,8 +154,6 @@ def test_person_who_only_asked_to_join_a_company_gets_404(client, world, collabo
 
 
 def test_request_in_a_private_group_cannot_be_answered_by_outsiders(client, world):
-    from groups.models import Group
-
     world.group.visibility = Group.Visibility.PRIVATE
     world.group.save()
     outsider = person_of(world.c)
