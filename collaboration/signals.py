@@ -7,6 +7,7 @@ the decoupled bridge. Matching itself is idempotent, so a repeated save is harml
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from collaboration.services import request_thread_published
 from groups.models import PostStatus, Thread
 
 
@@ -16,6 +17,4 @@ def request_thread_saved(sender, instance: Thread, created: bool, update_fields=
         return
     if update_fields is not None and "status" not in update_fields:
         return
-    from collaboration.services import request_thread_published
-
     request_thread_published(thread=instance)

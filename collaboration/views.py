@@ -1,8 +1,9 @@
 """Pages for find-a-partner requests, private collaborations and referrals.
 
-Anything the viewer may not see answers 404 (selectors decide), to anonymous visitors too, so a
-private conversation or referral never announces itself; a visible request the viewer may not
-act on answers 403 with the reason.
+Anything the viewer may not see answers 404 (selectors decide and raise ``NotFound``, which
+``portal.errors`` answers), to anonymous visitors too, so a private conversation or referral never
+announces itself; a visible request the viewer may not act on answers 403 with the reason
+(``NotPermitted``).
 """
 
 from django.contrib import messages
@@ -45,6 +46,7 @@ def index(request: HttpRequest) -> HttpResponse:
     company = selectors.user_company(request.user)
     requests = selectors.request_list(
         viewer=request.user,
+        viewer_company=company,
         competencies=data["competency"],
         countries=data["country"],
         status=data["status"],

@@ -9,14 +9,13 @@ from collaboration.models import (
 from groups.markdown import render_markdown
 from groups.models import Thread
 from tests.directory.factories import CompanyFactory, CompanyMembershipFactory
+from tests.factories import UserFactory
 from tests.groups.factories import ThreadFactory
 
 
 def person_of(company, *, admin: bool = False, **user_fields):
     """An approved person of the company (its admin with admin=True)."""
     if user_fields:
-        from tests.factories import UserFactory
-
         user = UserFactory(**user_fields)
         return CompanyMembershipFactory(company=company, user=user, admin=admin).user
     return CompanyMembershipFactory(company=company, admin=admin).user

@@ -5,9 +5,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from collaboration import services
+from collaboration import selectors, services
 from collaboration.models import Collaboration, FindPartnerRequest
+from directory.models import CompanyMembership
+from groups.models import Group
+from portal.errors import NotFound
 from tests.collaboration.factories import CollaborationMessageFactory, person_of
+from tests.directory.factories import CompanyMembershipFactory
 from tests.factories import UserFactory
 from tests.groups.factories import MembershipFactory
 
@@ -121,6 +125,13 @@ def test_third_company_gets_404(client, world, collaboration):
     assert collaboration.messages.count() == 1
 
 
+def test_the_selector_says_not_found_to_a_third_company(world, collaboration):
+    with pytest.raises(NotFound):
+        selectors.collaboration_get_for_viewer(
+            viewer=world.c_person, collaboration_id=collaboration.pk
+        )
+
+
 def test_anonymous_visitor_gets_404(client, collaboration):
     assert client.get(detail_url(collaboration)).status_code == 404
     url = reverse("collaboration:participant_add", kwargs={"collaboration_id": collaboration.pk})
@@ -135,9 +146,6 @@ def test_group_member_of_neither_company_gets_404(client, world, collaboration):
 
 
 def test_person_who_only_asked_to_join_a_company_gets_404(client, world, collaboration):
-    from directory.models import CompanyMembership
-    from tests.directory.factories import CompanyMembershipFactory
-
     asking = CompanyMembershipFactory(
         company=world.a, status=CompanyMembership.Status.REQUESTED
     ).user
@@ -146,8 +154,6 @@ def test_person_who_only_asked_to_join_a_company_gets_404(client, world, collabo
 
 
 def test_request_in_a_private_group_cannot_be_answered_by_outsiders(client, world):
-    from groups.models import Group
-
     world.group.visibility = Group.Visibility.PRIVATE
     world.group.save()
     outsider = person_of(world.c)

@@ -5,8 +5,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from collaboration import selectors
+from collaboration import selectors, services
 from collaboration.models import MatchNotification
+from collaboration.services import requests as request_services
 from collaboration.tasks import request_notify_matches
 from directory.models import CompanyCompetency
 from groups.models import Group, PostStatus
@@ -138,15 +139,13 @@ def test_admins_who_cannot_read_the_private_group_are_not_told(competency, mailo
 
 
 def test_a_failed_send_leaves_no_record_so_a_retry_sends(competency, mailoutbox, monkeypatch):
-    from collaboration import services
-
     admin = person_of(fitting_company(competency), admin=True)
     partner_request = new_request(competency)
 
     def smtp_down(**kwargs):
         raise ConnectionError("SMTP down")
 
-    monkeypatch.setattr(services, "send_mail", smtp_down)
+    monkeypatch.setattr(request_services, "send_mail", smtp_down)
     with pytest.raises(ConnectionError):
         services.request_notify_matches(partner_request=partner_request)
     assert not MatchNotification.objects.exists()

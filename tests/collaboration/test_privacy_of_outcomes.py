@@ -1,9 +1,11 @@
 """Who a request went to, and where a referral came from, stay between the two companies."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 from django.utils import timezone
 
+from collaboration import selectors
 from collaboration.models import FindPartnerRequest
 from groups.models import Group
 from tests.collaboration.factories import CollaborationFactory, ReferralFactory
@@ -59,6 +61,43 @@ def test_the_collaborate_list_hides_the_award_from_a_third_company(client, award
     page = client.get(reverse("collaboration:index"), {"status": "closed"}).content.decode()
 
     assert "went to" not in page
+
+
+def test_a_visitor_does_not_learn_who_a_former_partners_request_went_to(client, awarded):
+    awarded.partner_request.company = None  # the asking company left the directory
+    awarded.partner_request.save()
+
+    page = client.get(reverse("collaboration:index"), {"status": "closed"}).content.decode()
+
+    assert "went to" not in page
+
+
+def closed_request_as_seen_by(viewer):
+    (listed,) = selectors.request_list(
+        viewer=viewer, viewer_company=selectors.user_company(viewer), status="closed"
+    )
+    return listed
+
+
+@pytest.mark.parametrize("who", ["a_person", "b_person"])
+def test_the_selector_lets_the_two_companies_see_the_winner(awarded, who):
+    assert closed_request_as_seen_by(getattr(awarded, who)).can_see_winner is True
+
+
+def test_the_selector_lets_staff_see_the_winner(awarded, staff):
+    assert closed_request_as_seen_by(staff).can_see_winner is True
+
+
+def test_the_selector_hides_the_winner_from_a_third_company_and_a_visitor(awarded):
+    assert closed_request_as_seen_by(awarded.c_person).can_see_winner is False
+    assert closed_request_as_seen_by(AnonymousUser()).can_see_winner is False
+
+
+def test_the_request_panel_says_the_same_as_the_list(awarded):
+    thread = awarded.partner_request.thread
+    for viewer, expected in [(awarded.b_person, True), (awarded.c_person, False)]:
+        panel = selectors.request_panel(viewer=viewer, thread=thread)
+        assert panel.partner_request.can_see_winner is expected
 
 
 def test_a_referral_does_not_reveal_the_title_of_a_thread_in_a_private_group(client, world):

@@ -6,8 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from collaboration import services
+from collaboration import selectors, services
 from collaboration.models import Referral, ReferralEvent
+from portal.errors import NotFound
 from tests.collaboration.factories import CollaborationFactory, ReferralFactory, person_of
 from tests.factories import UserFactory
 from tests.groups.factories import MembershipFactory
@@ -129,6 +130,11 @@ def test_others_get_404(client, world, referral):
         assert response.status_code == 404
     referral.refresh_from_db()
     assert referral.status == Referral.Status.PROPOSED
+
+
+def test_the_selector_says_not_found_to_a_third_company(world, referral):
+    with pytest.raises(NotFound):
+        selectors.referral_get_for_viewer(viewer=world.c_person, referral_id=referral.pk)
 
 
 # Status flow ----------------------------------------------------------------------------------

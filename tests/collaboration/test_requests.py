@@ -3,14 +3,16 @@
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from collaboration import services
+from collaboration import selectors, services
 from collaboration.models import FindPartnerRequest
 from groups.models import PostStatus, Thread
+from portal.errors import NotFound, NotPermitted
 from tests.collaboration.factories import CollaborationFactory
 from tests.factories import UserFactory
 from tests.groups.factories import GroupFactory, MembershipFactory, ReplyFactory
@@ -167,6 +169,42 @@ def test_panel_of_a_closed_request_offers_no_response_to_others(world):
     assert "Respond privately" not in html
 
 
+# Who may respond ----------------------------------------------------------------------------
+
+
+def listed_for(viewer):
+    (listed,) = selectors.request_list(viewer=viewer, viewer_company=selectors.user_company(viewer))
+    return listed
+
+
+def test_the_selector_lets_other_companies_respond_to_an_open_request(world):
+    assert listed_for(world.b_person).can_respond is True
+    assert listed_for(world.c_person).can_respond is True
+
+
+def test_the_selector_lets_neither_the_asker_nor_a_visitor_respond(world):
+    assert listed_for(world.a_person).can_respond is False
+    assert listed_for(AnonymousUser()).can_respond is False
+
+
+def test_the_selector_lets_nobody_respond_to_a_closed_request(world):
+    services.request_close(partner_request=world.partner_request, awarded_to=None)
+    assert listed_for(world.b_person).can_respond is False
+
+
+def test_nobody_is_offered_to_respond_to_a_former_partners_request(client, world):
+    world.partner_request.company = None  # the asking company left the directory
+    world.partner_request.save()
+    client.force_login(world.b_person)
+
+    page = client.get(reverse("collaboration:index")).content.decode()
+    respond = reverse("collaboration:respond", args=[world.partner_request.pk])
+
+    assert 'class="request-card"' in page
+    assert respond not in page
+    assert respond not in render_panel(world, world.b_person)
+
+
 # Closing -------------------------------------------------------------------------------------
 
 
@@ -218,6 +256,17 @@ def test_only_the_asking_company_may_close(client, world):
     assert response.status_code == 403
     world.partner_request.refresh_from_db()
     assert world.partner_request.status == FindPartnerRequest.Status.OPEN
+
+
+def test_the_selector_says_another_company_may_not_close(world):
+    with pytest.raises(NotPermitted):
+        selectors.request_get_for_requester(
+            user=world.b_person, request_id=world.partner_request.pk
+        )
+    with pytest.raises(NotFound):
+        selectors.request_get_for_requester(
+            user=world.a_person, request_id=world.partner_request.pk + 1
+        )
 
 
 def test_a_closed_request_cannot_close_again(world):
