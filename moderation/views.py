@@ -19,8 +19,8 @@ from moderation.forms import (
     RejectForm,
     WatchedWordForm,
 )
+from portal.ratelimits import rate_limited
 from portal.urltemplates import UrlTemplate
-from portal.views import rate_limited
 
 QUEUE_PAGE_SIZE = 50
 FLAG_RATE = "10/h"

@@ -10,7 +10,7 @@ from moderation.models import ModerationItem, ModerationLog
 from moderation.selectors import FLAG_BANNED
 from moderation.services import FLAG_ALREADY_SENT, FLAG_HIDE_THRESHOLD, FLAG_OWN_POST
 from moderation.views import FLAG_THANKS
-from portal.views import RATE_LIMITED
+from portal.ratelimits import RATE_LIMITED
 from tests.factories import UserFactory
 from tests.groups.factories import GroupFactory, MembershipFactory, ThreadFactory
 from tests.moderation.factories import published_reply, published_thread
