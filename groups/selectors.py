@@ -349,12 +349,3 @@ def group_tags_for_viewer(*, viewer) -> QuerySet:
         .distinct()
         .order_by("name")
     )
-
-
-def group_content_version(*, group: Group) -> int:
-    """A number that moves on whenever the group's visible content changes (see services)."""
-    from django.core.cache import cache
-
-    from groups.services import CONTENT_VERSION_KEY
-
-    return cache.get(CONTENT_VERSION_KEY.format(group_id=group.pk), 0)

@@ -1,11 +1,11 @@
 """Writes for groups, threads and replies."""
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from groups.content_version import content_version_bump
 from groups.markdown import render_markdown
 from groups.models import (
     Group,
@@ -18,22 +18,6 @@ from groups.models import (
 )
 
 Post = Thread | Reply
-CONTENT_VERSION_KEY = "groups:content-version:{group_id}"
-
-
-def group_content_changed(*, group_id: int) -> None:
-    """Move the group's content version on, once the transaction commits, so cached
-    anonymous pages of the group are rebuilt."""
-
-    def bump() -> None:
-        key = CONTENT_VERSION_KEY.format(group_id=group_id)
-        cache.add(key, 0, timeout=None)
-        try:
-            cache.incr(key)
-        except ValueError:  # evicted between add and incr
-            cache.set(key, 1, timeout=None)
-
-    transaction.on_commit(bump)
 
 
 def _group_id_of(post: Post) -> int:
@@ -64,7 +48,7 @@ def post_publish(*, post: Post) -> Post:
             reply_count=F("reply_count") + 1, last_activity_at=now
         )
         Group.objects.filter(pk=group.pk).update(last_activity_at=now)
-    group_content_changed(group_id=_group_id_of(post))
+    content_version_bump(group_id=_group_id_of(post))
     return post
 
 
@@ -80,7 +64,7 @@ def post_unpublish(*, post: Post, status: str, reason: str = "") -> Post:
             Group.objects.filter(pk=post.group_id).update(thread_count=F("thread_count") - 1)
         else:
             Thread.objects.filter(pk=post.thread_id).update(reply_count=F("reply_count") - 1)
-    group_content_changed(group_id=_group_id_of(post))
+    content_version_bump(group_id=_group_id_of(post))
     return post
 
 
@@ -378,7 +362,7 @@ def post_edit(
     post.save(update_fields=fields)
     if isinstance(post, Thread) and tags is not None:
         post.tags.set(tags)
-    group_content_changed(group_id=_group_id_of(post))
+    content_version_bump(group_id=_group_id_of(post))
     under_review = post.status in (PostStatus.PUBLISHED, PostStatus.PENDING)
     if under_review and not can_moderate_group(user=editor, group=_group_of(post)):
         if post.status == PostStatus.PUBLISHED:
@@ -397,12 +381,12 @@ def helpful_vote_toggle(*, post: Post, user) -> bool:
     deleted, _ = HelpfulVote.objects.filter(user=user, **target).delete()
     if deleted:
         model.objects.filter(pk=post.pk).update(helpful_count=F("helpful_count") - 1)
-        group_content_changed(group_id=_group_id_of(post))
+        content_version_bump(group_id=_group_id_of(post))
         return False
     _, created = HelpfulVote.objects.get_or_create(user=user, **target)
     if created:
         model.objects.filter(pk=post.pk).update(helpful_count=F("helpful_count") + 1)
-    group_content_changed(group_id=_group_id_of(post))
+    content_version_bump(group_id=_group_id_of(post))
     return True
 
 
@@ -417,5 +401,5 @@ def thread_accept_reply(*, thread: Thread, reply: Reply | None, user) -> Thread:
         raise ValidationError(ACCEPT_ONLY_PUBLISHED_REPLY)
     thread.accepted_reply = reply
     thread.save(update_fields=["accepted_reply", "updated_at"])
-    group_content_changed(group_id=thread.group_id)
+    content_version_bump(group_id=thread.group_id)
     return thread

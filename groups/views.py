@@ -19,6 +19,7 @@ from django_ratelimit.decorators import ratelimit
 
 from groups import forms, services
 from groups import selectors as sel
+from groups.content_version import content_version_get
 from groups.models import Flag, Group, PostStatus, Reply, Thread
 from portal.paging import page_get
 from portal.ratelimits import REPLY_RATE, THREAD_RATE, VOTE_RATE
@@ -128,7 +129,7 @@ def group_create(request: HttpRequest) -> HttpResponse:
 
 def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
     group = sel.group_get_for_viewer(viewer=request.user, slug=slug)
-    version = sel.group_content_version(group=group)
+    version = content_version_get(group_id=group.pk)
     key = (group.pk, group.thread_count, group.member_count, group.last_activity_at, version)
     return _cached_for_visitors(request, key, lambda: _render_group(request, group))
 
@@ -280,7 +281,7 @@ def thread_detail(request: HttpRequest, slug: str, thread_id: int) -> HttpRespon
         thread.is_pinned,
         thread.is_locked,
         thread.status,
-        sel.group_content_version(group=group),
+        content_version_get(group_id=group.pk),
     )
     return _cached_for_visitors(
         request, key, lambda: _render_thread(request, thread, forms.ReplyForm())
