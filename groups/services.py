@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from directory.selectors.companies import user_company
 from groups.content_version import content_version_bump
 from groups.markdown import render_markdown
 from groups.models import (
@@ -16,6 +17,9 @@ from groups.models import (
     Reply,
     Thread,
 )
+from groups.selectors import can_moderate_group
+from groups.signals import join_request_decided, post_resubmitted, post_submitted
+from portal.models import User
 
 Post = Thread | Reply
 
@@ -187,9 +191,7 @@ def group_request_decide(
     *, group: Group, membership_id: int, approve: bool, moderator
 ) -> GroupMembership:
     """A moderator approves a request to join (the person becomes a member) or declines it;
-    the decision is written to the moderation log."""
-    from moderation.models import ModerationLog
-
+    the decision is announced (join_request_decided) for the moderation log."""
     membership = (
         GroupMembership.objects.select_for_update()
         .filter(pk=membership_id, group=group, status=GroupMembership.Status.REQUESTED)
@@ -204,11 +206,12 @@ def group_request_decide(
         _membership_count_change(group, +1)
     else:
         membership.delete()
-    ModerationLog.objects.create(
+    join_request_decided.send(
+        sender=GroupMembership,
         group=group,
-        actor=moderator,
-        action=ModerationLog.Action.JOIN_APPROVE if approve else ModerationLog.Action.JOIN_DECLINE,
-        target_user=membership.user,
+        membership=membership,
+        approved=approve,
+        moderator=moderator,
     )
     return membership
 
@@ -216,8 +219,6 @@ def group_request_decide(
 @transaction.atomic
 def group_invite(*, group: Group, email: str, inviter) -> GroupMembership:
     """A moderator invites a portal member by email; a pending request to join is approved."""
-    from portal.models import User
-
     invitee = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
     if invitee is None:
         raise ValidationError(INVITE_UNKNOWN_EMAIL)
@@ -268,14 +269,13 @@ def group_invitation_decline(*, group: Group, user) -> None:
     _invitation_of(group=group, user=user).delete()
 
 
-def _author_company(user):
-    from directory.selectors.companies import user_company
-
-    return user_company(user)
-
-
-def _render(text: str) -> str:
-    return render_markdown(text)
+def _submit(post: Post) -> None:
+    """Hand a just-saved pending post to whoever reviews posts (see groups.signals), or publish
+    it when nobody does."""
+    if post_submitted.has_listeners(type(post)):
+        post_submitted.send(sender=type(post), post=post)
+    else:
+        post_publish(post=post)
 
 
 @transaction.atomic
@@ -288,43 +288,39 @@ def thread_create(
     kind: str = Thread.Kind.DISCUSSION,
     tags: list[str] | None = None,
 ) -> Thread:
-    """Save a new thread as pending and hand it to screening, which publishes or holds it."""
-    from moderation.services import post_submit
-
+    """Save a new thread as pending and submit it for review, which publishes or holds it."""
     thread = Thread(
         group=group,
         author=author,
-        author_company=_author_company(author),
+        author_company=user_company(author),
         kind=kind,
         title=title,
         body_markdown=body_markdown,
-        body_html=_render(body_markdown),
+        body_html=render_markdown(body_markdown),
         status=PostStatus.PENDING,
     )
     thread.full_clean()
     thread.save()
     if tags:
         thread.tags.set(tags)
-    post_submit(post=thread)
+    _submit(thread)
     return thread
 
 
 @transaction.atomic
 def reply_create(*, thread: Thread, author, body_markdown: str) -> Reply:
-    """Save a new reply as pending and hand it to screening, which publishes or holds it."""
-    from moderation.services import post_submit
-
+    """Save a new reply as pending and submit it for review, which publishes or holds it."""
     reply = Reply(
         thread=thread,
         author=author,
-        author_company=_author_company(author),
+        author_company=user_company(author),
         body_markdown=body_markdown,
-        body_html=_render(body_markdown),
+        body_html=render_markdown(body_markdown),
         status=PostStatus.PENDING,
     )
     reply.full_clean()
     reply.save()
-    post_submit(post=reply)
+    _submit(reply)
     return reply
 
 
@@ -342,9 +338,6 @@ def post_edit(
     Unless the editor moderates the group, an edited post goes back through review: a published
     post turns pending (leaving the counters) until screening or a moderator passes the new text.
     """
-    from groups.selectors import can_moderate_group
-    from moderation.services import post_resubmit
-
     PostRevision.objects.create(
         **{"thread" if isinstance(post, Thread) else "reply": post},
         editor=editor,
@@ -352,7 +345,7 @@ def post_edit(
         body_markdown=post.body_markdown,
     )
     post.body_markdown = body_markdown
-    post.body_html = _render(body_markdown)
+    post.body_html = render_markdown(body_markdown)
     post.edited_at = timezone.now()
     fields = ["body_markdown", "body_html", "edited_at", "updated_at"]
     if isinstance(post, Thread) and title is not None:
@@ -364,10 +357,11 @@ def post_edit(
         post.tags.set(tags)
     content_version_bump(group_id=_group_id_of(post))
     under_review = post.status in (PostStatus.PUBLISHED, PostStatus.PENDING)
-    if under_review and not can_moderate_group(user=editor, group=_group_of(post)):
+    reviewed = post_resubmitted.has_listeners(type(post))
+    if reviewed and under_review and not can_moderate_group(user=editor, group=_group_of(post)):
         if post.status == PostStatus.PUBLISHED:
             post_unpublish(post=post, status=PostStatus.PENDING)
-        post_resubmit(post=post)
+        post_resubmitted.send(sender=type(post), post=post)
     return post
 
 

@@ -98,6 +98,17 @@ def member_unban(*, group: Group, moderator, user) -> None:
 
 
 @transaction.atomic
+def join_request_record(*, group: Group, user, approved: bool, moderator) -> ModerationLog:
+    """Audit a moderator's answer to a request to join the group (the answer itself is groups')."""
+    return _log(
+        group=group,
+        action=ModerationLog.Action.JOIN_APPROVE if approved else ModerationLog.Action.JOIN_DECLINE,
+        actor=moderator,
+        target_user=user,
+    )
+
+
+@transaction.atomic
 def watched_word_add(*, phrase: str, staff) -> WatchedWord:
     """Staff add a word or phrase that holds any post containing it for review."""
     phrase = " ".join(phrase.split()).lower()
