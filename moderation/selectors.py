@@ -4,13 +4,14 @@ Access follows the visibility rule: what the viewer may not see raises NotFound 
 they may see but not moderate raises NotPermitted (403).
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.urls import NoReverseMatch
 from django.utils import timezone
 
@@ -24,7 +25,7 @@ from groups.selectors import (
     visible_replies,
     visible_threads,
 )
-from moderation.models import MemberTrust, ModerationItem, WatchedWord
+from moderation.models import WAITING, MemberTrust, ModerationItem, WatchedWord
 from portal.errors import NotFound, NotPermitted
 from portal.paging import page_get
 
@@ -40,8 +41,6 @@ EDITED_SINCE_QUEUED = (
     "The author edited this post after it entered the queue; review the new text and decide again."
 )
 FLAG_BANNED = "You have been banned from this group, so you cannot flag its posts."
-
-WAITING = [ModerationItem.Status.OPEN, ModerationItem.Status.ESCALATED]
 
 
 def member_is_trusted(*, user) -> bool:
@@ -80,6 +79,53 @@ def queue_for_moderator(*, user, escalated_only: bool = False) -> QuerySet[Moder
     if not user.is_staff:
         items = items.filter(group__in=groups_moderated_by(user=user).values("pk"))
     return items.order_by("created_at", "pk")
+
+
+@dataclass
+class QueueSummary:
+    """How much waits in a moderation queue: how many items, how many of them are escalated to
+    staff, and since when the oldest waits (None when nothing does)."""
+
+    size: int
+    oldest_at: datetime | None
+    escalated: int = 0
+
+    @classmethod
+    def combined(cls, summaries: Iterable["QueueSummary"]) -> "QueueSummary":
+        """One summary for several queues (a moderator's groups)."""
+        summaries = list(summaries)
+        oldest = [s.oldest_at for s in summaries if s.oldest_at is not None]
+        return cls(
+            size=sum(s.size for s in summaries),
+            oldest_at=min(oldest, default=None),
+            escalated=sum(s.escalated for s in summaries),
+        )
+
+
+def _summary_columns() -> dict:
+    return {
+        "size": Count("pk"),
+        "escalated": Count("pk", filter=Q(status=ModerationItem.Status.ESCALATED)),
+        "oldest_at": Min("created_at"),
+    }
+
+
+def queue_summary_for(*, user) -> QueueSummary:
+    """The size, escalated items and oldest item of the user's queue (queue_for_moderator), in
+    one query."""
+    return QueueSummary(**queue_for_moderator(user=user).order_by().aggregate(**_summary_columns()))
+
+
+def waiting_summaries_by_group(*, group_ids: Iterable[int]) -> dict[int, QueueSummary]:
+    """What waits for a decision (open or escalated) in each of these groups that has anything
+    waiting, in one query; QueueSummary.combined adds up a moderator's groups."""
+    rows = (
+        ModerationItem.objects.filter(group_id__in=group_ids, status__in=WAITING)
+        .values("group_id")
+        .annotate(**_summary_columns())
+        .order_by()
+    )
+    return {row.pop("group_id"): QueueSummary(**row) for row in rows}
 
 
 def _with_everything_shown(items: QuerySet[ModerationItem]) -> QuerySet[ModerationItem]:

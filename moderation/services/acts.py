@@ -8,8 +8,7 @@ from django.utils import timezone
 from groups.models import Group, GroupMembership, PostStatus, Thread
 from groups.selectors import can_moderate_group
 from groups.services import post_unpublish
-from moderation.models import ModerationItem, ModerationLog, WatchedWord
-from moderation.selectors import WAITING
+from moderation.models import WAITING, ModerationItem, ModerationLog, WatchedWord
 from moderation.services._common import (
     BAN_MODERATOR,
     BAN_REASON_REQUIRED,
