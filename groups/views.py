@@ -21,7 +21,7 @@ from groups import forms, services
 from groups import selectors as sel
 from groups.content_version import content_version_get
 from groups.models import Flag, Group, PostStatus, Reply, Thread
-from portal.paging import page_get
+from portal.paging import CountedPaginator, page_get
 from portal.ratelimits import REPLY_RATE, THREAD_RATE, VOTE_RATE
 from portal.urltemplates import UrlTemplate
 
@@ -82,19 +82,11 @@ def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-class _CountedPaginator(Paginator):
-    """A paginator that trusts a maintained counter instead of running COUNT(*)."""
-
-    def __init__(self, object_list, per_page: int, *, known_count: int):
-        super().__init__(object_list, per_page)
-        self.__dict__["count"] = known_count  # fills the cached_property
-
-
 def _page(request: HttpRequest, queryset, per_page: int, known_count: int | None = None):
     if known_count is None:
         paginator = Paginator(queryset, per_page)
     else:
-        paginator = _CountedPaginator(queryset, per_page, known_count=known_count)
+        paginator = CountedPaginator(queryset, per_page, known_count=known_count)
     return page_get(paginator, request.GET.get("page"))
 
 
