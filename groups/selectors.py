@@ -6,6 +6,7 @@ the group to accept) and nobody else learns it has threads; program staff see ev
 A post that is not published is visible to its author and to the group's moderators.
 """
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     BooleanField,
     Exists,
@@ -16,6 +17,7 @@ from django.db.models import (
     Subquery,
     Value,
 )
+from taggit.models import Tag
 
 from groups.models import (
     Group,
@@ -361,9 +363,6 @@ def group_members(*, group: Group) -> QuerySet[GroupMembership]:
 
 def group_tags_for_viewer(*, viewer) -> QuerySet:
     """Tags used by the groups the viewer may know exist, for the list's filter."""
-    from django.contrib.contenttypes.models import ContentType
-    from taggit.models import Tag
-
     group_ids = groups_visible_to(viewer=viewer).values("pk")
     return (
         Tag.objects.filter(
