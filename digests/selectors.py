@@ -21,7 +21,6 @@ from django.db.models import (
     F,
     IntegerField,
     Max,
-    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -38,7 +37,7 @@ from digests.schedule import Period, period_for, zones_due
 from directory.models import Company, CompanyCompetency, CompanyCountry, CompanyMembership
 from groups.models import Group, GroupMembership, PostStatus, Thread
 from groups.selectors import groups_moderated_by, groups_readable_by
-from moderation.models import ModerationItem
+from moderation.selectors import QueueSummary, waiting_summaries_by_group
 from portal.models import User
 
 logger = logging.getLogger(__name__)
@@ -61,14 +60,6 @@ class PartnerNews:
     company: Company
     is_new: bool
     verified: list[str] = field(default_factory=list)
-
-
-@dataclass
-class QueueSummary:
-    """The moderation queue of the groups a moderator works."""
-
-    size: int
-    oldest_at: datetime
 
 
 @dataclass
@@ -503,19 +494,8 @@ def _add_queues(digests, members, memberships) -> None:
     wanted = set().union(*moderated.values())
     if not wanted:
         return
-    per_group = {
-        row["group_id"]: row
-        for row in ModerationItem.objects.filter(
-            group_id__in=wanted,
-            status__in=[ModerationItem.Status.OPEN, ModerationItem.Status.ESCALATED],
-        )
-        .values("group_id")
-        .annotate(size=Count("pk"), oldest=Min("created_at"))
-        .order_by()
-    }
+    per_group = waiting_summaries_by_group(group_ids=wanted)
     for member in moderators:
-        rows = [per_group[g] for g in moderated[member.pk] if g in per_group]
-        if rows:
-            digests[member.pk].queue = QueueSummary(
-                size=sum(r["size"] for r in rows), oldest_at=min(r["oldest"] for r in rows)
-            )
+        summaries = [per_group[g] for g in moderated[member.pk] if g in per_group]
+        if summaries:
+            digests[member.pk].queue = QueueSummary.combined(summaries)

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
 
@@ -55,8 +56,6 @@ class Group(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
         return reverse("groups:detail", kwargs={"slug": self.slug})
 
 
@@ -185,8 +184,6 @@ class Thread(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
         return reverse("groups:thread", kwargs={"slug": self.group.slug, "thread_id": self.pk})
 
 

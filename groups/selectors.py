@@ -6,8 +6,18 @@ the group to accept) and nobody else learns it has threads; program staff see ev
 A post that is not published is visible to its author and to the group's moderators.
 """
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
-from django.http import Http404
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from taggit.models import Tag
 
 from groups.models import (
     Group,
@@ -18,6 +28,7 @@ from groups.models import (
     Reply,
     Thread,
 )
+from portal.errors import NotFound
 
 GROUP_NOT_FOUND = "No group found."
 THREAD_NOT_FOUND = "No thread found."
@@ -61,10 +72,10 @@ def groups_visible_to(*, viewer) -> QuerySet[Group]:
 
 
 def group_get_for_viewer(*, viewer, slug: str) -> Group:
-    """The group with this slug if the viewer may know it exists, else 404."""
+    """The group with this slug if the viewer may know it exists, else NotFound."""
     group = groups_visible_to(viewer=viewer).filter(slug=slug).first()
     if group is None:
-        raise Http404(GROUP_NOT_FOUND)
+        raise NotFound(GROUP_NOT_FOUND)
     return group
 
 
@@ -132,7 +143,7 @@ def visible_threads(*, viewer, group: Group | None = None) -> QuerySet[Thread]:
 
 
 def thread_get_for_viewer(*, viewer, group: Group, thread_id: int) -> Thread:
-    """The thread if the viewer may see it, else 404."""
+    """The thread if the viewer may see it, else NotFound."""
     thread = (
         visible_threads(viewer=viewer, group=group)
         .filter(pk=thread_id)
@@ -140,7 +151,7 @@ def thread_get_for_viewer(*, viewer, group: Group, thread_id: int) -> Thread:
         .first()
     )
     if thread is None:
-        raise Http404(THREAD_NOT_FOUND)
+        raise NotFound(THREAD_NOT_FOUND)
     return thread
 
 
@@ -170,8 +181,21 @@ THREAD_SORTS = {
 }
 
 
+def _thread_count_shown(viewer) -> Q | Value:
+    """Whether the viewer may learn how many threads a group has: anyone for the groups they may
+    read but private ones, a private group's active members, staff everywhere. (An invited
+    person sees a private group exists, not how busy it is.)"""
+    if _is_signed_in(viewer) and viewer.is_staff:
+        return Value(True)
+    shown = ~Q(visibility=Group.Visibility.PRIVATE)
+    if _is_signed_in(viewer):
+        shown |= Q(Exists(_active_membership(viewer)))
+    return shown
+
+
 def group_list_for_viewer(*, viewer, tag: str | None = None) -> QuerySet[Group]:
-    """Groups the viewer may know exist, with tags and the viewer's membership status and role."""
+    """Groups the viewer may know exist, with tags, the viewer's membership status and role, and
+    ``show_thread_count``: whether the viewer may see how many threads the group has."""
     groups = groups_visible_to(viewer=viewer)
     if tag:
         groups = groups.filter(tags__slug=tag)
@@ -181,22 +205,24 @@ def group_list_for_viewer(*, viewer, tag: str | None = None) -> QuerySet[Group]:
             viewer_status=Subquery(mine.values("status")[:1]),
             viewer_role=Subquery(mine.values("role")[:1]),
         )
+    shown = ExpressionWrapper(_thread_count_shown(viewer), output_field=BooleanField())
+    groups = groups.annotate(show_thread_count=shown)
     return groups.prefetch_related("tags").order_by("name", "pk")
 
 
 def group_get_readable(*, viewer, slug: str) -> Group:
-    """The group if the viewer may read its threads, else 404 (invited people included)."""
+    """The group if the viewer may read its threads, else NotFound (invited people too)."""
     group = groups_readable_by(viewer=viewer).filter(slug=slug).first()
     if group is None:
-        raise Http404(GROUP_NOT_FOUND)
+        raise NotFound(GROUP_NOT_FOUND)
     return group
 
 
 def group_get_for_moderator(*, user, slug: str) -> Group:
-    """The group if the user moderates it, else 404: the tooling does not announce itself."""
+    """The group if the user moderates it, else NotFound: the tooling does not announce itself."""
     group = group_get_for_viewer(viewer=user, slug=slug)
     if not can_moderate_group(user=user, group=group):
-        raise Http404(GROUP_NOT_FOUND)
+        raise NotFound(GROUP_NOT_FOUND)
     return group
 
 
@@ -295,7 +321,7 @@ def voted_post_ids(*, user, threads=(), replies=()) -> tuple[set[int], set[int]]
 
 
 def reply_get_for_viewer(*, viewer, group: Group, reply_id: int) -> Reply:
-    """A reply the viewer may see, in a thread the viewer may see, else 404."""
+    """A reply the viewer may see, in a thread the viewer may see, else NotFound."""
     reply = (
         Reply.objects.filter(pk=reply_id, thread__group=group)
         .filter(_post_visibility(viewer=viewer, group_field="thread__group"))
@@ -303,7 +329,7 @@ def reply_get_for_viewer(*, viewer, group: Group, reply_id: int) -> Reply:
         .first()
     )
     if reply is None:
-        raise Http404(THREAD_NOT_FOUND)
+        raise NotFound(THREAD_NOT_FOUND)
     thread_get_for_viewer(viewer=viewer, group=group, thread_id=reply.thread_id)
     return reply
 
@@ -337,9 +363,6 @@ def group_members(*, group: Group) -> QuerySet[GroupMembership]:
 
 def group_tags_for_viewer(*, viewer) -> QuerySet:
     """Tags used by the groups the viewer may know exist, for the list's filter."""
-    from django.contrib.contenttypes.models import ContentType
-    from taggit.models import Tag
-
     group_ids = groups_visible_to(viewer=viewer).values("pk")
     return (
         Tag.objects.filter(
@@ -349,12 +372,3 @@ def group_tags_for_viewer(*, viewer) -> QuerySet:
         .distinct()
         .order_by("name")
     )
-
-
-def group_content_version(*, group: Group) -> int:
-    """A number that moves on whenever the group's visible content changes (see services)."""
-    from django.core.cache import cache
-
-    from groups.services import CONTENT_VERSION_KEY
-
-    return cache.get(CONTENT_VERSION_KEY.format(group_id=group.pk), 0)

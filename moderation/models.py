@@ -8,15 +8,25 @@ from django.utils import timezone
 from groups.models import Group, Reply, Thread
 
 
+class ItemStatus(models.TextChoices):
+    """Where a queue item stands (``ModerationItem.Status``)."""
+
+    OPEN = "open", "Waiting"
+    ESCALATED = "escalated", "Escalated to staff"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    SUPERSEDED = "superseded", "Replaced after the author edited the post"
+
+
+# A post waits for a decision while its queue item is open or escalated: the queue, its partial
+# indexes and constraints, the sweep, the digests and every "still waiting?" check use this list.
+WAITING = [ItemStatus.OPEN, ItemStatus.ESCALATED]
+
+
 class ModerationItem(models.Model):
     """A thread or reply waiting for a moderator's decision, with why it is held."""
 
-    class Status(models.TextChoices):
-        OPEN = "open", "Waiting"
-        ESCALATED = "escalated", "Escalated to staff"
-        APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Rejected"
-        SUPERSEDED = "superseded", "Replaced after the author edited the post"
+    Status = ItemStatus
 
     class Source(models.TextChoices):
         POLICY = "policy", "Group policy"
@@ -59,12 +69,12 @@ class ModerationItem(models.Model):
             # However many flags or screenings, a post is in the queue at most once at a time.
             models.UniqueConstraint(
                 fields=["thread"],
-                condition=Q(status__in=["open", "escalated"], thread__isnull=False),
+                condition=Q(status__in=WAITING, thread__isnull=False),
                 name="one_open_item_per_thread",
             ),
             models.UniqueConstraint(
                 fields=["reply"],
-                condition=Q(status__in=["open", "escalated"], reply__isnull=False),
+                condition=Q(status__in=WAITING, reply__isnull=False),
                 name="one_open_item_per_reply",
             ),
         ]
@@ -72,13 +82,13 @@ class ModerationItem(models.Model):
             models.Index(
                 fields=["group", "created_at"],
                 name="moderation_open_idx",
-                condition=Q(status__in=["open", "escalated"]),
+                condition=Q(status__in=WAITING),
             ),
             # The staff queue: every waiting item, oldest first, without a sort.
             models.Index(
                 fields=["created_at", "id"],
                 name="moderation_waiting_idx",
-                condition=Q(status__in=["open", "escalated"]),
+                condition=Q(status__in=WAITING),
             ),
         ]
 

@@ -1,17 +1,17 @@
 """Reads for moderation: trust, the queue, and who may moderate what.
 
-Access follows the visibility rule: what the viewer may not see answers 404; what they may see
-but not moderate answers 403.
+Access follows the visibility rule: what the viewer may not see raises NotFound (404); what
+they may see but not moderate raises NotPermitted (403).
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, QuerySet
-from django.http import Http404
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.urls import NoReverseMatch
 from django.utils import timezone
 
@@ -25,7 +25,8 @@ from groups.selectors import (
     visible_replies,
     visible_threads,
 )
-from moderation.models import MemberTrust, ModerationItem, WatchedWord
+from moderation.models import WAITING, MemberTrust, ModerationItem, WatchedWord
+from portal.errors import NotFound, NotPermitted
 from portal.paging import page_get
 
 TRUST_MIN_APPROVED_POSTS = 3
@@ -40,8 +41,6 @@ EDITED_SINCE_QUEUED = (
     "The author edited this post after it entered the queue; review the new text and decide again."
 )
 FLAG_BANNED = "You have been banned from this group, so you cannot flag its posts."
-
-WAITING = [ModerationItem.Status.OPEN, ModerationItem.Status.ESCALATED]
 
 
 def member_is_trusted(*, user) -> bool:
@@ -82,6 +81,53 @@ def queue_for_moderator(*, user, escalated_only: bool = False) -> QuerySet[Moder
     return items.order_by("created_at", "pk")
 
 
+@dataclass
+class QueueSummary:
+    """How much waits in a moderation queue: how many items, how many of them are escalated to
+    staff, and since when the oldest waits (None when nothing does)."""
+
+    size: int
+    oldest_at: datetime | None
+    escalated: int = 0
+
+    @classmethod
+    def combined(cls, summaries: Iterable["QueueSummary"]) -> "QueueSummary":
+        """One summary for several queues (a moderator's groups)."""
+        summaries = list(summaries)
+        oldest = [s.oldest_at for s in summaries if s.oldest_at is not None]
+        return cls(
+            size=sum(s.size for s in summaries),
+            oldest_at=min(oldest, default=None),
+            escalated=sum(s.escalated for s in summaries),
+        )
+
+
+def _summary_columns() -> dict:
+    return {
+        "size": Count("pk"),
+        "escalated": Count("pk", filter=Q(status=ModerationItem.Status.ESCALATED)),
+        "oldest_at": Min("created_at"),
+    }
+
+
+def queue_summary_for(*, user) -> QueueSummary:
+    """The size, escalated items and oldest item of the user's queue (queue_for_moderator), in
+    one query."""
+    return QueueSummary(**queue_for_moderator(user=user).order_by().aggregate(**_summary_columns()))
+
+
+def waiting_summaries_by_group(*, group_ids: Iterable[int]) -> dict[int, QueueSummary]:
+    """What waits for a decision (open or escalated) in each of these groups that has anything
+    waiting, in one query; QueueSummary.combined adds up a moderator's groups."""
+    rows = (
+        ModerationItem.objects.filter(group_id__in=group_ids, status__in=WAITING)
+        .values("group_id")
+        .annotate(**_summary_columns())
+        .order_by()
+    )
+    return {row.pop("group_id"): QueueSummary(**row) for row in rows}
+
+
 def _with_everything_shown(items: QuerySet[ModerationItem]) -> QuerySet[ModerationItem]:
     flags = Flag.objects.order_by("created_at")
     return items.select_related(
@@ -96,12 +142,12 @@ def _with_everything_shown(items: QuerySet[ModerationItem]) -> QuerySet[Moderati
 
 
 def queue_page(
-    *, user, escalated_only: bool = False, page_number=None, per_page: int = 50
+    *, user, escalated_only: bool = False, page_number: int | str = 1, per_page: int = 50
 ) -> tuple[Page, list["QueueEntry"]]:
     """One page of the viewer's queue with everything the page shows, in a fixed number of
     queries: the page's ids come from the items table alone (index order, no joins), then
-    only those items are loaded with their posts, authors, trust and flags. Paged by
-    portal.paging: a page past the end raises PageOutOfRange (404)."""
+    only those items are loaded with their posts, authors, trust and flags. ``page_number`` is
+    a clean one (portal.paging.page_number); a page past the end raises PageOutOfRange."""
     ids = queue_for_moderator(user=user, escalated_only=escalated_only).values_list("pk", flat=True)
     page = page_get(Paginator(ids, per_page), page_number)
     page_ids = list(page.object_list)
@@ -113,9 +159,9 @@ def queue_page(
 
 
 def queue_get_for_moderator(*, user) -> None:
-    """Check the user may open the queue at all: moderators and staff; everyone else gets 404."""
+    """Check the user may open the queue at all: moderators and staff; anyone else NotFound."""
     if not user_is_any_moderator(user=user):
-        raise Http404(NOT_FOUND)
+        raise NotFound(NOT_FOUND)
 
 
 def items_for_moderator(*, user, item_ids: list[int]) -> QuerySet[ModerationItem]:
@@ -127,7 +173,7 @@ def items_for_moderator(*, user, item_ids: list[int]) -> QuerySet[ModerationItem
 
 
 def item_get_for_moderator(*, user, item_id: int) -> ModerationItem:
-    """The waiting item if it is in the user's queue, else 404; an item replaced because the
+    """The waiting item if it is in the user's queue, else NotFound; an item replaced because the
     author edited the post answers with EDITED_SINCE_QUEUED, so a decision on old text fails."""
     item = items_for_moderator(user=user, item_ids=[item_id]).first()
     if item is None:
@@ -138,7 +184,7 @@ def item_get_for_moderator(*, user, item_id: int) -> ModerationItem:
             superseded = superseded.filter(group__in=groups_moderated_by(user=user).values("pk"))
         if superseded.exists():
             raise ValidationError(EDITED_SINCE_QUEUED)
-        raise Http404(NOT_FOUND)
+        raise NotFound(NOT_FOUND)
     return item
 
 
@@ -146,57 +192,61 @@ def _guard_moderation(*, user, group: Group, visible: bool) -> None:
     if can_moderate_group(user=user, group=group):
         return
     if not visible:
-        raise Http404(NOT_FOUND)
-    raise PermissionDenied(NOT_A_MODERATOR)
+        raise NotFound(NOT_FOUND)
+    raise NotPermitted(NOT_A_MODERATOR)
 
 
 def thread_get_for_moderator(*, user, thread_id: int) -> Thread:
-    """The thread if the user moderates its group; 404 if they cannot see it, 403 if they can."""
+    """The thread if the user moderates its group; NotFound if they cannot see it, NotPermitted
+    if they can."""
     thread = Thread.objects.select_related("group").filter(pk=thread_id).first()
     if thread is None:
-        raise Http404(NOT_FOUND)
+        raise NotFound(NOT_FOUND)
     visible = visible_threads(viewer=user).filter(pk=thread.pk).exists()
     _guard_moderation(user=user, group=thread.group, visible=visible)
     return thread
 
 
 def group_get_for_moderator(*, user, slug: str) -> Group:
-    """The group if the user moderates it; 404 if they may not know it exists, 403 if they may."""
+    """The group if the user moderates it; NotFound if they may not know it exists, NotPermitted
+    if they may."""
     group = Group.objects.filter(slug=slug).first()
     if group is None:
-        raise Http404(NOT_FOUND)
+        raise NotFound(NOT_FOUND)
     visible = groups_visible_to(viewer=user).filter(pk=group.pk).exists()
     _guard_moderation(user=user, group=group, visible=visible)
     return group
 
 
 def user_get(*, user_id: int):
-    """An active user by id, else 404."""
+    """An active user by id, else NotFound."""
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
     if user is None:
-        raise Http404(USER_NOT_FOUND)
+        raise NotFound(USER_NOT_FOUND)
     return user
 
 
+FLAGGABLE_KINDS = ("thread", "reply")
+
+
 def post_get_for_flagging(*, viewer, kind: str, post_id: int) -> Thread | Reply:
-    """A published thread or reply the viewer can see, else 404 (existence does not leak);
-    403 with FLAG_BANNED when the viewer is banned from its group."""
+    """A published thread or reply (``kind``, one of FLAGGABLE_KINDS) the viewer can see, else
+    NotFound (existence does not leak); NotPermitted with FLAG_BANNED when the viewer is banned
+    from its group."""
     if kind == "thread":
         post = visible_threads(viewer=viewer).filter(pk=post_id).select_related("group").first()
-    elif kind == "reply":
+    else:
         reply = Reply.objects.select_related("thread__group").filter(pk=post_id).first()
         post = None
         if reply is not None and visible_threads(viewer=viewer).filter(pk=reply.thread_id).exists():
             post = visible_replies(viewer=viewer, thread=reply.thread).filter(pk=post_id).first()
             post = reply if post is not None else None
-    else:
-        post = None
     if post is None or post.status != PostStatus.PUBLISHED:
-        raise Http404(POST_NOT_FOUND)
+        raise NotFound(POST_NOT_FOUND)
     group = post.group if kind == "thread" else post.thread.group
     membership = membership_of(user=viewer, group=group)
     if membership is not None and membership.status == GroupMembership.Status.BANNED:
-        raise PermissionDenied(FLAG_BANNED)
+        raise NotPermitted(FLAG_BANNED)
     return post
 
 
@@ -265,8 +315,8 @@ def _has_trust(author) -> bool:
 
 
 def watched_word_get(*, word_id: int) -> WatchedWord:
-    """One watched word, else 404."""
+    """One watched word, else NotFound."""
     word = WatchedWord.objects.filter(pk=word_id).first()
     if word is None:
-        raise Http404(NOT_FOUND)
+        raise NotFound(NOT_FOUND)
     return word

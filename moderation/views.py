@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,8 +19,10 @@ from moderation.forms import (
     RejectForm,
     WatchedWordForm,
 )
+from portal.errors import NotPermitted
+from portal.paging import page_number
+from portal.ratelimits import rate_limited
 from portal.urltemplates import UrlTemplate
-from portal.views import rate_limited
 
 QUEUE_PAGE_SIZE = 50
 FLAG_RATE = "10/h"
@@ -79,7 +81,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     page, entries = selectors.queue_page(
         user=request.user,
         escalated_only=escalated_only,
-        page_number=request.GET.get("page"),
+        page_number=page_number(request.GET.get("page")),
         per_page=QUEUE_PAGE_SIZE,
     )
     _attach_action_urls(entries)
@@ -142,9 +144,11 @@ def items_bulk(request: HttpRequest) -> HttpResponse:
 def flag(request: HttpRequest, kind: str, post_id: int) -> HttpResponse:
     if getattr(request, "limited", False):
         return rate_limited(request, None)
+    if kind not in selectors.FLAGGABLE_KINDS:
+        raise Http404(selectors.POST_NOT_FOUND)
     try:
         post = selectors.post_get_for_flagging(viewer=request.user, kind=kind, post_id=post_id)
-    except PermissionDenied as refusal:
+    except NotPermitted as refusal:
         return _problem(request, str(refusal), status=403)
     form = FlagForm(request.POST)
     if not form.is_valid():

@@ -57,6 +57,15 @@ def check_page_exists(*, number: int, num_pages: int) -> None:
         raise PageOutOfRange(number=number, num_pages=max(num_pages, 1))
 
 
+class CountedPaginator(Paginator):
+    """A paginator that trusts a maintained counter (e.g. a group's thread_count) instead of
+    running COUNT(*)."""
+
+    def __init__(self, object_list, per_page: int, *, known_count: int):
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = known_count  # fills the cached_property
+
+
 def page_get(paginator: Paginator, raw: str | int | None) -> Page:
     """The page of ``paginator`` the request asks for (see the module docstring)."""
     number = page_number(raw)

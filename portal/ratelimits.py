@@ -1,5 +1,16 @@
-"""Posting rates shared by every app where members write (django-ratelimit syntax)."""
+"""Rate limits: the posting rates shared by every app where members write (django-ratelimit
+syntax), and the page a refused request gets (settings.RATELIMIT_VIEW)."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 THREAD_RATE = "5/m"
 REPLY_RATE = "10/m"
 VOTE_RATE = "30/m"
+
+RATE_LIMITED = "You are doing that too often. Please wait a few minutes and try again."
+
+
+def rate_limited(request: HttpRequest, exception: Exception | None) -> HttpResponse:
+    """The page shown when django-ratelimit refuses a request."""
+    return render(request, "429.html", {"message": RATE_LIMITED}, status=429)

@@ -175,7 +175,7 @@ ACCOUNT_RATE_LIMITS = {
 }
 
 # django-ratelimit guards posting and flagging; a refused request gets a friendly 429 page.
-RATELIMIT_VIEW = "portal.views.rate_limited"
+RATELIMIT_VIEW = "portal.ratelimits.rate_limited"
 RATELIMIT_USE_CACHE = "default"
 
 LANGUAGE_CODE = "en-us"

@@ -11,7 +11,6 @@ from portal.paging import PageInvalid, PageOutOfRange
 from portal.services import user_update_profile
 
 PROFILE_SAVED = "Your profile has been saved."
-RATE_LIMITED = "You are doing that too often. Please wait a few minutes and try again."
 
 
 @never_cache
@@ -35,11 +34,6 @@ def profile(request: HttpRequest) -> HttpResponse:
         return redirect("profile")
     status = 400 if form.errors else 200
     return render(request, "portal/profile.html", {"form": form}, status=status)
-
-
-def rate_limited(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """The page shown when django-ratelimit refuses a request."""
-    return render(request, "429.html", {"message": RATE_LIMITED}, status=429)
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:

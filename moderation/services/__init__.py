@@ -28,6 +28,7 @@ from moderation.services._common import (
     post_kind,
 )
 from moderation.services.acts import (
+    join_request_record,
     member_ban,
     member_unban,
     thread_moderate,
@@ -78,6 +79,7 @@ __all__ = [
     "item_escalate",
     "item_reject",
     "items_decide",
+    "join_request_record",
     "member_ban",
     "member_unban",
     "post_flag",

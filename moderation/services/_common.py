@@ -1,9 +1,8 @@
 """Helpers and user-facing messages shared by the moderation services."""
 
 from groups.models import Group, Reply, Thread
-from moderation.models import ModerationItem, ModerationLog
+from moderation.models import WAITING, ModerationItem, ModerationLog
 from moderation.selectors import EDITED_SINCE_QUEUED as EDITED_SINCE_QUEUED  # re-exported
-from moderation.selectors import WAITING
 
 Post = Thread | Reply
 

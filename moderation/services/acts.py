@@ -8,8 +8,7 @@ from django.utils import timezone
 from groups.models import Group, GroupMembership, PostStatus, Thread
 from groups.selectors import can_moderate_group
 from groups.services import post_unpublish
-from moderation.models import ModerationItem, ModerationLog, WatchedWord
-from moderation.selectors import WAITING
+from moderation.models import WAITING, ModerationItem, ModerationLog, WatchedWord
 from moderation.services._common import (
     BAN_MODERATOR,
     BAN_REASON_REQUIRED,
@@ -95,6 +94,17 @@ def member_unban(*, group: Group, moderator, user) -> None:
         raise ValidationError(NOT_BANNED)
     membership.delete()
     _log(group=group, action=ModerationLog.Action.UNBAN, actor=moderator, target_user=user)
+
+
+@transaction.atomic
+def join_request_record(*, group: Group, user, approved: bool, moderator) -> ModerationLog:
+    """Audit a moderator's answer to a request to join the group (the answer itself is groups')."""
+    return _log(
+        group=group,
+        action=ModerationLog.Action.JOIN_APPROVE if approved else ModerationLog.Action.JOIN_DECLINE,
+        actor=moderator,
+        target_user=user,
+    )
 
 
 @transaction.atomic

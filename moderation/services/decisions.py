@@ -7,8 +7,7 @@ from django.utils import timezone
 
 from groups.models import PostStatus, Reply, Thread
 from groups.services import post_publish, post_unpublish
-from moderation.models import MemberTrust, ModerationItem, ModerationLog
-from moderation.selectors import WAITING
+from moderation.models import WAITING, MemberTrust, ModerationItem, ModerationLog
 from moderation.services._common import (
     EDITED_SINCE_QUEUED,
     ITEM_ALREADY_DECIDED,

@@ -9,9 +9,9 @@ from django.utils import timezone
 from groups.models import Group, PostStatus, Reply, Thread
 from groups.selectors import can_moderate_group
 from groups.services import post_publish
-from moderation.models import ModerationItem, ModerationLog
+from moderation.models import WAITING, ModerationItem, ModerationLog
 from moderation.screening import post_score
-from moderation.selectors import WAITING, member_is_trusted
+from moderation.selectors import member_is_trusted
 from moderation.services._common import (
     EDITED_WHILE_WAITING,
     POLICY_HOLDS_ALL,

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from groups.models import Thread
-from portal.views import RATE_LIMITED
+from portal.ratelimits import RATE_LIMITED
 from tests.groups.factories import ThreadFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,9 +4,12 @@ What may not be seen answers 404, never 403, so a private group does not even le
 """
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
 from groups.models import Group, GroupMembership, PostStatus
+from groups.selectors import group_get_for_viewer, group_list_for_viewer
+from portal.errors import NotFound
 from tests.factories import UserFactory
 from tests.groups.factories import GroupFactory, MembershipFactory, ReplyFactory, ThreadFactory
 
@@ -186,3 +189,41 @@ def test_an_invited_outsider_does_not_learn_how_many_threads_a_private_group_has
 
     assert "Inner circle" in page
     assert "1 thread" not in page
+
+
+@pytest.mark.parametrize(
+    ("viewer", "shown"),
+    [("invited", False), ("group_member", True), ("staff", True)],
+)
+def test_the_group_list_shows_a_private_groups_thread_count_only_to_members_and_staff(
+    viewer, shown
+):
+    group = GroupFactory(visibility=Group.Visibility.PRIVATE)
+    user = {
+        "invited": lambda: MembershipFactory(group=group, invited=True).user,
+        "group_member": lambda: MembershipFactory(group=group).user,
+        "staff": lambda: UserFactory(is_staff=True),
+    }[viewer]()
+
+    listed = group_list_for_viewer(viewer=user).get(pk=group.pk)
+
+    assert listed.show_thread_count is shown
+
+
+@pytest.mark.parametrize("viewer", ["anonymous", "portal_member"])
+def test_the_group_list_shows_every_viewer_the_thread_count_of_groups_that_are_not_private(
+    viewer,
+):
+    group = GroupFactory(visibility=Group.Visibility.PUBLIC)
+    user = AnonymousUser() if viewer == "anonymous" else UserFactory()
+
+    listed = group_list_for_viewer(viewer=user).get(pk=group.pk)
+
+    assert listed.show_thread_count is True
+
+
+def test_group_selectors_raise_not_found_for_what_the_viewer_may_not_see(private_group):
+    outsider = UserFactory()
+
+    with pytest.raises(NotFound):
+        group_get_for_viewer(viewer=outsider, slug=private_group.slug)

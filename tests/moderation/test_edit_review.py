@@ -10,7 +10,7 @@ from django.urls import reverse
 from groups import services as group_services
 from groups.models import Group, PostStatus, Thread
 from groups.selectors import visible_threads
-from groups.views import EDIT_WAITING
+from groups.views.thread import EDIT_WAITING
 from moderation.models import MemberTrust, ModerationItem
 from moderation.services import EDITED_SINCE_QUEUED, EDITED_WHILE_WAITING, item_approve
 from tests.moderation.factories import published_reply

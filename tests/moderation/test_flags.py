@@ -7,10 +7,11 @@ from django.utils.html import escape
 from groups.models import Flag, Group, PostStatus
 from groups.selectors import visible_threads
 from moderation.models import ModerationItem, ModerationLog
-from moderation.selectors import FLAG_BANNED
+from moderation.selectors import FLAG_BANNED, post_get_for_flagging
 from moderation.services import FLAG_ALREADY_SENT, FLAG_HIDE_THRESHOLD, FLAG_OWN_POST
 from moderation.views import FLAG_THANKS
-from portal.views import RATE_LIMITED
+from portal.errors import NotFound, NotPermitted
+from portal.ratelimits import RATE_LIMITED
 from tests.factories import UserFactory
 from tests.groups.factories import GroupFactory, MembershipFactory, ThreadFactory
 from tests.moderation.factories import published_reply, published_thread
@@ -219,3 +220,15 @@ def test_a_member_banned_from_the_group_cannot_flag_its_posts(client, group):
     assert response.status_code == 403
     assert escape(FLAG_BANNED) in response.content.decode()
     assert not Flag.objects.filter(thread=thread).exists()
+
+
+def test_the_flagging_selector_raises_domain_errors_not_http_ones(group):
+    thread = published_thread(group=group)
+    banned = MembershipFactory(group=group, banned=True).user
+    private = GroupFactory(visibility=Group.Visibility.PRIVATE)
+    hidden = published_thread(group=private)
+
+    with pytest.raises(NotPermitted, match=FLAG_BANNED):
+        post_get_for_flagging(viewer=banned, kind="thread", post_id=thread.pk)
+    with pytest.raises(NotFound):
+        post_get_for_flagging(viewer=banned, kind="thread", post_id=hidden.pk)

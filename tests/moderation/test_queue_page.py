@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from groups.models import Group, PostStatus
 from moderation.models import MemberTrust, ModerationItem
+from moderation.selectors import QueueSummary, queue_summary_for, waiting_summaries_by_group
 from moderation.services import POLICY_HOLDS_NEW_MEMBERS, item_escalate
 from tests.factories import UserFactory
 from tests.groups.factories import GroupFactory, MembershipFactory, ThreadFactory
@@ -162,3 +163,39 @@ def test_moderator_of_a_group_is_a_moderator_even_without_staff(client, group):
     client.force_login(moderator)
 
     assert client.get(QUEUE).status_code == 200
+
+
+def test_a_queue_summary_counts_what_waits_for_the_user_and_since_when(group, moderator, staff):
+    oldest = _held(group)
+    ModerationItem.objects.filter(pk=oldest.pk).update(
+        created_at=timezone.now() - timedelta(hours=30)
+    )
+    item_escalate(item=_held(group))
+    _held(GroupFactory())  # another group's queue
+
+    mine = queue_summary_for(user=moderator)
+    everything = queue_summary_for(user=staff)
+
+    assert (mine.size, mine.escalated) == (1, 0)  # moderators work open items only
+    assert (everything.size, everything.escalated) == (3, 1)
+    assert (
+        mine.oldest_at
+        == everything.oldest_at
+        == ModerationItem.objects.get(pk=oldest.pk).created_at
+    )
+
+
+def test_an_empty_queue_has_a_summary_of_nothing(moderator):
+    assert queue_summary_for(user=moderator) == QueueSummary(size=0, oldest_at=None, escalated=0)
+
+
+def test_waiting_summaries_of_several_groups_combine_into_one(group, other_group):
+    _held(group)
+    item_escalate(item=_held(other_group))
+    _held(GroupFactory())  # not asked about
+
+    per_group = waiting_summaries_by_group(group_ids=[group.pk, other_group.pk])
+    combined = QueueSummary.combined(per_group.values())
+
+    assert set(per_group) == {group.pk, other_group.pk}
+    assert (combined.size, combined.escalated) == (2, 1)

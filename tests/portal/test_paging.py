@@ -8,7 +8,7 @@ from django.urls import reverse
 from collaboration.models import FindPartnerRequest
 from directory.search_forms import PAGE_SIZE
 from moderation.models import ModerationItem
-from portal.paging import PAGE_INVALID, page_out_of_range_message
+from portal.paging import PAGE_INVALID, CountedPaginator, page_out_of_range_message
 from tests.directory.factories import CompanyFactory
 from tests.groups.factories import MembershipFactory, ReplyFactory, ThreadFactory
 
@@ -101,3 +101,9 @@ def test_the_api_answers_a_page_past_the_end_as_drf_does(client):
         "detail": "Invalid page.",
         "errors": {"page": ["Page 999,999 does not exist: there is only 1 page."]},
     }
+
+
+def test_a_counted_paginator_trusts_the_maintained_count_instead_of_counting():
+    paginator = CountedPaginator([], 25, known_count=60)
+
+    assert (paginator.count, paginator.num_pages) == (60, 3)

@@ -15,7 +15,7 @@ from directory.models import Tier
 from directory.selectors.search import facet_cache_invalidate
 from groups.models import PostStatus, Reply, Thread
 from moderation.tasks import screen_waiting_posts
-from portal.views import RATE_LIMITED
+from portal.ratelimits import RATE_LIMITED
 from tests.directory.factories import CompanyFactory
 from tests.factories import TEST_PASSWORD, UserFactory
 from tests.groups.factories import GroupFactory, MembershipFactory, ThreadFactory

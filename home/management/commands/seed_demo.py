@@ -6,6 +6,7 @@ from faker import Faker
 from collaboration.seeding import seed_collaboration
 from directory.seeding import seed_companies
 from groups.seeding import seed_groups
+from moderation.seeding import screen_seeded_posts
 from portal import seeding
 
 
@@ -51,9 +52,10 @@ class Command(BaseCommand):
             progress=self._progress("threads"),
             members=members,
         )
+        held = screen_seeded_posts()
         self._summary(
             f"Groups: {groups['groups']}  Threads: {groups['threads']}  "
-            f"Replies: {groups['replies']}  Held for review: {groups['held']}"
+            f"Replies: {groups['replies']}  Held for review: {held}"
         )
         collaboration = seed_collaboration(faker=faker, progress=self._progress("requests"))
         self._summary(

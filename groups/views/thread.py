@@ -1,16 +1,7 @@
-"""Group and thread pages. Thin: forms parse, selectors read (and decide visibility), services
-write. Anything the viewer may not see answers 404; a visible thing the viewer may not act on
-(posting without membership, editing someone else's post) answers 403 with the reason."""
-
-import hashlib
-from functools import wraps
+"""Thread pages: writing, reading, replying, editing, history, helpful votes, accepted answers."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,20 +10,12 @@ from django_ratelimit.decorators import ratelimit
 
 from groups import forms, services
 from groups import selectors as sel
+from groups.content_version import content_version_get
 from groups.models import Flag, Group, PostStatus, Reply, Thread
-from portal.paging import page_get
+from groups.views._common import _cached_for_visitors, _error_text, _page, signed_in_member
 from portal.ratelimits import REPLY_RATE, THREAD_RATE, VOTE_RATE
 from portal.urltemplates import UrlTemplate
 
-GROUP_CREATED = "The group has been created. You are its owner."
-JOINED = "Welcome! You are now a member of this group."
-REQUESTED = "Your request to join has been sent to the group's moderators."
-LEFT = "You have left the group."
-INVITATION_ACCEPTED = "You are now a member of this group."
-INVITATION_DECLINED = "Invitation declined."
-REQUEST_APPROVED = "Request approved: they are now a member."
-REQUEST_DECLINED = "Request declined."
-INVITED = "Invitation sent."
 THREAD_PUBLISHED = "Your thread is published."
 THREAD_WAITING = "Your thread is waiting for review by the group's moderators."
 REPLY_PUBLISHED = "Your reply is published."
@@ -41,215 +24,10 @@ POST_SAVED = "Your changes are saved."
 EDIT_WAITING = "Your changes are saved and are waiting for review by the group's moderators."
 ANSWER_ACCEPTED = "Answer accepted."
 
-VISITOR_PAGE_TIMEOUT = 60
-
-
-def signed_in_member(view):
-    """Like login_required, but a group the visitor may not see answers 404 before any login."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, slug: str, *args, **kwargs) -> HttpResponse:
-        if not request.user.is_authenticated:
-            sel.group_get_for_viewer(viewer=request.user, slug=slug)
-            return redirect_to_login(request.get_full_path())
-        return view(request, slug, *args, **kwargs)
-
-    return wrapper
-
-
-def _cached_for_visitors(request: HttpRequest, key_parts: tuple, build) -> HttpResponse:
-    """Serve an anonymous visitor the page all visitors share from the cache.
-
-    The key holds the content version of the group and the counters of the rows the view has
-    just read, so a published, edited, voted, pinned or locked post shows at once; anything
-    else (a renamed author, a pin seen from the group page) at the latest after the timeout.
-    """
-    if request.user.is_authenticated or len(messages.get_messages(request)):
-        return build()
-    raw = repr((request.get_full_path(), *key_parts)).encode()
-    key = "groups:page:" + hashlib.sha256(raw).hexdigest()
-    content = cache.get(key)
-    if content is not None:
-        return HttpResponse(content)
-    response = build()
-    if response.status_code == 200:
-        cache.set(key, response.content, VISITOR_PAGE_TIMEOUT)
-    return response
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
-
-
-class _CountedPaginator(Paginator):
-    """A paginator that trusts a maintained counter instead of running COUNT(*)."""
-
-    def __init__(self, object_list, per_page: int, *, known_count: int):
-        super().__init__(object_list, per_page)
-        self.__dict__["count"] = known_count  # fills the cached_property
-
-
-def _page(request: HttpRequest, queryset, per_page: int, known_count: int | None = None):
-    if known_count is None:
-        paginator = Paginator(queryset, per_page)
-    else:
-        paginator = _CountedPaginator(queryset, per_page, known_count=known_count)
-    return page_get(paginator, request.GET.get("page"))
-
 
 def _require(refusal: str | None) -> None:
     if refusal is not None:
         raise PermissionDenied(refusal)
-
-
-def group_list(request: HttpRequest) -> HttpResponse:
-    tag = request.GET.get("tag", "").strip()[:50]
-    groups = sel.group_list_for_viewer(viewer=request.user, tag=tag or None)
-    context = {
-        "page": _page(request, groups, sel.GROUPS_PER_PAGE),
-        "tags": sel.group_tags_for_viewer(viewer=request.user),
-        "tag": tag,
-    }
-    return render(request, "groups/list.html", context)
-
-
-@login_required
-def group_create(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_staff:
-        raise Http404(sel.GROUP_NOT_FOUND)
-    form = forms.GroupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        group = services.group_create(creator=request.user, **form.cleaned_data)
-        messages.success(request, GROUP_CREATED)
-        return redirect(group)
-    status = 400 if form.errors else 200
-    return render(request, "groups/group_form.html", {"form": form}, status=status)
-
-
-def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    group = sel.group_get_for_viewer(viewer=request.user, slug=slug)
-    version = sel.group_content_version(group=group)
-    key = (group.pk, group.thread_count, group.member_count, group.last_activity_at, version)
-    return _cached_for_visitors(request, key, lambda: _render_group(request, group))
-
-
-def _render_group(request: HttpRequest, group) -> HttpResponse:
-    membership = sel.membership_of(user=request.user, group=group)
-    context = {"group": group, "membership": membership}
-    if sel.can_read_group(viewer=request.user, group=group):
-        sort = "helpful" if request.GET.get("sort") == "helpful" else "activity"
-        # group.thread_count is the maintained number of published threads: no COUNT(*).
-        page = _page(
-            request,
-            sel.group_threads(viewer=request.user, group=group, sort=sort),
-            sel.THREADS_PER_PAGE,
-            known_count=group.thread_count,
-        )
-        context |= {
-            "readable": True,
-            "sort": sort,
-            "page": page,
-            "own_unpublished": sel.own_unpublished_threads(viewer=request.user, group=group),
-            "can_moderate": sel.can_moderate_group(user=request.user, group=group),
-            "posting_refusal": sel.posting_refusal(
-                user=request.user, group=group, membership=membership
-            ),
-        }
-    return render(request, "groups/detail.html", context)
-
-
-@signed_in_member
-@require_POST
-def group_join(request: HttpRequest, slug: str) -> HttpResponse:
-    group = sel.group_get_for_viewer(viewer=request.user, slug=slug)
-    try:
-        membership = services.group_join(group=group, user=request.user)
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, JOINED if membership.is_active else REQUESTED)
-    return redirect(group)
-
-
-@signed_in_member
-@require_POST
-def group_leave(request: HttpRequest, slug: str) -> HttpResponse:
-    group = sel.group_get_for_viewer(viewer=request.user, slug=slug)
-    try:
-        services.group_leave(group=group, user=request.user)
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-        return redirect(group)
-    messages.success(request, LEFT)
-    return redirect("groups:list")
-
-
-@signed_in_member
-@require_POST
-def group_invitation(request: HttpRequest, slug: str) -> HttpResponse:
-    group = sel.group_get_for_viewer(viewer=request.user, slug=slug)
-    try:
-        if request.POST.get("action") == "accept":
-            membership = sel.membership_of(user=request.user, group=group)
-            if membership is None:
-                raise ValidationError(services.NO_INVITATION)
-            services.group_invitation_accept(membership=membership)
-            messages.success(request, INVITATION_ACCEPTED)
-        else:
-            services.group_invitation_decline(group=group, user=request.user)
-            messages.success(request, INVITATION_DECLINED)
-            return redirect("groups:list")
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    return redirect(group)
-
-
-@signed_in_member
-def group_members(request: HttpRequest, slug: str) -> HttpResponse:
-    group = sel.group_get_for_moderator(user=request.user, slug=slug)
-    invite_form = forms.InviteForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        try:
-            status = _members_action(request, group, invite_form)
-        except ValidationError as error:
-            messages.error(request, _error_text(error))
-            status = 400
-        if status == 302:
-            return redirect("groups:members", slug=group.slug)
-    context = {
-        "group": group,
-        "requests": sel.group_membership_requests(group=group),
-        "page": _page(request, sel.group_members(group=group), sel.MEMBERS_PER_PAGE),
-        "invite_form": invite_form,
-    }
-    return render(request, "groups/members.html", context, status=status)
-
-
-def _members_action(request: HttpRequest, group, invite_form) -> int:
-    action = request.POST.get("action")
-    if action == "invite":
-        if not invite_form.is_valid():
-            return 400
-        services.group_invite(
-            group=group, email=invite_form.cleaned_data["email"], inviter=request.user
-        )
-        messages.success(request, INVITED)
-        return 302
-    if action not in ("approve", "decline"):
-        raise ValidationError(services.NO_REQUEST)
-    try:
-        membership_id = int(request.POST.get("membership", ""))
-    except ValueError as error:
-        raise ValidationError(services.NO_REQUEST) from error
-    services.group_request_decide(
-        group=group,
-        membership_id=membership_id,
-        approve=action == "approve",
-        moderator=request.user,
-    )
-    messages.success(request, REQUEST_APPROVED if action == "approve" else REQUEST_DECLINED)
-    return 302
 
 
 @signed_in_member
@@ -280,7 +58,7 @@ def thread_detail(request: HttpRequest, slug: str, thread_id: int) -> HttpRespon
         thread.is_pinned,
         thread.is_locked,
         thread.status,
-        sel.group_content_version(group=group),
+        content_version_get(group_id=group.pk),
     )
     return _cached_for_visitors(
         request, key, lambda: _render_thread(request, thread, forms.ReplyForm())

@@ -1,0 +1,75 @@
+"""Writes for groups, threads and replies: every write a user can cause, each owning its
+transaction. Publishing (publishing.py), groups and memberships (memberships.py), threads and
+replies (posts.py); this package's names are the ones other apps import."""
+
+from groups.services._common import Post
+from groups.services.memberships import (
+    ALREADY_MEMBER,
+    ALREADY_REQUESTED,
+    INVITE_ALREADY_MEMBER,
+    INVITE_ALREADY_SENT,
+    INVITE_BANNED,
+    INVITE_UNKNOWN_EMAIL,
+    JOIN_BANNED,
+    JOIN_NEEDS_INVITATION,
+    LAST_OWNER_CANNOT_LEAVE,
+    NO_INVITATION,
+    NO_REQUEST,
+    NOT_A_MEMBER_TO_LEAVE,
+    group_create,
+    group_invitation_accept,
+    group_invitation_decline,
+    group_invite,
+    group_join,
+    group_leave,
+    group_request_decide,
+)
+from groups.services.posts import (
+    ACCEPT_ONLY_AUTHOR,
+    ACCEPT_ONLY_PUBLISHED_REPLY,
+    ACCEPT_ONLY_QUESTIONS,
+    CANNOT_VOTE_OWN_POST,
+    helpful_vote_toggle,
+    post_edit,
+    reply_create,
+    thread_accept_reply,
+    thread_create,
+)
+from groups.services.publishing import (
+    post_publish,
+    post_unpublish,
+)
+
+__all__ = [
+    "ACCEPT_ONLY_AUTHOR",
+    "ACCEPT_ONLY_PUBLISHED_REPLY",
+    "ACCEPT_ONLY_QUESTIONS",
+    "ALREADY_MEMBER",
+    "ALREADY_REQUESTED",
+    "CANNOT_VOTE_OWN_POST",
+    "INVITE_ALREADY_MEMBER",
+    "INVITE_ALREADY_SENT",
+    "INVITE_BANNED",
+    "INVITE_UNKNOWN_EMAIL",
+    "JOIN_BANNED",
+    "JOIN_NEEDS_INVITATION",
+    "LAST_OWNER_CANNOT_LEAVE",
+    "NOT_A_MEMBER_TO_LEAVE",
+    "NO_INVITATION",
+    "NO_REQUEST",
+    "Post",
+    "group_create",
+    "group_invitation_accept",
+    "group_invitation_decline",
+    "group_invite",
+    "group_join",
+    "group_leave",
+    "group_request_decide",
+    "helpful_vote_toggle",
+    "post_edit",
+    "post_publish",
+    "post_unpublish",
+    "reply_create",
+    "thread_accept_reply",
+    "thread_create",
+]
