@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Generic, TypeVar
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, Min, QuerySet
 
 from collaboration.models import FindPartnerRequest
 from collaboration.selectors import requests_matching_company
@@ -16,19 +16,12 @@ from directory.selectors.companies import (
 )
 from groups.models import Group, GroupMembership, PostStatus, Thread
 from groups.selectors import user_is_any_moderator, visible_threads
-from moderation.models import ModerationItem
-from moderation.selectors import queue_for_moderator
+from moderation.selectors import QueueSummary, queue_summary_for
 
 DASHBOARD_THREADS = 8
 DASHBOARD_REQUESTS = 5
 DASHBOARD_GROUPS = 8
 STAFF_DASHBOARD_ROWS = 8
-
-
-@dataclass
-class QueueSummary:
-    size: int
-    oldest: datetime | None
 
 
 @dataclass
@@ -70,21 +63,11 @@ def dashboard_for(*, user) -> Dashboard:
             )[:DASHBOARD_REQUESTS]
         )
     if user_is_any_moderator(user=user):
-        summary = queue_for_moderator(user=user).aggregate(
-            size=Count("pk"), oldest=Min("created_at")
-        )
-        dashboard.queue = QueueSummary(size=summary["size"], oldest=summary["oldest"])
+        dashboard.queue = queue_summary_for(user=user)
     return dashboard
 
 
 # -- program staff ------------------------------------------------------------------------------
-
-
-@dataclass
-class StaffQueueSummary:
-    size: int
-    escalated: int
-    oldest: datetime | None
 
 
 T = TypeVar("T")
@@ -101,7 +84,7 @@ class Backlog(Generic[T]):
 
 @dataclass
 class StaffDashboard:
-    queue: StaffQueueSummary
+    queue: QueueSummary
     verifications: Backlog[CompanyCompetency]
     reviews: Backlog[Review]
     new_companies: list[Company]
@@ -116,17 +99,8 @@ def _backlog(items: QuerySet) -> Backlog:
 def staff_dashboard_for(*, user) -> StaffDashboard:
     """What program staff see first: the moderation queue, competency claims and reviews
     waiting for them, and the companies that joined most recently; a fixed number of queries."""
-    queue = (
-        queue_for_moderator(user=user)
-        .order_by()
-        .aggregate(
-            size=Count("pk"),
-            escalated=Count("pk", filter=Q(status=ModerationItem.Status.ESCALATED)),
-            oldest=Min("created_at"),
-        )
-    )
     return StaffDashboard(
-        queue=StaffQueueSummary(**queue),
+        queue=queue_summary_for(user=user),
         verifications=_backlog(claims_awaiting_verification(viewer=user)),
         reviews=_backlog(reviews_pending(viewer=user)),
         new_companies=list(
