@@ -18,6 +18,7 @@ from digests.models import DigestPreference, DigestSent, Frequency
 from digests.schedule import period_for
 from digests.selectors import Digest, digests_for_members, members_for_batch
 from groups.models import GroupMembership
+from portal.emails import absolute_url
 from portal.models import User
 
 logger = logging.getLogger(__name__)
@@ -105,12 +106,8 @@ def digest_unsubscribe(*, member: User) -> DigestPreference:
 # -- the email ----------------------------------------------------------------------------------
 
 
-def _absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
-
-
 def _thread_url(thread) -> str:
-    return _absolute(thread.get_absolute_url())
+    return absolute_url(thread.get_absolute_url())
 
 
 def digest_context(*, digest: Digest) -> dict:
@@ -118,20 +115,20 @@ def digest_context(*, digest: Digest) -> dict:
     token = digest_token_make(member=digest.member)
     for thread in digest.threads:
         thread.digest_url = _thread_url(thread)
-        thread.group.digest_url = _absolute(thread.group.get_absolute_url())
+        thread.group.digest_url = absolute_url(thread.group.get_absolute_url())
     for request in digest.requests:
         request.digest_url = _thread_url(request.thread)
     for news in digest.partners:
-        news.company.digest_url = _absolute(f"/directory/{news.company.slug}/")
+        news.company.digest_url = absolute_url(f"/directory/{news.company.slug}/")
     for group in digest.groups:
-        group.digest_url = _absolute(f"/groups/{group.slug}/")
+        group.digest_url = absolute_url(f"/groups/{group.slug}/")
     return {
         "digest": digest,
         "member": digest.member,
         "site_url": settings.SITE_URL,
-        "unsubscribe_url": _absolute(reverse("digests:unsubscribe", args=[token])),
-        "preferences_url": _absolute(reverse("digests:manage", args=[token])),
-        "moderation_url": _absolute("/moderation/"),
+        "unsubscribe_url": absolute_url(reverse("digests:unsubscribe", args=[token])),
+        "preferences_url": absolute_url(reverse("digests:manage", args=[token])),
+        "moderation_url": absolute_url("/moderation/"),
         "weekly": digest.period.frequency == Frequency.WEEKLY,
     }
 

@@ -29,13 +29,10 @@ from groups.models import (
     Thread,
 )
 from portal.errors import NotFound
+from portal.viewers import is_signed_in
 
 GROUP_NOT_FOUND = "No group found."
 THREAD_NOT_FOUND = "No thread found."
-
-
-def _is_signed_in(viewer) -> bool:
-    return viewer is not None and viewer.is_authenticated
 
 
 def _active_membership(viewer) -> QuerySet[GroupMembership]:
@@ -47,7 +44,7 @@ def _active_membership(viewer) -> QuerySet[GroupMembership]:
 def groups_readable_by(*, viewer) -> QuerySet[Group]:
     """Groups whose threads the viewer may read."""
     groups = Group.objects.all()
-    if not _is_signed_in(viewer):
+    if not is_signed_in(viewer):
         return groups.filter(visibility=Group.Visibility.PUBLIC)
     if viewer.is_staff:
         return groups
@@ -59,7 +56,7 @@ def groups_readable_by(*, viewer) -> QuerySet[Group]:
 
 def groups_visible_to(*, viewer) -> QuerySet[Group]:
     """Groups the viewer may know exist: readable ones plus private ones they are invited to."""
-    if not _is_signed_in(viewer) or viewer.is_staff:
+    if not is_signed_in(viewer) or viewer.is_staff:
         return groups_readable_by(viewer=viewer)
     invited = GroupMembership.objects.filter(
         group=OuterRef("pk"), user=viewer, status=GroupMembership.Status.INVITED
@@ -81,7 +78,7 @@ def group_get_for_viewer(*, viewer, slug: str) -> Group:
 
 def membership_of(*, user, group: Group) -> GroupMembership | None:
     """The user's membership row in the group, whatever its status."""
-    if not _is_signed_in(user):
+    if not is_signed_in(user):
         return None
     return GroupMembership.objects.filter(group=group, user=user).first()
 
@@ -93,7 +90,7 @@ def can_read_group(*, viewer, group: Group) -> bool:
 
 def can_moderate_group(*, user, group: Group) -> bool:
     """Staff moderate everywhere; moderators and owners moderate their group."""
-    if not _is_signed_in(user):
+    if not is_signed_in(user):
         return False
     if user.is_staff:
         return True
@@ -107,7 +104,7 @@ def can_moderate_group(*, user, group: Group) -> bool:
 
 def groups_moderated_by(*, user) -> QuerySet[Group]:
     """The groups whose queue the user works: all for staff."""
-    if not _is_signed_in(user):
+    if not is_signed_in(user):
         return Group.objects.none()
     if user.is_staff:
         return Group.objects.all()
@@ -126,7 +123,7 @@ def user_is_any_moderator(*, user) -> bool:
 def _post_visibility(*, viewer, group_field: str) -> Q:
     """Published posts, plus the viewer's own and those in groups the viewer moderates."""
     condition = Q(status=PostStatus.PUBLISHED)
-    if _is_signed_in(viewer):
+    if is_signed_in(viewer):
         if viewer.is_staff:
             return Q()
         moderated = groups_moderated_by(user=viewer).values("pk")
@@ -185,10 +182,10 @@ def _thread_count_shown(viewer) -> Q | Value:
     """Whether the viewer may learn how many threads a group has: anyone for the groups they may
     read but private ones, a private group's active members, staff everywhere. (An invited
     person sees a private group exists, not how busy it is.)"""
-    if _is_signed_in(viewer) and viewer.is_staff:
+    if is_signed_in(viewer) and viewer.is_staff:
         return Value(True)
     shown = ~Q(visibility=Group.Visibility.PRIVATE)
-    if _is_signed_in(viewer):
+    if is_signed_in(viewer):
         shown |= Q(Exists(_active_membership(viewer)))
     return shown
 
@@ -199,7 +196,7 @@ def group_list_for_viewer(*, viewer, tag: str | None = None) -> QuerySet[Group]:
     groups = groups_visible_to(viewer=viewer)
     if tag:
         groups = groups.filter(tags__slug=tag)
-    if _is_signed_in(viewer):
+    if is_signed_in(viewer):
         mine = GroupMembership.objects.filter(group=OuterRef("pk"), user=viewer)
         groups = groups.annotate(
             viewer_status=Subquery(mine.values("status")[:1]),
@@ -228,7 +225,7 @@ def group_get_for_moderator(*, user, slug: str) -> Group:
 
 def posting_refusal(*, user, group: Group, membership: GroupMembership | None = None) -> str | None:
     """Why the user may not post, reply or vote in the group, or None when they may."""
-    if not _is_signed_in(user):
+    if not is_signed_in(user):
         return NOT_A_MEMBER
     if user.is_staff:
         return None
@@ -260,7 +257,7 @@ def vote_refusal(*, user, post: Thread | Reply) -> str | None:
 
 def edit_refusal(*, user, post: Thread | Reply) -> str | None:
     """Why the user may not edit this post (only its author may, unless banned), or None."""
-    if not _is_signed_in(user) or post.author_id != user.pk:
+    if not is_signed_in(user) or post.author_id != user.pk:
         return NOT_YOUR_POST
     group = post.group if isinstance(post, Thread) else post.thread.group
     membership = membership_of(user=user, group=group)
@@ -282,7 +279,7 @@ def group_threads(*, viewer, group: Group, sort: str = "activity") -> QuerySet[T
 
 def own_unpublished_threads(*, viewer, group: Group) -> QuerySet[Thread]:
     """The viewer's own threads in the group that wait for review or were rejected."""
-    if not _is_signed_in(viewer):
+    if not is_signed_in(viewer):
         return Thread.objects.none()
     return _with_authors(
         Thread.objects.filter(
@@ -304,7 +301,7 @@ def thread_replies(*, viewer, thread: Thread) -> QuerySet[Reply]:
 
 def voted_post_ids(*, user, threads=(), replies=()) -> tuple[set[int], set[int]]:
     """Which of these threads and replies the user already found helpful."""
-    if not _is_signed_in(user):
+    if not is_signed_in(user):
         return set(), set()
     thread_ids = [t.pk for t in threads]
     reply_ids = [r.pk for r in replies]

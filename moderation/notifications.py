@@ -17,7 +17,7 @@ from django.utils import timezone
 from groups.models import GroupMembership
 from moderation.models import ModerationItem, ModeratorNotification
 from moderation.services import ESCALATED_FOR_AGE, item_escalate
-from portal.emails import email_subject
+from portal.emails import absolute_url, email_subject
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ def escalate_after() -> timedelta:
 
 
 def _queue_url() -> str:
-    return settings.SITE_URL + reverse("moderation:queue")
+    return absolute_url(reverse("moderation:queue"))
 
 
 def moderators_notify(*, now: datetime | None = None) -> int:

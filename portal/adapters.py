@@ -3,9 +3,10 @@
 from urllib.parse import quote
 
 from allauth.account.adapter import DefaultAccountAdapter
-from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
+
+from portal.emails import absolute_url
 
 # Session flag: this login is the account's first, so the dashboard welcomes rather than
 # welcomes back.
@@ -31,9 +32,9 @@ class AccountAdapter(DefaultAccountAdapter):
     # whatever request caused the email.
 
     def get_email_confirmation_url(self, request: HttpRequest, emailconfirmation) -> str:
-        return settings.SITE_URL + reverse("account_confirm_email", args=[emailconfirmation.key])
+        return absolute_url(reverse("account_confirm_email", args=[emailconfirmation.key]))
 
     def get_reset_password_from_key_url(self, key: str) -> str:
         # allauth's opaque key is "<uidb36>-<key>"; its URL pattern takes the two apart.
         path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
-        return settings.SITE_URL + path.replace("UID-KEY", quote(key))
+        return absolute_url(path.replace("UID-KEY", quote(key)))

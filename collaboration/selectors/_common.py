@@ -7,13 +7,9 @@ from typing import TypeVar
 from django.db.models import Model, Q, QuerySet
 
 from directory.selectors.companies import user_company
+from portal.viewers import is_signed_in
 
 M = TypeVar("M", bound=Model)
-
-
-def is_signed_in(viewer) -> bool:
-    """Whether the viewer is an active, signed-in user (not anonymous, not deactivated)."""
-    return viewer is not None and viewer.is_authenticated and viewer.is_active
 
 
 def between_companies_visible_to(

@@ -13,12 +13,12 @@ from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.db.models.expressions import Expression
 
 from collaboration.models import Collaboration, FindPartnerRequest
-from collaboration.selectors._common import is_signed_in
 from directory.models import Company, CompanyCompetency, CompanyCountry
 from directory.selectors.companies import user_company
 from groups.models import Group, GroupMembership, PostStatus, Reply, Thread
 from groups.selectors import visible_threads
 from portal.errors import NotFound, NotPermitted
+from portal.viewers import is_signed_in
 
 REQUEST_NOT_FOUND = "No find-a-partner request found."
 ONLY_REQUESTING_COMPANY = "Only people of the company that asked can close this request."

@@ -16,10 +16,10 @@ from django.urls import reverse
 
 from collaboration.models import Collaboration, CollaborationMessage, FindPartnerRequest
 from collaboration.selectors import user_belongs_to
-from collaboration.services._common import NO_COMPANY, REQUEST_CLOSED, absolute_url
+from collaboration.services._common import NO_COMPANY, REQUEST_CLOSED
 from directory.models import Company
 from groups.markdown import render_markdown
-from portal.emails import email_subject
+from portal.emails import absolute_url, email_subject
 from portal.queueing import enqueue_on_commit
 
 OWN_REQUEST = "Your company asked for this; it cannot respond to its own request."

@@ -18,12 +18,12 @@ from django.utils import timezone
 
 from collaboration.models import FindPartnerRequest, MatchNotification
 from collaboration.selectors import companies_matching_request, request_responders
-from collaboration.services._common import NO_COMPANY, REQUEST_CLOSED, absolute_url
+from collaboration.services._common import NO_COMPANY, REQUEST_CLOSED
 from directory.models import Company, CompanyMembership, Competency
 from groups.models import Group, PostStatus, Thread
 from groups.selectors import visible_threads
 from groups.services import thread_create
-from portal.emails import email_subject
+from portal.emails import absolute_url, email_subject
 from portal.models import User
 from portal.queueing import enqueue_on_commit
 
