@@ -8,17 +8,13 @@ countries it serves belong to its "details" group, so they count for a country f
 where the viewer may see that group.
 """
 
-import hashlib
-import json
 import math
 import re
-import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -41,7 +37,9 @@ from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django_countries import countries
 
+from directory.facet_cache import facet_cache_get_or_set
 from directory.models import (
+    SEARCH_CONFIG,
     Company,
     CompanyCompetency,
     CompanyCountry,
@@ -58,12 +56,9 @@ from directory.search_forms import (
     SORT_RELEVANCE,
     CompanySearchForm,
 )
-from directory.services.search_index import SEARCH_CONFIG
 from portal.paging import check_page_exists
 from portal.urltemplates import UrlTemplate
 
-FACET_VERSION_KEY = "directory:facets:version"
-FACET_CACHE_SECONDS = 600
 MAX_QUERY_TERMS = 8
 # Above this many matches, relevance order is "name matches first, then by rating" instead of
 # ranking every match (see _name_first_ids): ranking 35,000 matches of "cloud" costs ~40 ms.
@@ -179,11 +174,6 @@ class SearchResult:
                 {"number": number, "query": self.page_query(number), "current": number == self.page}
             )
         return links
-
-
-def facet_cache_invalidate() -> None:
-    """Forget every cached facet count; call after any write that changes what facets count."""
-    cache.set(FACET_VERSION_KEY, uuid.uuid4().hex, None)
 
 
 def company_search(*, viewer, params: QueryDict | dict) -> SearchResult:
@@ -514,34 +504,23 @@ _COUNTRY_NAMES: dict[str | None, dict[str, str]] = {}
 def _facets_cached(
     cleaned: dict, terms: list[str], filters: dict[str, Q], levels: tuple[str, ...]
 ) -> tuple[dict[str, list[FacetValue]], str]:
-    signature = json.dumps(
-        {
-            "q": terms if cleaned["q"] else None,
-            "competency": sorted(c.pk for c in cleaned["competency"]),
-            "industry": sorted(i.pk for i in cleaned["industry"]),
-            "country": sorted(cleaned["country"]),
-            "tier": cleaned["tier"],
-            "verified": cleaned["verified"],
-            "levels": levels,
-        },
-        sort_keys=True,
-    )
-    key = f"directory:facets:{hashlib.sha256(signature.encode()).hexdigest()}"
-    # One round trip for the version and the entry; an entry of another version is stale.
-    found = cache.get_many([FACET_VERSION_KEY, key])
-    version = found.get(FACET_VERSION_KEY) or cache.get_or_set(
-        FACET_VERSION_KEY, lambda: uuid.uuid4().hex, None
-    )
-    stored = found.get(key)
-    if stored is not None and stored[0] == version:
-        counts = stored[1]
-    else:
-        counts = _facet_counts(cleaned, filters, levels)
+    signature = {
+        "q": terms if cleaned["q"] else None,
+        "competency": sorted(c.pk for c in cleaned["competency"]),
+        "industry": sorted(i.pk for i in cleaned["industry"]),
+        "country": sorted(cleaned["country"]),
+        "tier": cleaned["tier"],
+        "verified": cleaned["verified"],
+        "levels": levels,
+    }
+    counts, key = facet_cache_get_or_set(
+        signature=signature,
+        count=lambda: _facet_counts(cleaned, filters, levels),
         # Counts of the unfiltered directory are asked for most and cost most: kept until a
-        # write changes the version rather than for FACET_CACHE_SECONDS.
-        timeout = None if not filters else FACET_CACHE_SECONDS
-        cache.set(key, (version, counts), timeout)
-    return _facet_values(counts, cleaned), f"{key}:{version}:{get_language()}"
+        # write changes what they count rather than for a while.
+        keep=not filters,
+    )
+    return _facet_values(counts, cleaned), f"{key}:{get_language()}"
 
 
 def _company_subset(filters: dict[str, Q], without: str) -> dict[str, Any]:

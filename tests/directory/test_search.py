@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from directory.facet_cache import facet_cache_invalidate
 from directory.models import CompanyCompetency, Tier, Visibility
 from directory.search_forms import (
     ERROR_COMPETENCY,
@@ -16,7 +17,7 @@ from directory.search_forms import (
     ERROR_TIER,
     ERROR_VERIFIED,
 )
-from directory.selectors.search import company_search, facet_cache_invalidate
+from directory.selectors.search import company_search
 from directory.services.search_index import company_search_reindex
 from tests.directory.factories import (
     CompanyCompetencyFactory,
