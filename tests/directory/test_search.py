@@ -16,6 +16,7 @@ from directory.search_forms import (
     ERROR_SORT,
     ERROR_TIER,
     ERROR_VERIFIED,
+    search_params_clean,
 )
 from directory.selectors.search import company_search
 from directory.services.search_index import company_search_reindex
@@ -34,7 +35,7 @@ URL = "/directory/"
 
 
 def search(viewer=None, **params) -> list[str]:
-    result = company_search(viewer=viewer, params=params)
+    result = company_search(viewer=viewer, params=search_params_clean(params))
     return [company.name for company in result.companies]
 
 
@@ -65,8 +66,8 @@ def test_a_search_matching_very_many_puts_name_matches_first_then_by_rating(monk
     # Above RANK_ALL_LIMIT matches the order is not ranked match by match (too slow at scale):
     # name matches come first, each group by rating, whether found walking the matches by
     # rating or (a walk too short to be sure) through the name index.
-    monkeypatch.setattr("directory.selectors.search.RANK_ALL_LIMIT", 1)
-    monkeypatch.setattr("directory.selectors.search.NAME_FIRST_WALK", walk)
+    monkeypatch.setattr("directory.selectors.search.ordering.RANK_ALL_LIMIT", 1)
+    monkeypatch.setattr("directory.selectors.search.ordering.NAME_FIRST_WALK", walk)
     indexed(
         CompanyFactory(name="Quiet Co", description="Azure, Azure, Azure.", rating_average=3),
         CompanyFactory(name="Azure Low", rating_average=2),
@@ -80,9 +81,9 @@ def test_a_search_matching_very_many_puts_name_matches_first_then_by_rating(monk
 def test_name_first_pages_agree_whether_the_rating_walk_suffices_or_not(monkeypatch):
     # One company a page, a walk of twice the page's end: pages 1-2 come from the name matches
     # the walk met (a name match second by rating), pages 3-4 from a walk that met every match.
-    monkeypatch.setattr("directory.selectors.search.RANK_ALL_LIMIT", 1)
-    monkeypatch.setattr("directory.selectors.search.PAGE_SIZE", 1)
-    monkeypatch.setattr("directory.selectors.search.NAME_FIRST_WALK", 2)
+    monkeypatch.setattr("directory.selectors.search.ordering.RANK_ALL_LIMIT", 1)
+    monkeypatch.setattr("directory.selectors.search.results.PAGE_SIZE", 1)
+    monkeypatch.setattr("directory.selectors.search.ordering.NAME_FIRST_WALK", 2)
     indexed(
         CompanyFactory(name="Quiet Co", description="Azure, Azure, Azure.", rating_average=3),
         CompanyFactory(name="Azure Low", rating_average=2),
@@ -207,7 +208,7 @@ def catalogue():
 
 
 def test_without_filters_facets_count_every_company(catalogue):
-    result = company_search(viewer=None, params={})
+    result = company_search(viewer=None, params=search_params_clean({}))
 
     assert result.count == 3
     assert facet(result, "competency") == {"azure": 2, "data": 1}
@@ -232,7 +233,9 @@ def test_verified_only_ignores_self_declared_and_expired_claims(catalogue):
     )
     facet_cache_invalidate()
 
-    result = company_search(viewer=None, params={"competency": "azure", "verified": "1"})
+    result = company_search(
+        viewer=None, params=search_params_clean({"competency": "azure", "verified": "1"})
+    )
 
     assert [c.name for c in result.companies] == ["A"]
     assert facet(result, "competency") == {"azure": 1, "data": 1}
@@ -240,7 +243,7 @@ def test_verified_only_ignores_self_declared_and_expired_claims(catalogue):
 
 
 def test_industry_filter_and_its_facet(catalogue):
-    result = company_search(viewer=None, params={"industry": "retail"})
+    result = company_search(viewer=None, params=search_params_clean({"industry": "retail"}))
 
     assert [c.name for c in result.companies] == ["B"]
     assert facet(result, "industry") == {"banking": 1, "retail": 1}
@@ -257,8 +260,8 @@ def test_served_countries_follow_the_details_visibility(catalogue):
     catalogue["c"].save()
     facet_cache_invalidate()
 
-    visitor = company_search(viewer=None, params={"country": "FR"})
-    member = company_search(viewer=UserFactory(), params={"country": "FR"})
+    visitor = company_search(viewer=None, params=search_params_clean({"country": "FR"}))
+    member = company_search(viewer=UserFactory(), params=search_params_clean({"country": "FR"}))
 
     assert [c.name for c in visitor.companies] == ["B"]
     assert facet(visitor, "country") == {"DE": 2, "FR": 1}
@@ -267,7 +270,7 @@ def test_served_countries_follow_the_details_visibility(catalogue):
 
 
 def test_tier_filter_keeps_the_counts_of_the_other_tiers(catalogue):
-    result = company_search(viewer=None, params={"tier": "gold"})
+    result = company_search(viewer=None, params=search_params_clean({"tier": "gold"}))
 
     assert [c.name for c in result.companies] == ["A"]
     assert result.count == 1
@@ -275,7 +278,9 @@ def test_tier_filter_keeps_the_counts_of_the_other_tiers(catalogue):
 
 
 def test_each_facet_counts_under_the_other_active_filters(catalogue):
-    result = company_search(viewer=None, params={"country": "DE", "competency": "azure"})
+    result = company_search(
+        viewer=None, params=search_params_clean({"country": "DE", "competency": "azure"})
+    )
 
     assert [c.name for c in result.companies] == ["A"]
     # Competency counts apply the country filter but not the competency filter itself...
@@ -290,19 +295,19 @@ def test_free_text_narrows_the_facet_counts(catalogue):
     catalogue["b"].save()
     indexed(catalogue["b"])
 
-    result = company_search(viewer=None, params={"q": "analytics"})
+    result = company_search(viewer=None, params=search_params_clean({"q": "analytics"}))
 
     assert facet(result, "competency") == {"azure": 1, "data": 1}
     assert facet(result, "country") == {"FR": 1}
 
 
 def test_facet_counts_are_cached_until_invalidated(catalogue):
-    assert facet(company_search(viewer=None, params={}), "tier")["gold"] == 1
+    assert facet(company_search(viewer=None, params=search_params_clean({})), "tier")["gold"] == 1
     CompanyFactory(name="E", tier=Tier.GOLD)
 
-    assert facet(company_search(viewer=None, params={}), "tier")["gold"] == 1
+    assert facet(company_search(viewer=None, params=search_params_clean({})), "tier")["gold"] == 1
     facet_cache_invalidate()
-    assert facet(company_search(viewer=None, params={}), "tier")["gold"] == 2
+    assert facet(company_search(viewer=None, params=search_params_clean({})), "tier")["gold"] == 2
 
 
 # -- sorting and paging ------------------------------------------------------------------------
