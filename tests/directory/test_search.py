@@ -133,6 +133,20 @@ def test_competencies_tags_and_public_offerings_are_searchable():
     assert search(q="lakehouse") == ["Gamma"]
 
 
+def test_a_verification_past_its_expiry_no_longer_makes_the_company_found_by_it():
+    # Still VERIFIED until the nightly task flips it, but it no longer counts (the claims rule).
+    company = CompanyFactory(name="Alpha")
+    CompanyCompetencyFactory(
+        company=company,
+        competency=CompetencyFactory(name="Kubernetes"),
+        verified=True,
+        expires_at=timezone.now() - timedelta(minutes=1),
+    )
+    indexed(company)
+
+    assert search(q="kubernetes") == []
+
+
 def test_offerings_outside_the_public_group_never_match_a_search():
     company = CompanyFactory(name="Quiet Co", offerings_visibility=Visibility.MEMBERS)
     OfferingFactory(company=company, name="Secret Sauce Platform")
