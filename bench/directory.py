@@ -182,8 +182,8 @@ def seed(target: int) -> None:
     from django.core.management import call_command
     from django.db import connection, transaction
 
+    from directory.facet_cache import facet_cache_invalidate
     from directory.models import Company, Competency, Industry
-    from directory.selectors.search import facet_cache_invalidate
     from directory.services.search_index import company_search_reindex
 
     call_command("migrate", verbosity=0)
@@ -333,7 +333,7 @@ def run(rounds: int, paths: list[str], modes: list[str]) -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from directory.selectors.search import facet_cache_invalidate
+    from directory.facet_cache import facet_cache_invalidate
 
     client = Client()
     addresses = (f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}" for n in range(1, 1 << 24))

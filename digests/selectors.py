@@ -271,8 +271,8 @@ def _company_interests(company_ids: set[int]) -> dict[int, _Interests]:
     if not company_ids:
         return interests
     claims = (
-        CompanyCompetency.objects.filter(company_id__in=company_ids)
-        .exclude(status=CompanyCompetency.Status.EXPIRED)
+        CompanyCompetency.objects.live()
+        .filter(company_id__in=company_ids)
         .values_list("company_id", "competency_id", "competency__slug")
     )
     for company_id, competency_id, slug in claims:
@@ -393,11 +393,8 @@ def _add_requests(digests, readable, interests, company_ids, min_since, now) -> 
 
 
 def _add_partners(digests, digest_groups, group_tags, interests, min_since, now) -> None:
-    verified_recently = CompanyCompetency.objects.filter(
-        company=OuterRef("pk"),
-        status=CompanyCompetency.Status.VERIFIED,
-        verified_at__gt=min_since,
-        verified_at__lte=now,
+    verified_recently = CompanyCompetency.objects.verified().filter(
+        company=OuterRef("pk"), verified_at__gt=min_since, verified_at__lte=now
     )
     candidates = list(
         Company.objects.filter(
@@ -410,16 +407,10 @@ def _add_partners(digests, digest_groups, group_tags, interests, min_since, now)
     if not candidates:
         return
     for company in candidates:
-        claims = [
-            c
-            for c in company.competency_claims.all()
-            if c.status != CompanyCompetency.Status.EXPIRED
-        ]
+        claims = [c for c in company.competency_claims.all() if c.is_live]
         company.digest_competencies = {c.competency_id for c in claims}
         company.digest_verified = [
-            (c.verified_at, c.competency.name)
-            for c in claims
-            if c.status == CompanyCompetency.Status.VERIFIED and c.verified_at
+            (c.verified_at, c.competency.name) for c in claims if c.is_verified and c.verified_at
         ]
         company.digest_industries = {i.pk for i in company.industries.all()}
         company.digest_tags = {t.slug for t in company.tags.all()}

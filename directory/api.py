@@ -14,13 +14,13 @@ from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
 from directory.models import Company, Tier
-from directory.search_forms import SORT_CHOICES
-from directory.selectors.search import (
-    CompanyCard,
+from directory.search_forms import (
+    SORT_CHOICES,
     SearchParamsInvalid,
-    SearchResult,
-    company_search,
+    search_params_clean,
+    search_querystring,
 )
+from directory.selectors.search import CompanyCard, SearchResult, company_search
 from portal.paging import PageOutOfRange
 from portal.urltemplates import UrlTemplate
 
@@ -175,16 +175,19 @@ class PartnerListView(APIView):
     )
     def get(self, request: Request) -> Response:
         try:
-            result = company_search(viewer=request.user, params=request.query_params)
+            params = search_params_clean(request.query_params)
         except SearchParamsInvalid as invalid:
             return Response({"detail": INVALID_SEARCH, "errors": invalid.errors}, status=400)
+        try:
+            result = company_search(viewer=request.user, params=params)
         except PageOutOfRange as missing:
             return Response({"detail": INVALID_PAGE, "errors": {"page": [str(missing)]}}, 404)
         return Response(self._body(request, result))
 
     @staticmethod
     def _body(request: Request, result: SearchResult) -> dict:
-        def link(query: str) -> str:
+        def link(page: int) -> str:
+            query = search_querystring(result.params, page=page)
             return request.build_absolute_uri(request.path + (f"?{query}" if query else ""))
 
         base = request.build_absolute_uri("/")[:-1]
@@ -195,8 +198,8 @@ class PartnerListView(APIView):
         ]
         return {
             "count": result.count,
-            "next": link(result.next_query) if result.has_next else None,
-            "previous": link(result.previous_query) if result.has_previous else None,
+            "next": link(result.page + 1) if result.has_next else None,
+            "previous": link(result.page - 1) if result.has_previous else None,
             "results": results,
             # Plain dicts: FacetsSerializer documents this shape, but ~80 values per answer
             # through DRF fields cost more than the whole database work of a cached search.

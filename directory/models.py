@@ -61,6 +61,12 @@ class Industry(models.Model):
         return self.name
 
 
+# The text search configuration created by migration 0002 (English stemming behind unaccent):
+# Company.search_vector is filled with it (directory.services.search_index) and searched with it
+# (directory.selectors.search).
+SEARCH_CONFIG = "portal_search"
+
+
 class Company(models.Model):
     """A partner company's directory listing.
 

@@ -1,18 +1,30 @@
-"""The directory search's parameters, validated once for the page and the API alike."""
+"""The directory search's parameters, validated once for the page and the API alike.
+
+The view and the API turn a request's parameters into a `SearchParams` with
+`search_params_clean` (or answer 400 with `SearchParamsInvalid`'s errors) and hand that to the
+selector; `search_querystring` spells such parameters back as a canonical query string, for the
+links of a page and of the API.
+"""
+
+from collections.abc import Mapping
 
 from django import forms
+from django.http import QueryDict
+from django.utils.http import urlencode
 from django_countries import countries
 
 from directory.models import Competency, Industry, Tier
+from directory.selectors.search import (
+    SORT_NAME,
+    SORT_NEWEST,
+    SORT_RATING,
+    SORT_RELEVANCE,
+    SearchParams,
+)
 from portal.paging import PAGE_INVALID
 
-PAGE_SIZE = 20
 MAX_QUERY_LENGTH = 200
 
-SORT_RELEVANCE = "relevance"
-SORT_RATING = "rating"
-SORT_NAME = "name"
-SORT_NEWEST = "newest"
 SORT_CHOICES = [
     (SORT_RELEVANCE, "Best match"),
     (SORT_RATING, "Highest rated"),
@@ -99,3 +111,68 @@ class CompanySearchForm(forms.Form):
 
     def clean_page(self) -> int:
         return self.cleaned_data["page"] or 1
+
+
+class SearchParamsInvalid(ValueError):
+    """The request's search parameters failed validation; ``errors`` maps field to messages."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__("; ".join(m for messages in errors.values() for m in messages))
+        self.errors = errors
+
+
+def search_params_clean(data: QueryDict | Mapping) -> SearchParams:
+    """The search these request parameters ask for; SearchParamsInvalid naming each bad one.
+
+    ``data`` is a request's QueryDict, or a mapping whose values are strings or lists of them.
+    """
+    form = CompanySearchForm(_as_querydict(data))
+    if not form.is_valid():
+        raise SearchParamsInvalid({name: list(errs) for name, errs in form.errors.items()})
+    cleaned = form.cleaned_data
+    return SearchParams(
+        q=cleaned["q"],
+        competency=tuple(cleaned["competency"]),
+        industry=tuple(cleaned["industry"]),
+        country=tuple(cleaned["country"]),
+        tier=cleaned["tier"],
+        verified=cleaned["verified"],
+        sort=cleaned["sort"],
+        page=cleaned["page"],
+    )
+
+
+def _as_querydict(data: QueryDict | Mapping) -> QueryDict:
+    if isinstance(data, QueryDict):
+        return data
+    query = QueryDict(mutable=True)
+    for key, value in data.items():
+        query.setlist(key, [str(v) for v in value] if isinstance(value, list | tuple) else [value])
+    return query
+
+
+def search_querystring(
+    params: SearchParams, *, page: int = 1, drop: tuple[str, str] | None = None
+) -> str:
+    """These parameters as a canonical query string, at ``page``, without the one ``drop``
+    names (a ``(name, value)`` pair)."""
+    pairs = [pair for pair in _param_pairs(params) if pair != drop]
+    if page > 1:
+        pairs.append(("page", str(page)))
+    return urlencode(pairs)
+
+
+def _param_pairs(params: SearchParams) -> list[tuple[str, str]]:
+    pairs: list[tuple[str, str]] = []
+    if params.q:
+        pairs.append(("q", params.q))
+    pairs += [("competency", c.slug) for c in params.competency]
+    pairs += [("industry", i.slug) for i in params.industry]
+    pairs += [("country", code) for code in params.country]
+    if params.tier:
+        pairs.append(("tier", params.tier))
+    if params.verified:
+        pairs.append(("verified", "1"))
+    if params.sort != SORT_RELEVANCE:
+        pairs.append(("sort", params.sort))
+    return pairs

@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from faker import Faker
 from taggit.models import Tag, TaggedItem
 
+from directory.facet_cache import facet_cache_invalidate
 from directory.models import (
     Company,
     CompanyCompetency,
@@ -26,7 +27,6 @@ from directory.models import (
     Tier,
     Visibility,
 )
-from directory.selectors.search import facet_cache_invalidate
 from directory.services.companies import completeness_score
 from directory.services.search_index import company_search_reindex
 from portal.models import User

@@ -1,4 +1,8 @@
-"""Reads for one company's profile: the single place that decides field-group visibility."""
+"""Reads for one company's profile: the single place that decides field-group visibility.
+
+What a viewer may not have raises a domain error (portal.errors): NotFound for what they may
+not know exists, NotPermitted for what they may see but not do; views and the API answer them.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,6 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 
 from directory.models import (
     Company,
@@ -18,10 +20,14 @@ from directory.models import (
     Review,
     Visibility,
 )
+from portal.errors import NotFound, NotPermitted
 from portal.models import User
 
 # Field groups with their own visibility; the overview is always public and is not listed.
 FIELD_GROUPS = ("details", "offerings", "contacts", "reviews")
+
+# What the API's 404 says for an unknown slug (the words of Django's get_object_or_404).
+COMPANY_NOT_FOUND = "No Company matches the given query."
 
 Viewer = User | AnonymousUser
 
@@ -145,10 +151,10 @@ def _claims_queryset() -> QuerySet[CompanyCompetency]:
 def company_get_for_profile(*, viewer: Viewer | None, slug: str) -> CompanyProfile:
     """Load one company and exactly the data ``viewer`` may see, in a constant number of queries.
 
-    Raises Http404 when no company has this slug. Groups the viewer may not see are never
+    Raises NotFound when no company has this slug. Groups the viewer may not see are never
     loaded, so they cannot leak into a page or a JSON document.
     """
-    company = get_object_or_404(
+    company = _company_with_slug(
         Company.objects.prefetch_related(
             Prefetch("competency_claims", queryset=_claims_queryset(), to_attr="claim_list"),
             "industries",
@@ -215,23 +221,28 @@ def company_get_for_profile(*, viewer: Viewer | None, slug: str) -> CompanyProfi
     return profile
 
 
-def company_get_for_admin(*, user: Viewer, slug: str) -> Company:
-    """The company with this slug if ``user`` administers it; Http404 if unknown, else
-    PermissionDenied when the user is signed in but not one of its admins."""
-    from django.core.exceptions import PermissionDenied
+def _company_with_slug(companies: QuerySet[Company], *, slug: str) -> Company:
+    try:
+        return companies.get(slug=slug)
+    except Company.DoesNotExist:
+        raise NotFound(COMPANY_NOT_FOUND) from None
 
-    company = get_object_or_404(Company, slug=slug)
+
+def company_get_for_admin(*, user: Viewer, slug: str) -> Company:
+    """The company with this slug if ``user`` administers it; NotFound if unknown, else
+    NotPermitted when the user is signed in but not one of its admins."""
+    company = _company_with_slug(Company.objects.all(), slug=slug)
     if not user_is_company_admin(user, company):
-        raise PermissionDenied
+        raise NotPermitted
     return company
 
 
 def company_get_for_staff(*, user: Viewer, slug: str) -> Company:
-    """The company with this slug for program staff; Http404 for everyone else, so staff
+    """The company with this slug for program staff; NotFound for everyone else, so staff
     tooling does not announce itself."""
     if not (_is_signed_in(user) and user.is_staff):
-        raise Http404
-    return get_object_or_404(Company, slug=slug)
+        raise NotFound
+    return _company_with_slug(Company.objects.all(), slug=slug)
 
 
 def company_memberships_for_admin(*, company: Company) -> list[CompanyMembership]:
@@ -246,9 +257,9 @@ def company_memberships_for_admin(*, company: Company) -> list[CompanyMembership
 
 
 def reviews_pending(*, viewer: Viewer) -> QuerySet[Review]:
-    """Reviews waiting for moderation, oldest first; Http404 for anyone but program staff."""
+    """Reviews waiting for moderation, oldest first; NotFound for anyone but program staff."""
     if not (_is_signed_in(viewer) and viewer.is_staff):
-        raise Http404
+        raise NotFound
     return (
         Review.objects.filter(status=Review.Status.PENDING)
         .select_related("company", "author")
@@ -257,10 +268,10 @@ def reviews_pending(*, viewer: Viewer) -> QuerySet[Review]:
 
 
 def claims_awaiting_verification(*, viewer: Viewer) -> QuerySet[CompanyCompetency]:
-    """Self-declared competency claims, oldest first, for program staff to verify; Http404 for
+    """Self-declared competency claims, oldest first, for program staff to verify; NotFound for
     anyone else."""
     if not (_is_signed_in(viewer) and viewer.is_staff):
-        raise Http404
+        raise NotFound
     return (
         CompanyCompetency.objects.filter(status=CompanyCompetency.Status.SELF_DECLARED)
         .select_related("company", "competency")

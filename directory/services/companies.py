@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from directory.facet_cache import facet_cache_invalidate
 from directory.logos import logo_normalize
 from directory.models import (
     Company,
@@ -22,7 +23,6 @@ from directory.models import (
     Tier,
     VerificationLog,
 )
-from directory.selectors.search import facet_cache_invalidate
 from directory.services.search_index import company_search_reindex
 from portal.models import User
 

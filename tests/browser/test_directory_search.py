@@ -4,8 +4,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from directory.facet_cache import facet_cache_invalidate
 from directory.models import Tier
-from directory.selectors.search import facet_cache_invalidate
 from directory.services.search_index import company_search_reindex
 from tests.directory.factories import CompanyCompetencyFactory, CompanyFactory, CompetencyFactory
 

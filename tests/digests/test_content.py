@@ -188,6 +188,35 @@ def test_a_partner_newly_verified_in_a_shared_competency_is_included(reader, clo
     ]
 
 
+def test_my_verified_claim_past_its_expiry_matches_no_request_before_the_nightly_flip(
+    reader, company
+):
+    # The claim is still VERIFIED (competency_claims_expire has not run yet) but its
+    # expires_at has passed: like the find-a-partner matcher, the digest no longer counts it.
+    payroll = CompetencyFactory(name="Payroll")
+    CompanyCompetencyFactory(
+        company=company,
+        competency=payroll,
+        verified=True,
+        expires_at=timezone.now() - timedelta(hours=1),
+    )
+    FindPartnerRequestFactory(thread__title="Payroll in Germany", needs=[payroll])
+
+    assert digest_of(reader).requests == []
+
+
+def test_a_verification_already_past_its_expiry_is_no_partner_news(reader, cloud):
+    lapsed = CompanyFactory(name="Lapsed", created_at=LONG_AGO)
+    CompanyCompetencyFactory(
+        company=lapsed,
+        competency=cloud,
+        verified=True,
+        expires_at=timezone.now() - timedelta(minutes=1),
+    )
+
+    assert digest_of(reader).partners == []
+
+
 def test_a_new_partner_matching_the_industry_or_the_tags_of_my_groups_is_included(
     reader, company, group
 ):

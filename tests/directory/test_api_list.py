@@ -4,9 +4,9 @@ import pytest
 from rest_framework.throttling import AnonRateThrottle
 
 from directory.api import INVALID_SEARCH
+from directory.facet_cache import facet_cache_invalidate
 from directory.models import Tier, Visibility
 from directory.search_forms import ERROR_COUNTRY, ERROR_PAGE, ERROR_SORT
-from directory.selectors.search import facet_cache_invalidate
 from directory.services.search_index import company_search_reindex
 from tests.directory.factories import (
     CompanyCompetencyFactory,

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from directory.facet_cache import facet_cache_invalidate
 from directory.models import CompanyCompetency, Tier, Visibility
 from directory.search_forms import (
     ERROR_COMPETENCY,
@@ -15,8 +16,9 @@ from directory.search_forms import (
     ERROR_SORT,
     ERROR_TIER,
     ERROR_VERIFIED,
+    search_params_clean,
 )
-from directory.selectors.search import company_search, facet_cache_invalidate
+from directory.selectors.search import company_search
 from directory.services.search_index import company_search_reindex
 from tests.directory.factories import (
     CompanyCompetencyFactory,
@@ -33,7 +35,7 @@ URL = "/directory/"
 
 
 def search(viewer=None, **params) -> list[str]:
-    result = company_search(viewer=viewer, params=params)
+    result = company_search(viewer=viewer, params=search_params_clean(params))
     return [company.name for company in result.companies]
 
 
@@ -64,8 +66,8 @@ def test_a_search_matching_very_many_puts_name_matches_first_then_by_rating(monk
     # Above RANK_ALL_LIMIT matches the order is not ranked match by match (too slow at scale):
     # name matches come first, each group by rating, whether found walking the matches by
     # rating or (a walk too short to be sure) through the name index.
-    monkeypatch.setattr("directory.selectors.search.RANK_ALL_LIMIT", 1)
-    monkeypatch.setattr("directory.selectors.search.NAME_FIRST_WALK", walk)
+    monkeypatch.setattr("directory.selectors.search.ordering.RANK_ALL_LIMIT", 1)
+    monkeypatch.setattr("directory.selectors.search.ordering.NAME_FIRST_WALK", walk)
     indexed(
         CompanyFactory(name="Quiet Co", description="Azure, Azure, Azure.", rating_average=3),
         CompanyFactory(name="Azure Low", rating_average=2),
@@ -79,9 +81,9 @@ def test_a_search_matching_very_many_puts_name_matches_first_then_by_rating(monk
 def test_name_first_pages_agree_whether_the_rating_walk_suffices_or_not(monkeypatch):
     # One company a page, a walk of twice the page's end: pages 1-2 come from the name matches
     # the walk met (a name match second by rating), pages 3-4 from a walk that met every match.
-    monkeypatch.setattr("directory.selectors.search.RANK_ALL_LIMIT", 1)
-    monkeypatch.setattr("directory.selectors.search.PAGE_SIZE", 1)
-    monkeypatch.setattr("directory.selectors.search.NAME_FIRST_WALK", 2)
+    monkeypatch.setattr("directory.selectors.search.ordering.RANK_ALL_LIMIT", 1)
+    monkeypatch.setattr("directory.selectors.search.results.PAGE_SIZE", 1)
+    monkeypatch.setattr("directory.selectors.search.ordering.NAME_FIRST_WALK", 2)
     indexed(
         CompanyFactory(name="Quiet Co", description="Azure, Azure, Azure.", rating_average=3),
         CompanyFactory(name="Azure Low", rating_average=2),
@@ -129,6 +131,20 @@ def test_competencies_tags_and_public_offerings_are_searchable():
     assert search(q="kubernetes") == ["Alpha"]
     assert search(q="terraform") == ["Beta"]
     assert search(q="lakehouse") == ["Gamma"]
+
+
+def test_a_verification_past_its_expiry_no_longer_makes_the_company_found_by_it():
+    # Still VERIFIED until the nightly task flips it, but it no longer counts (the claims rule).
+    company = CompanyFactory(name="Alpha")
+    CompanyCompetencyFactory(
+        company=company,
+        competency=CompetencyFactory(name="Kubernetes"),
+        verified=True,
+        expires_at=timezone.now() - timedelta(minutes=1),
+    )
+    indexed(company)
+
+    assert search(q="kubernetes") == []
 
 
 def test_offerings_outside_the_public_group_never_match_a_search():
@@ -206,7 +222,7 @@ def catalogue():
 
 
 def test_without_filters_facets_count_every_company(catalogue):
-    result = company_search(viewer=None, params={})
+    result = company_search(viewer=None, params=search_params_clean({}))
 
     assert result.count == 3
     assert facet(result, "competency") == {"azure": 2, "data": 1}
@@ -231,7 +247,9 @@ def test_verified_only_ignores_self_declared_and_expired_claims(catalogue):
     )
     facet_cache_invalidate()
 
-    result = company_search(viewer=None, params={"competency": "azure", "verified": "1"})
+    result = company_search(
+        viewer=None, params=search_params_clean({"competency": "azure", "verified": "1"})
+    )
 
     assert [c.name for c in result.companies] == ["A"]
     assert facet(result, "competency") == {"azure": 1, "data": 1}
@@ -239,7 +257,7 @@ def test_verified_only_ignores_self_declared_and_expired_claims(catalogue):
 
 
 def test_industry_filter_and_its_facet(catalogue):
-    result = company_search(viewer=None, params={"industry": "retail"})
+    result = company_search(viewer=None, params=search_params_clean({"industry": "retail"}))
 
     assert [c.name for c in result.companies] == ["B"]
     assert facet(result, "industry") == {"banking": 1, "retail": 1}
@@ -256,8 +274,8 @@ def test_served_countries_follow_the_details_visibility(catalogue):
     catalogue["c"].save()
     facet_cache_invalidate()
 
-    visitor = company_search(viewer=None, params={"country": "FR"})
-    member = company_search(viewer=UserFactory(), params={"country": "FR"})
+    visitor = company_search(viewer=None, params=search_params_clean({"country": "FR"}))
+    member = company_search(viewer=UserFactory(), params=search_params_clean({"country": "FR"}))
 
     assert [c.name for c in visitor.companies] == ["B"]
     assert facet(visitor, "country") == {"DE": 2, "FR": 1}
@@ -266,7 +284,7 @@ def test_served_countries_follow_the_details_visibility(catalogue):
 
 
 def test_tier_filter_keeps_the_counts_of_the_other_tiers(catalogue):
-    result = company_search(viewer=None, params={"tier": "gold"})
+    result = company_search(viewer=None, params=search_params_clean({"tier": "gold"}))
 
     assert [c.name for c in result.companies] == ["A"]
     assert result.count == 1
@@ -274,7 +292,9 @@ def test_tier_filter_keeps_the_counts_of_the_other_tiers(catalogue):
 
 
 def test_each_facet_counts_under_the_other_active_filters(catalogue):
-    result = company_search(viewer=None, params={"country": "DE", "competency": "azure"})
+    result = company_search(
+        viewer=None, params=search_params_clean({"country": "DE", "competency": "azure"})
+    )
 
     assert [c.name for c in result.companies] == ["A"]
     # Competency counts apply the country filter but not the competency filter itself...
@@ -289,19 +309,19 @@ def test_free_text_narrows_the_facet_counts(catalogue):
     catalogue["b"].save()
     indexed(catalogue["b"])
 
-    result = company_search(viewer=None, params={"q": "analytics"})
+    result = company_search(viewer=None, params=search_params_clean({"q": "analytics"}))
 
     assert facet(result, "competency") == {"azure": 1, "data": 1}
     assert facet(result, "country") == {"FR": 1}
 
 
 def test_facet_counts_are_cached_until_invalidated(catalogue):
-    assert facet(company_search(viewer=None, params={}), "tier")["gold"] == 1
+    assert facet(company_search(viewer=None, params=search_params_clean({})), "tier")["gold"] == 1
     CompanyFactory(name="E", tier=Tier.GOLD)
 
-    assert facet(company_search(viewer=None, params={}), "tier")["gold"] == 1
+    assert facet(company_search(viewer=None, params=search_params_clean({})), "tier")["gold"] == 1
     facet_cache_invalidate()
-    assert facet(company_search(viewer=None, params={}), "tier")["gold"] == 2
+    assert facet(company_search(viewer=None, params=search_params_clean({})), "tier")["gold"] == 2
 
 
 # -- sorting and paging ------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from collaboration.models import FindPartnerRequest
-from directory.search_forms import PAGE_SIZE
+from directory.selectors.search import PAGE_SIZE
 from moderation.models import ModerationItem
 from portal.paging import PAGE_INVALID, CountedPaginator, page_out_of_range_message
 from tests.directory.factories import CompanyFactory

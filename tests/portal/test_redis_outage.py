@@ -11,8 +11,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from directory.facet_cache import facet_cache_invalidate
 from directory.models import Tier
-from directory.selectors.search import facet_cache_invalidate
 from groups.models import PostStatus, Reply, Thread
 from moderation.tasks import screen_waiting_posts
 from portal.ratelimits import RATE_LIMITED

@@ -1,0 +1,164 @@
+"""Facet counts: how many results each value of each facet would give.
+
+Filters combine with AND across facets and with OR inside one facet (two competencies ticked
+means "either"), so each facet's counts apply every OTHER active filter: a value's count is how
+many results that value alone would give with the rest of the search unchanged. Counts are
+cached (``directory.facet_cache``) until a write changes what they count.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, Value
+from django.utils.translation import get_language
+
+from directory.facet_cache import facet_cache_get_or_set
+from directory.models import (
+    Company,
+    CompanyCompetency,
+    CompanyCountry,
+    Competency,
+    Industry,
+    Tier,
+    Visibility,
+)
+from directory.selectors.search.cards import country_names_by_code
+from directory.selectors.search.filters import filtered
+from directory.selectors.search.params import SearchParams
+
+FACET_NAMES = ("competency", "industry", "country", "tier")
+
+# (value, label, count) per facet, as cached.
+Counts = dict[str, list[tuple[str, str, int]]]
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+def search_facets(
+    params: SearchParams, terms: list[str], filters: dict[str, Q], levels: tuple[str, ...]
+) -> tuple[dict[str, list[FacetValue]], str]:
+    """Each facet's values with their counts under the other filters, from the cache when it
+    has them; and a key naming these counts that changes whenever they may."""
+    signature = {
+        "q": terms if params.q else None,
+        "competency": sorted(c.pk for c in params.competency),
+        "industry": sorted(i.pk for i in params.industry),
+        "country": sorted(params.country),
+        "tier": params.tier,
+        "verified": params.verified,
+        "levels": levels,
+    }
+    counts, key = facet_cache_get_or_set(
+        signature=signature,
+        count=lambda: _facet_counts(params, filters, levels),
+        # Counts of the unfiltered directory are asked for most and cost most: kept until a
+        # write changes what they count rather than for a while.
+        keep=not filters,
+    )
+    return _facet_values(counts, params), f"{key}:{get_language()}"
+
+
+def _company_subset(filters: dict[str, Q], without: str) -> dict[str, Any]:
+    """A lookup restricting a related table to the companies passing the other filters."""
+    if not any(name != without for name in filters):
+        return {}
+    return {"company__in": filtered(filters, without=without).values("pk")}
+
+
+def _facet_counts(params: SearchParams, filters: dict[str, Q], levels: tuple[str, ...]) -> Counts:
+    """(value, label, count) per facet: grouped queries, each applying the other filters.
+
+    Competencies and industries group their narrow link tables by id, with no join per row;
+    the few labels are looked up after, both vocabularies in one query.
+    """
+    claims = CompanyCompetency.objects.filter(**_company_subset(filters, "competency"))
+    if params.verified:
+        claims = claims.verified()
+    competency = dict(claims.values_list("competency_id").annotate(n=Count("*")).order_by())
+
+    through = Company.industries.through
+    industry = dict(
+        through.objects.filter(**_company_subset(filters, "industry"))
+        .values_list("industry_id")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+
+    rows = CompanyCountry.objects.filter(**_company_subset(filters, "country"))
+    if Visibility.HIDDEN not in levels:
+        rows = rows.filter(Q(is_headquarters=True) | Q(company__details_visibility__in=levels))
+    country = rows.values_list("country").annotate(n=Count("*")).order_by()
+
+    tier = filtered(filters, without="tier").values_list("tier").annotate(n=Count("*"))
+    names = country_names_by_code()
+
+    # Both vocabularies' labels in one query, for the values that were counted. Neither side
+    # keeps its model's default ordering: SQLite refuses ORDER BY inside a compound statement,
+    # and the labels are sorted by count afterwards anyway.
+    vocabulary = (
+        Competency.objects.filter(pk__in=list(competency))
+        .order_by()
+        .values_list("pk", "slug", "name", Value("competency"))
+    )
+    vocabulary = vocabulary.union(
+        Industry.objects.filter(pk__in=list(industry))
+        .order_by()
+        .values_list("pk", "slug", "name", Value("industry")),
+        all=True,
+    )
+    labelled: Counts = {"competency": [], "industry": []}
+    if competency or industry:
+        counts = {"competency": competency, "industry": industry}
+        for pk, slug, name, facet in vocabulary:
+            labelled[facet].append((slug, name, counts[facet][pk]))
+
+    return {
+        **labelled,
+        "country": [(code, names.get(code, code), n) for code, n in country],
+        "tier": [(value, _tier_label(value), n) for value, n in tier.order_by()],
+    }
+
+
+def _tier_label(value: str) -> str:
+    return Tier(value).label if value in Tier.values else value
+
+
+def _facet_values(counts: Counts, params: SearchParams) -> dict[str, list[FacetValue]]:
+    selected = {
+        "competency": {c.slug: c.name for c in params.competency},
+        "industry": {i.slug: i.name for i in params.industry},
+        "country": {code: country_names_by_code().get(code, code) for code in params.country},
+        "tier": {params.tier: Tier(params.tier).label} if params.tier else {},
+    }
+    facets: dict[str, list[FacetValue]] = {}
+    for name in FACET_NAMES:
+        found = {value: (label, n) for value, label, n in counts[name]}
+        for value, label in selected[name].items():
+            found.setdefault(value, (label, 0))
+        values = [
+            FacetValue(
+                value=value,
+                label=label,
+                count=n,
+                selected=value in selected[name],
+            )
+            for value, (label, n) in found.items()
+        ]
+        if name == "tier":
+            order = {value: i for i, value in enumerate(Tier.values)}
+            for value in Tier.values:
+                if value not in found:
+                    values.append(FacetValue(value, Tier(value).label, 0, False))
+            values.sort(key=lambda v: order.get(v.value, 99))
+        else:
+            values.sort(key=lambda v: (-v.count, v.label))
+        facets[name] = values
+    return facets

@@ -1,0 +1,116 @@
+"""What a search matches: its words, and each active filter as a condition on Company.
+
+A company's overview (name, description, tier, competencies, headquarters, rating) is public;
+the countries it serves belong to its "details" group, so they count for a country filter only
+where the viewer may see that group.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib.postgres.search import SearchQuery
+from django.db import connection
+from django.db.models import CharField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+
+from directory.models import (
+    SEARCH_CONFIG,
+    Company,
+    CompanyCompetency,
+    CompanyCountry,
+    Visibility,
+)
+from directory.selectors.search.params import SearchParams
+
+MAX_QUERY_TERMS = 8
+MAX_TERM_LENGTH = 40
+_TERM = re.compile(r"[^\W_]+")
+
+
+def viewer_levels(viewer) -> tuple[str, ...]:
+    """The visibility levels of a company's details group that this viewer may see."""
+    if viewer is None or not viewer.is_authenticated:
+        return (Visibility.PUBLIC,)
+    if viewer.is_staff:
+        return (Visibility.PUBLIC, Visibility.MEMBERS, Visibility.HIDDEN)
+    return (Visibility.PUBLIC, Visibility.MEMBERS)
+
+
+def search_terms(q: str) -> list[str]:
+    """The words of the search text, lower-case, each and their number bounded."""
+    return [t[:MAX_TERM_LENGTH] for t in _TERM.findall(q.lower())][:MAX_QUERY_TERMS]
+
+
+def tsquery(terms: list[str]) -> SearchQuery:
+    """Every term prefix-matched, all of them required."""
+    # Built from word characters only, each term quoted and prefix-matched: no user syntax
+    # reaches to_tsquery, so no input can make it fail.
+    raw = " & ".join(f"'{term}':*" for term in terms)
+    return SearchQuery(raw, search_type="raw", config=SEARCH_CONFIG)
+
+
+def _text_filter(terms: list[str]) -> Q:
+    if connection.vendor == "postgresql":
+        return Q(search_vector=tsquery(terms))
+    condition = Q()
+    for term in terms:
+        condition &= Q(name__icontains=term) | Q(description__icontains=term)
+    return condition
+
+
+def search_filters(params: SearchParams, terms: list[str], levels: tuple[str, ...]) -> dict[str, Q]:
+    """Each active filter as a condition on Company, keyed by facet name."""
+    filters: dict[str, Q] = {}
+    if params.q:
+        filters["q"] = _text_filter(terms) if terms else Q(pk__in=[])
+    if params.competency:
+        claims = CompanyCompetency.objects.filter(
+            company=OuterRef("pk"), competency__in=[c.pk for c in params.competency]
+        )
+        if params.verified:
+            claims = claims.verified()
+        filters["competency"] = Q(Exists(claims))
+    if params.industry:
+        through = Company.industries.through
+        filters["industry"] = Q(
+            Exists(
+                through.objects.filter(
+                    company_id=OuterRef("pk"),
+                    industry_id__in=[i.pk for i in params.industry],
+                )
+            )
+        )
+    if params.country:
+        filters["country"] = _country_filter(list(params.country), levels)
+    if params.tier:
+        filters["tier"] = Q(tier=params.tier)
+    return filters
+
+
+def _country_filter(codes: list[str], levels: tuple[str, ...]) -> Q:
+    rows = CompanyCountry.objects.filter(company=OuterRef("pk"), country__in=codes)
+    if Visibility.HIDDEN in levels:
+        return Q(Exists(rows))
+    # The headquarters row (always present, kept in step with hq_country) is public; a served
+    # row counts where the viewer may see the details. Spelt twice, on purpose: the single
+    # EXISTS lets PostgreSQL start from the country index (much faster for a search word plus a
+    # competency plus a country), and the equivalent "hq_country OR served" over the sort
+    # indexes' covered columns keeps walking those indexes cheap (a hashed subplan instead of
+    # one index probe per company).
+    visible = rows.alias(
+        details_visibility=ExpressionWrapper(
+            OuterRef("details_visibility"), output_field=CharField()
+        )
+    ).filter(Q(is_headquarters=True) | Q(details_visibility__in=levels))
+    return Q(Exists(visible)) & (
+        Q(hq_country__in=codes) | (Q(details_visibility__in=levels) & Q(Exists(rows)))
+    )
+
+
+def filtered(filters: dict[str, Q], *, without: str | None = None) -> QuerySet[Company]:
+    """The companies passing every filter but the one named ``without``."""
+    queryset = Company.objects.all()
+    for name, condition in filters.items():
+        if name != without:
+            queryset = queryset.filter(condition)
+    return queryset

@@ -1,0 +1,153 @@
+"""In what order a search lists companies: by relevance, rating, name or age.
+
+"Best match" ranks every match while a search matches at most ``RANK_ALL_LIMIT`` companies;
+above that it puts companies with a search word in their name first, then the other matches,
+each group by rating (see `name_first_ids`), which keeps frequent words cheap.
+"""
+
+from __future__ import annotations
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Case,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+
+from directory.models import SEARCH_CONFIG, Company
+from directory.selectors.search.filters import filtered, tsquery
+from directory.selectors.search.params import SORT_NAME, SORT_NEWEST, SORT_RATING, SORT_RELEVANCE
+
+# Above this many matches, relevance order is "name matches first, then by rating" instead of
+# ranking every match (see name_first_ids): ranking tens of thousands of matches is slow.
+RANK_ALL_LIMIT = 2_000
+# The name-first order first walks this many times a page's end of matches by rating.
+NAME_FIRST_WALK = 10
+
+
+def _by_rating() -> tuple:
+    return (F("rating_average").desc(nulls_last=True), "name", "id")
+
+
+def ordered(queryset: QuerySet[Company], sort: str, terms: list[str]) -> QuerySet[Company]:
+    """The companies in the chosen order; "best match" without words is by rating."""
+    if sort == SORT_NAME:
+        return queryset.order_by("name", "id")
+    if sort == SORT_NEWEST:
+        return queryset.order_by("-created_at", "-id")
+    if sort == SORT_RATING or not terms:
+        return queryset.order_by(*_by_rating())
+    if connection.vendor == "postgresql":
+        rank = SearchRank(F("search_vector"), tsquery(terms))
+        return queryset.annotate(rank=rank).order_by("-rank", *_by_rating())
+    name_hits = Case(
+        *[When(name__icontains=term, then=Value(1)) for term in terms],
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    return queryset.annotate(name_hit=name_hits).order_by("-name_hit", *_by_rating())
+
+
+def uses_name_first(*, sort: str, terms: list[str], count: int) -> bool:
+    """Whether "best match" over ``count`` matches is name-first rather than ranked."""
+    return (
+        count > RANK_ALL_LIMIT
+        and bool(terms)
+        and sort == SORT_RELEVANCE
+        and connection.vendor == "postgresql"
+    )
+
+
+def name_first_ids(
+    filters: dict[str, Q], terms: list[str], *, offset: int, limit: int
+) -> list[int]:
+    """One page of a search matching very many companies, without ranking every match.
+
+    Companies with a search word in their name come first, then the other matches, each group
+    by rating: the same promise as the ranked order (a name match beats a description match),
+    but the cost does not grow with the number of matches. Two bounded parts, each stopping at
+    the end of the page: the name matches by rating (a GIN index on the name, migration 0003,
+    finds rare ones), and all matches by rating (walking the rating index, dense because there
+    are many matches). If the first part is short it holds every name match, so the second part
+    minus the first continues the order.
+    """
+    matches = filtered(filters)
+    end = offset + limit
+    walked = _name_first_walk(matches, terms, end)
+    if walked is not None:
+        return walked[offset:end]
+    name_query = SearchQuery(
+        " | ".join(f"'{term}':*" for term in terms), search_type="raw", config=SEARCH_CONFIG
+    )
+    # One word in the name implies the whole (one-word) query matches: skip that condition, or
+    # PostgreSQL intersects the name index with every match of the full index.
+    names = (
+        (matches if len(terms) > 1 else filtered(filters, without="q"))
+        .alias(name_vector=SearchVector("name", config=SEARCH_CONFIG))
+        .filter(name_vector=name_query)
+    )
+    # The same order spelt so that no index yields it: name matches are found by the name
+    # index and sorted (cost follows the name matches), never by walking the rating index and
+    # computing each row's name vector, which the planner would pick for a word in many
+    # descriptions but no name (it cannot estimate the name matches of a prefix well).
+    unrated_last = ExpressionWrapper(Q(rating_average__isnull=True), output_field=BooleanField())
+    by_rating_sorted = (unrated_last.asc(), F("rating_average").desc(), "name", "id")
+    parts, params = [], []
+    for group, (queryset, order) in enumerate(((names, by_rating_sorted), (matches, _by_rating()))):
+        sql, part_params = (
+            queryset.annotate(group=Value(group))
+            .order_by(*order)
+            .values_list("pk", "group", "rating_average", "name")[:end]
+            .query.sql_with_params()
+        )
+        parts.append(f"({sql})")
+        params.extend(part_params)
+    # The parts are Django-compiled SQL whose values stay bound parameters.
+    sql = f"""
+        SELECT pk FROM (
+            SELECT pk, min(grp) AS grp, rating, name
+            FROM ({" UNION ALL ".join(parts)}) AS part (pk, grp, rating, name)
+            GROUP BY pk, rating, name
+        ) AS page
+        ORDER BY grp, rating DESC NULLS LAST, name, pk LIMIT %s OFFSET %s
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, limit, offset])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _name_first_walk(matches: QuerySet[Company], terms: list[str], end: int) -> list[int] | None:
+    """The name-first order up to ``end`` from the first matches by rating, or None if unsure.
+
+    Walks the rating index over the matches, at most ``NAME_FIRST_WALK`` times ``end`` of them,
+    flagging name matches from the stored vector (the name is its only weight-A part). When a
+    frequent word is in many names, the first ``end`` name matches by rating lie in that walk,
+    whose cost follows the page, not the matches (with tens of thousands of names holding the
+    word, far cheaper than the name index). When the walk found all matches it holds the whole
+    order too. Otherwise (a word in few names) None: the name index then finds those few names
+    cheaply.
+    """
+    weighted = SearchQuery(
+        " | ".join(f"'{term}':*A" for term in terms), search_type="raw", config=SEARCH_CONFIG
+    )
+    limit = end * NAME_FIRST_WALK
+    rows = list(
+        matches.annotate(
+            name_hit=ExpressionWrapper(Q(search_vector=weighted), output_field=BooleanField())
+        )
+        .order_by(*_by_rating())
+        .values_list("pk", "name_hit")[:limit]
+    )
+    hits = [pk for pk, hit in rows if hit]
+    if len(hits) >= end:
+        return hits[:end]
+    if len(rows) < limit:
+        return hits + [pk for pk, hit in rows if not hit]
+    return None

@@ -1,0 +1,86 @@
+"""One page of a search: the matching companies' cards, how many match, and the facets."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from directory.selectors.search.cards import CompanyCard, company_cards
+from directory.selectors.search.facets import FacetValue, search_facets
+from directory.selectors.search.filters import filtered, search_filters, search_terms, viewer_levels
+from directory.selectors.search.ordering import name_first_ids, ordered, uses_name_first
+from directory.selectors.search.params import SearchParams
+from portal.paging import check_page_exists
+
+PAGE_SIZE = 20
+
+
+@dataclass
+class SearchResult:
+    companies: list[CompanyCard]
+    count: int
+    page: int
+    num_pages: int
+    page_size: int
+    facets: dict[str, list[FacetValue]]
+    params: SearchParams
+    # Names these facet counts for a rendered-fragment cache: changes whenever they may.
+    facets_key: str = ""
+    # True when "best match" meant name matches first, then by rating (see name_first_ids).
+    name_first: bool = False
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.num_pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def start_index(self) -> int:
+        return (self.page - 1) * self.page_size + 1 if self.count else 0
+
+    @property
+    def end_index(self) -> int:
+        return min(self.page * self.page_size, self.count)
+
+
+def company_search(*, viewer, params: SearchParams) -> SearchResult:
+    """Companies matching these validated parameters, one page, with facet counts.
+
+    Raises PageOutOfRange (portal.paging) for a page past the end.
+    """
+    levels = viewer_levels(viewer)
+    terms = search_terms(params.q)
+    filters = search_filters(params, terms, levels)
+
+    facets, facets_key = search_facets(params, terms, filters, levels)
+    tier_counts = {f.value: f.count for f in facets["tier"]}
+    count = tier_counts.get(params.tier, 0) if params.tier else sum(tier_counts.values())
+    num_pages = max(1, math.ceil(count / PAGE_SIZE))
+    check_page_exists(number=params.page, num_pages=num_pages)
+
+    companies: list[CompanyCard] = []
+    name_first = uses_name_first(sort=params.sort, terms=terms, count=count)
+    if count:
+        offset = (params.page - 1) * PAGE_SIZE
+        if name_first:
+            ids = name_first_ids(filters, terms, offset=offset, limit=PAGE_SIZE)
+        else:
+            ordered_companies = ordered(filtered(filters), params.sort, terms)
+            # Ids first: on PostgreSQL the sort indexes cover the filter columns, so walking past
+            # non-matching rows reads the index alone; the page's rows are fetched by id after.
+            ids = list(ordered_companies.values_list("pk", flat=True)[offset : offset + PAGE_SIZE])
+        companies = company_cards(ids)
+    return SearchResult(
+        companies=companies,
+        count=count,
+        page=params.page,
+        num_pages=num_pages,
+        page_size=PAGE_SIZE,
+        facets=facets,
+        params=params,
+        name_first=name_first,
+        facets_key=facets_key,
+    )
