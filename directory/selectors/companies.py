@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, QuerySet
 
 from directory.models import (
@@ -21,7 +20,7 @@ from directory.models import (
     Visibility,
 )
 from portal.errors import NotFound, NotPermitted
-from portal.models import User
+from portal.viewers import Viewer, is_signed_in
 
 # Field groups with their own visibility; the overview is always public and is not listed.
 FIELD_GROUPS = ("details", "offerings", "contacts", "reviews")
@@ -29,16 +28,10 @@ FIELD_GROUPS = ("details", "offerings", "contacts", "reviews")
 # What the API's 404 says for an unknown slug (the words of Django's get_object_or_404).
 COMPANY_NOT_FOUND = "No Company matches the given query."
 
-Viewer = User | AnonymousUser
-
-
-def _is_signed_in(viewer: Viewer | None) -> bool:
-    return viewer is not None and viewer.is_authenticated and viewer.is_active
-
 
 def user_membership(user: Viewer | None) -> CompanyMembership | None:
     """The user's active (requested or approved) membership with its company, or None."""
-    if not _is_signed_in(user):
+    if not is_signed_in(user):
         return None
     return (
         CompanyMembership.objects.select_related("company")
@@ -60,7 +53,7 @@ def user_company(user: Viewer | None) -> Company | None:
 
 def user_is_company_admin(user: Viewer | None, company: Company) -> bool:
     """True when the user administers this company (approved membership with the admin role)."""
-    if not _is_signed_in(user):
+    if not is_signed_in(user):
         return False
     return CompanyMembership.objects.filter(
         user=user,
@@ -72,7 +65,7 @@ def user_is_company_admin(user: Viewer | None, company: Company) -> bool:
 
 def visible_levels(*, viewer: Viewer | None, is_insider: bool) -> frozenset[str]:
     """The visibility levels a viewer may read: public, plus members, plus hidden for insiders."""
-    if not _is_signed_in(viewer):
+    if not is_signed_in(viewer):
         return frozenset({Visibility.PUBLIC})
     if is_insider or viewer.is_staff:
         return frozenset({Visibility.PUBLIC, Visibility.MEMBERS, Visibility.HIDDEN})
@@ -87,7 +80,7 @@ def company_visible_groups(
     ``viewer_company_id`` is the viewer's own company when the caller already knows it; it
     saves a query.
     """
-    if viewer_company_id is None and _is_signed_in(viewer) and not viewer.is_staff:
+    if viewer_company_id is None and is_signed_in(viewer) and not viewer.is_staff:
         own = user_company(viewer)
         viewer_company_id = own.pk if own else None
     levels = visible_levels(viewer=viewer, is_insider=viewer_company_id == company.pk)
@@ -161,7 +154,7 @@ def company_get_for_profile(*, viewer: Viewer | None, slug: str) -> CompanyProfi
         ),
         slug=slug,
     )
-    signed_in = _is_signed_in(viewer)
+    signed_in = is_signed_in(viewer)
     membership = user_membership(viewer) if signed_in else None
     is_insider = (
         membership is not None
@@ -240,7 +233,7 @@ def company_get_for_admin(*, user: Viewer, slug: str) -> Company:
 def company_get_for_staff(*, user: Viewer, slug: str) -> Company:
     """The company with this slug for program staff; NotFound for everyone else, so staff
     tooling does not announce itself."""
-    if not (_is_signed_in(user) and user.is_staff):
+    if not (is_signed_in(user) and user.is_staff):
         raise NotFound
     return _company_with_slug(Company.objects.all(), slug=slug)
 
@@ -258,7 +251,7 @@ def company_memberships_for_admin(*, company: Company) -> list[CompanyMembership
 
 def reviews_pending(*, viewer: Viewer) -> QuerySet[Review]:
     """Reviews waiting for moderation, oldest first; NotFound for anyone but program staff."""
-    if not (_is_signed_in(viewer) and viewer.is_staff):
+    if not (is_signed_in(viewer) and viewer.is_staff):
         raise NotFound
     return (
         Review.objects.filter(status=Review.Status.PENDING)
@@ -270,7 +263,7 @@ def reviews_pending(*, viewer: Viewer) -> QuerySet[Review]:
 def claims_awaiting_verification(*, viewer: Viewer) -> QuerySet[CompanyCompetency]:
     """Self-declared competency claims, oldest first, for program staff to verify; NotFound for
     anyone else."""
-    if not (_is_signed_in(viewer) and viewer.is_staff):
+    if not (is_signed_in(viewer) and viewer.is_staff):
         raise NotFound
     return (
         CompanyCompetency.objects.filter(status=CompanyCompetency.Status.SELF_DECLARED)
