@@ -74,6 +74,9 @@ class Digest:
     partners: list[PartnerNews] = field(default_factory=list)
     groups: list[Group] = field(default_factory=list)
     queue: QueueSummary | None = None
+    # No digest was sent to the member before: the first issue points to the getting-started
+    # checklist on the dashboard.
+    is_first: bool = False
 
     @property
     def item_count(self) -> int:
@@ -221,7 +224,9 @@ def digests_for_members(*, members: list[User], now: datetime | None = None) -> 
         since = m.digest_period.starts_at
         if m.digest_last_sent_at and m.digest_last_sent_at > since:
             since = m.digest_last_sent_at
-        digests[m.pk] = Digest(member=m, period=m.digest_period, since=since)
+        digests[m.pk] = Digest(
+            member=m, period=m.digest_period, since=since, is_first=m.digest_last_sent_at is None
+        )
     min_since = min(d.since for d in digests.values())
     member_ids = list(digests)
 

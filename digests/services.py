@@ -129,6 +129,7 @@ def digest_context(*, digest: Digest) -> dict:
         "unsubscribe_url": absolute_url(reverse("digests:unsubscribe", args=[token])),
         "preferences_url": absolute_url(reverse("digests:manage", args=[token])),
         "moderation_url": absolute_url("/moderation/"),
+        "getting_started_url": absolute_url(reverse("home") + "#getting-started"),
         "weekly": digest.period.frequency == Frequency.WEEKLY,
     }
 

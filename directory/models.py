@@ -23,6 +23,14 @@ class Tier(models.TextChoices):
     GOLD = "gold", "Gold"
 
 
+class ListingStatus(models.TextChoices):
+    # A member who finds no listing for their company creates a draft at onboarding; staff
+    # review it. A draft lists like any company but claims nothing staff checked: its tier is
+    # Registered, its competencies self-declared, and its profile says it is a draft.
+    DRAFT = "draft", "Draft, waiting for review by program staff"
+    CURATED = "curated", "Reviewed by program staff"
+
+
 class SizeBand(models.TextChoices):
     MICRO = "1-10", "1–10 employees"
     SMALL = "11-50", "11–50 employees"
@@ -89,6 +97,9 @@ class Company(models.Model):
     )
     languages = models.JSONField(default=list, blank=True, help_text="ISO 639-1 codes")
     tier = models.CharField(max_length=12, choices=Tier.choices, default=Tier.REGISTERED)
+    listing_status = models.CharField(
+        max_length=8, choices=ListingStatus.choices, default=ListingStatus.CURATED
+    )
     industries = models.ManyToManyField(Industry, related_name="companies", blank=True)
     competencies = models.ManyToManyField(
         Competency, through="CompanyCompetency", related_name="companies", blank=True
@@ -171,6 +182,10 @@ class Company(models.Model):
         from django.urls import reverse
 
         return reverse("directory:profile", kwargs={"slug": self.slug})
+
+    @property
+    def is_draft(self) -> bool:
+        return self.listing_status == ListingStatus.DRAFT
 
 
 class CompanyCountry(models.Model):
@@ -424,6 +439,7 @@ class VerificationLog(models.Model):
         TIER_CHANGED = "tier_changed", "Tier changed"
         REVIEW_APPROVED = "review_approved", "Review approved"
         REVIEW_REJECTED = "review_rejected", "Review rejected"
+        LISTING_CURATED = "listing_curated", "Draft listing reviewed"
 
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="audit_log")
     actor = models.ForeignKey(

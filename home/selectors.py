@@ -1,10 +1,21 @@
 """Reads for the front page: the member's dashboard and program staff's dashboard."""
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Generic, TypeVar
 
-from django.db.models import Count, Min, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+)
+from django.urls import reverse
 
 from collaboration.models import FindPartnerRequest
 from collaboration.selectors import requests_matching_company
@@ -14,9 +25,10 @@ from directory.selectors.companies import (
     reviews_pending,
     user_membership,
 )
-from groups.models import Group, GroupMembership, PostStatus, Thread
-from groups.selectors import user_is_any_moderator, visible_threads
+from groups.models import Group, GroupMembership, PostStatus, Reply, Thread
+from groups.selectors import groups_visible_to, user_is_any_moderator, visible_threads
 from moderation.selectors import QueueSummary, queue_summary_for
+from portal.models import User
 
 DASHBOARD_THREADS = 8
 DASHBOARD_REQUESTS = 5
@@ -65,6 +77,151 @@ def dashboard_for(*, user) -> Dashboard:
     if user_is_any_moderator(user=user):
         dashboard.queue = queue_summary_for(user=user)
     return dashboard
+
+
+# -- onboarding and the getting-started checklist ---------------------------------------------
+
+SUGGESTED_GROUPS_MAX = 5
+SUGGESTED_GROUPS_MIN = 3
+
+# Regional groups are tagged by region rather than by country.
+_REGIONS = {
+    "nordics": {"DK", "FI", "IS", "NO", "SE"},
+    "dach": {"AT", "CH", "DE"},
+    "benelux": {"BE", "LU", "NL"},
+}
+
+
+def _words(text: str) -> set[str]:
+    return {word.rstrip("s") for word in re.findall(r"[a-z0-9]+", text.lower()) if len(word) > 1}
+
+
+def _interest_words(*, company: Company | None) -> set[str]:
+    """What a company is about, as words to meet group tags: its live competencies and its
+    country (name, code and region)."""
+    if company is None:
+        return set()
+    words: set[str] = set()
+    claims = CompanyCompetency.objects.filter(company=company).live()
+    for name in claims.values_list("competency__name", flat=True):
+        words |= _words(name)
+    country = str(company.hq_country)
+    words |= _words(company.hq_country.name) | {country.lower()}
+    words |= {region for region, codes in _REGIONS.items() if country in codes}
+    return words
+
+
+def groups_joinable_by(*, user) -> QuerySet[Group]:
+    """Groups the user may join or ask to join now: visible to them, not by invitation, and
+    with no membership row yet (member, asked, invited or banned)."""
+    return (
+        groups_visible_to(viewer=user)
+        .exclude(join_policy=Group.JoinPolicy.INVITE)
+        .exclude(Exists(GroupMembership.objects.filter(group=OuterRef("pk"), user=user)))
+    )
+
+
+def groups_suggested_for(*, user, company: Company | None) -> list[Group]:
+    """Three to five joinable groups for a newcomer: those whose tags meet the company's
+    competencies and country first, then the busiest, to make up at least three."""
+    interests = _interest_words(company=company)
+    candidates = list(groups_joinable_by(user=user).prefetch_related("tags"))
+
+    def score(group: Group) -> int:
+        tag_words: set[str] = set()
+        for tag in group.tags.all():
+            tag_words |= _words(tag.name)
+        return len(tag_words & interests)
+
+    scored = sorted(candidates, key=lambda g: (-score(g), -g.member_count, g.name))
+    matching = [g for g in scored if score(g) > 0][:SUGGESTED_GROUPS_MAX]
+    if len(matching) < SUGGESTED_GROUPS_MIN:
+        others = [g for g in scored if g not in matching]
+        matching += others[: SUGGESTED_GROUPS_MIN - len(matching)]
+    return matching
+
+
+@dataclass(frozen=True)
+class ChecklistStep:
+    key: str
+    label: str
+    done: bool
+    url: str
+
+
+@dataclass(frozen=True)
+class Checklist:
+    steps: list[ChecklistStep]
+
+    @property
+    def done(self) -> bool:
+        return all(step.done for step in self.steps)
+
+    @property
+    def has_posted(self) -> bool:
+        return any(step.done for step in self.steps if step.key == "first_post")
+
+    @property
+    def done_count(self) -> int:
+        return sum(step.done for step in self.steps)
+
+
+def getting_started_for(*, user) -> Checklist:
+    """The newcomer's five first steps and which are done, in one query."""
+    active = [CompanyMembership.Status.REQUESTED, CompanyMembership.Status.APPROVED]
+    group_states = [GroupMembership.Status.ACTIVE, GroupMembership.Status.REQUESTED]
+    row = (
+        User.objects.filter(pk=user.pk)
+        .annotate(
+            has_company=Exists(
+                CompanyMembership.objects.filter(user=OuterRef("pk"), status__in=active)
+            ),
+            has_groups=Exists(
+                GroupMembership.objects.filter(user=OuterRef("pk"), status__in=group_states)
+            ),
+            has_thread=Exists(Thread.objects.filter(author=OuterRef("pk"))),
+            has_reply=Exists(Reply.objects.filter(author=OuterRef("pk"))),
+            # The digest preference row is made the first time a member saves their choice;
+            # reached through the relation so that the home pages need not import digests.
+            has_digest_choice=ExpressionWrapper(
+                Q(digest_preference__isnull=False), output_field=BooleanField()
+            ),
+        )
+        .values(
+            "job_title", "has_company", "has_groups", "has_thread", "has_reply", "has_digest_choice"
+        )
+        .get()
+    )
+    onboarding = reverse("onboarding")
+    return Checklist(
+        steps=[
+            ChecklistStep(
+                "profile",
+                "Add your job title to your profile",
+                bool(row["job_title"]),
+                reverse("profile"),
+            ),
+            ChecklistStep("company", "Join or list your company", row["has_company"], onboarding),
+            ChecklistStep("groups", "Join a few topic groups", row["has_groups"], onboarding),
+            ChecklistStep(
+                "first_post",
+                "Ask your first question",
+                row["has_thread"] or row["has_reply"],
+                "#first-question",
+            ),
+            ChecklistStep(
+                "digest",
+                "Choose how often you get the digest",
+                bool(row["has_digest_choice"]),
+                reverse("digests:preferences"),
+            ),
+        ]
+    )
+
+
+def groups_to_post_in(*, user) -> QuerySet[Group]:
+    """The groups the user is an active member of, where a first question can go."""
+    return _my_groups(user=user)
 
 
 # -- program staff ------------------------------------------------------------------------------

@@ -4,4 +4,6 @@ from home import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("welcome/", views.onboarding, name="onboarding"),
+    path("welcome/question/", views.first_question, name="first-question"),
 ]

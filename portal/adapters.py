@@ -3,7 +3,9 @@
 from urllib.parse import quote
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.http import HttpRequest
+from django.shortcuts import resolve_url
 from django.urls import reverse
 
 from portal.emails import absolute_url
@@ -22,6 +24,17 @@ class AccountAdapter(DefaultAccountAdapter):
         first_visit = user.last_login is None
         super().login(request, user)
         request.session[FIRST_VISIT_SESSION_KEY] = first_visit
+
+    def get_signup_redirect_url(self, request: HttpRequest) -> str:
+        # Where the confirmation link lands once it has signed the new member in.
+        return resolve_url(settings.ONBOARDING_URL)
+
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        # An account's first sign-in (usually the confirmation link itself) goes on to the one
+        # onboarding form: company, groups, done. A `next` parameter still wins.
+        if request.session.get(FIRST_VISIT_SESSION_KEY):
+            return resolve_url(settings.ONBOARDING_URL)
+        return super().get_login_redirect_url(request)
 
     def send_notification_mail(self, template_prefix: str, user, context=None, email=None):
         # allauth leaves the user out of a notification's context; the greeting names them.

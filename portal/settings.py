@@ -157,8 +157,14 @@ ACCOUNT_FORMS = {"signup": "portal.forms.SignupForm"}
 ACCOUNT_ADAPTER = "portal.adapters.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
-ACCOUNT_CONFIRM_EMAIL_ON_GET = False
-ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+# The link in the confirmation mail confirms on GET and signs in at once, then the first
+# sign-in lands on the onboarding page (ONBOARDING_URL). Safe because allauth signs in only
+# the browser that holds the signup session: a mail scanner or anyone else who opens the link
+# merely confirms the address (which the mail reaching that mailbox already proves), gets no
+# session, and a link opened while signed in as someone else signs that account out first.
+ACCOUNT_CONFIRM_EMAIL_ON_GET = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ONBOARDING_URL = "onboarding"
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_SESSION_REMEMBER = None

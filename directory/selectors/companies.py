@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, QuerySet
 
 from directory.models import (
+    ClaimedDomain,
     Company,
     CompanyCompetency,
     CompanyCountry,
@@ -49,6 +50,25 @@ def user_company(user: Viewer | None) -> Company | None:
     if membership is None or membership.status != CompanyMembership.Status.APPROVED:
         return None
     return membership.company
+
+
+def company_for_email_domain(email: str) -> Company | None:
+    """The company that claimed the domain of this email address, or None."""
+    domain = email.rsplit("@", 1)[-1].strip().lower()
+    claimed = ClaimedDomain.objects.select_related("company").filter(domain=domain).first()
+    return claimed.company if claimed is not None else None
+
+
+def companies_named_like(*, q: str, limit: int = 8) -> list[Company]:
+    """A few companies whose name contains ``q``, for picking one's own company by name."""
+    q = q.strip()
+    if not q:
+        return []
+    return list(
+        Company.objects.filter(name__icontains=q)
+        .only("pk", "name", "slug", "hq_country", "listing_status")
+        .order_by("name", "pk")[:limit]
+    )
 
 
 def user_is_company_admin(user: Viewer | None, company: Company) -> bool:

@@ -29,6 +29,7 @@ from directory.selectors.companies import (
     user_membership,
 )
 from directory.services import companies as company_services
+from directory.services import listings as listing_services
 from directory.services import memberships as membership_services
 from directory.services import reviews as review_services
 
@@ -237,6 +238,12 @@ def _curate_act(request: HttpRequest, company: Company) -> str:
         company_services.tier_set(
             company=company, staff=request.user, tier=form.cleaned_data["tier"]
         )
+        return ""
+    if action == "curate_listing":
+        try:
+            listing_services.company_listing_curate(company=company, staff=request.user)
+        except ValidationError as error:
+            return _error_text(error)
         return ""
     form = forms.VerifyForm(request.POST, company=company)
     if action not in {"verify", "revoke", "expire"} or not form.is_valid():

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from portal.models import User, time_zone_choices
@@ -14,6 +15,11 @@ SIGNUP = {
     "password1": "a-long-pass-phrase",
     "password2": "a-long-pass-phrase",
 }
+
+
+@pytest.fixture
+def client_factory():
+    return Client
 
 
 def confirmation_link(message) -> str:
@@ -35,19 +41,37 @@ def test_signup_sends_a_confirmation_email_and_login_waits_for_it(client, mailou
 
 
 @pytest.mark.django_db
-def test_following_the_confirmation_link_lets_the_member_log_in(client, mailoutbox):
+def test_the_confirmation_link_confirms_signs_in_and_lands_on_the_onboarding_page(
+    client, mailoutbox
+):
     client.post(reverse("account_signup"), SIGNUP)
     link = confirmation_link(mailoutbox[0]).replace("http://testserver", "")
 
-    client.post(link)
-    response = client.post(
+    response = client.get(link, follow=True)
+
+    assert response.redirect_chain[-1][0] == reverse("onboarding")
+    assert "Welcome, Ada Newcomer" in response.content.decode()
+    assert client.session["_auth_user_id"] == str(User.objects.get(email=SIGNUP["email"]).pk)
+
+
+@pytest.mark.django_db
+def test_the_confirmation_link_opened_elsewhere_confirms_but_signs_nobody_in(
+    client_factory, mailoutbox
+):
+    signup_browser, mail_scanner = client_factory(), client_factory()
+    signup_browser.post(reverse("account_signup"), SIGNUP)
+    link = confirmation_link(mailoutbox[0]).replace("http://testserver", "")
+
+    mail_scanner.get(link)
+
+    assert "_auth_user_id" not in mail_scanner.session
+    assert User.objects.get(email=SIGNUP["email"]).emailaddress_set.get().verified
+    response = signup_browser.post(
         reverse("account_login"),
         {"login": SIGNUP["email"], "password": SIGNUP["password1"]},
         follow=True,
     )
-
-    assert response.status_code == 200
-    assert "Welcome to the Partner Portal, Ada Newcomer" in response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("onboarding")
 
 
 @pytest.mark.django_db
