@@ -107,7 +107,9 @@ def _interest_words(*, company: Company | None) -> set[str]:
         words |= _words(name)
     country = str(company.hq_country)
     words |= _words(company.hq_country.name) | {country.lower()}
-    words |= {region for region, codes in _REGIONS.items() if country in codes}
+    for region, codes in _REGIONS.items():
+        if country in codes:
+            words |= _words(region)
     return words
 
 

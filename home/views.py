@@ -31,8 +31,8 @@ from portal.ratelimits import THREAD_RATE
 
 QUESTION_PUBLISHED = "Your question is published."
 QUESTION_WAITING = (
-    "Your question is saved. New members' first posts in this group are read by a moderator "
-    "before they appear; you will see it published here soon."
+    "Your question is saved. It appears as soon as it has been checked; in groups that review "
+    "posts by new members a moderator reads it first, and you can see it here meanwhile."
 )
 ONBOARDING_DONE = "You're set up. Ask your first question below."
 GROUPS_ASKED = "The moderators of {groups} will answer your request to join."

@@ -284,3 +284,16 @@ def test_a_member_with_nothing_new_has_an_empty_digest(db):
     loner = UserFactory()
 
     assert digest_of(loner).is_empty
+
+
+def test_the_first_digest_links_back_to_the_getting_started_checklist(reader, group):
+    from digests.services import digest_message
+
+    ThreadFactory(group=group, title="Worth reading")
+    first = digest_message(digest=digest_of(reader))
+    DigestSent.objects.create(member=reader, period_key="2000-W01", created_at=LONG_AGO)
+    later = digest_message(digest=digest_of(reader))
+
+    assert "/#getting-started" in first.body
+    assert "/#getting-started" in first.alternatives[0][0]
+    assert "getting-started" not in later.body
