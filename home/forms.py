@@ -95,7 +95,9 @@ class OnboardingForm(forms.Form):
 
 
 class FirstQuestionForm(forms.Form):
-    group = forms.ModelChoiceField(label="Group", queryset=Group.objects.none(), empty_label=None)
+    group = forms.ModelChoiceField(
+        label="Post in group", queryset=Group.objects.none(), empty_label=None
+    )
     title = forms.CharField(label="Your question", max_length=200)
     body_markdown = forms.CharField(
         label="Details",
