@@ -88,12 +88,18 @@ def can_read_group(*, viewer, group: Group) -> bool:
     return groups_readable_by(viewer=viewer).filter(pk=group.pk).exists()
 
 
-def can_moderate_group(*, user, group: Group) -> bool:
-    """Staff moderate everywhere; moderators and owners moderate their group."""
+_UNREAD = object()
+
+
+def can_moderate_group(*, user, group: Group, membership=_UNREAD) -> bool:
+    """Staff moderate everywhere; moderators and owners moderate their group. `membership` is
+    the user's row in the group (or None) when the caller has already read it."""
     if not is_signed_in(user):
         return False
     if user.is_staff:
         return True
+    if membership is not _UNREAD:
+        return membership is not None and membership.can_moderate
     return GroupMembership.objects.filter(
         group=group,
         user=user,
