@@ -22,10 +22,11 @@ from django.utils.safestring import SafeString, mark_safe
 
 FRAGMENT_TIMEOUT = 60 * 60
 _KEY_PREFIX = "fragment:"
+# What Django's {% csrf_token %} renders.
+_CSRF_INPUT = '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
 
 
 def _csrf_placeholder() -> str:
-    # Secret-derived, so a member cannot write it into a post to have it swapped for a token.
     return "csrf-" + salted_hmac("portal.fragments", "csrf-placeholder").hexdigest()[:24]
 
 
@@ -69,12 +70,15 @@ def fragments_render(
             found[key] = missing[key] = template.render(context)
     if missing:
         cache.set_many(missing, FRAGMENT_TIMEOUT)
-    token = None
+    # The whole hidden input, which sanitized member text can never contain (its "<" is
+    # escaped), so only the forms' own tokens are swapped.
+    marker = _CSRF_INPUT.format(placeholder)
+    token_input = None
     rendered = []
     for key in keys:
         html = found[key]
-        if placeholder in html:
-            token = token or get_token(request)
-            html = html.replace(placeholder, token)
+        if marker in html:
+            token_input = token_input or _CSRF_INPUT.format(get_token(request))
+            html = html.replace(marker, token_input)
         rendered.append(mark_safe(html))  # noqa: S308 - our own template's output
     return rendered
