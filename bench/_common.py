@@ -14,3 +14,12 @@ def create_database_if_missing(
         if cursor.fetchone() is None:
             cursor.execute(f'CREATE DATABASE "{name}"')
     conn.close()
+
+
+def drop_database(*, name: str, host: str = "127.0.0.1", user: str = "postgres", port: int = 5432):
+    """Drop a benchmark's database (closing what still holds it open)."""
+    conn = psycopg2.connect(dbname="postgres", user=user, host=host, port=port)
+    conn.autocommit = True
+    with conn.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    conn.close()

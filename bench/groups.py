@@ -1,7 +1,11 @@
 """Benchmark: the group page and the thread page with 10,000 threads and a 500-reply thread.
 
     .venv/bin/python bench/groups.py [--threads 10000] [--replies 500] [--requests 200]
-                                     [--seconds 10]
+                                     [--seconds 10] [--database NAME] [--drop]
+    .venv/bin/python bench/groups.py --peer [--rounds 3] [--seconds 8]
+
+``--database`` names the benchmark's own database (default ``portal_bench_groups``, or
+``BENCH_DATABASE``); ``--drop`` drops it at the end.
 
 On PostgreSQL (database ``portal_bench_groups``, created, migrated and seeded on first use) it
 times the group page (first page and a deep page, by activity and by helpfulness) and the thread
@@ -12,6 +16,14 @@ request afresh (the cache is cleared before each). Then it starts gunicorn (3 wo
 127.0.0.1 only) and measures requests per second for an anonymous visitor with ``wrk`` when
 installed, else with a small threaded Python loop; gunicorn is stopped afterwards.
 Targets on a 2-core machine: p95 <= 50 ms, >= 150 requests/s. Asserts nothing.
+
+``--peer`` compares the signed-in group and thread pages with django-machina 1.3.1's signed-in
+forum and topic pages (../shared/peers/machina, set up by its setup.sh; ``--peer-dir``,
+``--peer-venv`` and ``--peer-database-url`` say where). It serves both with gunicorn, 3 workers
+each, creates a session for a member of each, and runs ``wrk -t2 -c8`` on the portal and on
+machina in turn, ``--rounds`` times, so that both see the same load; it prints the median
+requests/s of each, their ratio, the portal's in-process p95 and query count for the member,
+and the machine's load average. Needs wrk.
 """
 
 import argparse
@@ -28,10 +40,16 @@ import tempfile
 import threading
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-DATABASE = "portal_bench_groups"
+DATABASE = os.environ.get("BENCH_DATABASE", "portal_bench_groups")
+for _n, _arg in enumerate(sys.argv):  # read here: the database URL below needs it
+    if _arg == "--database" and _n + 1 < len(sys.argv):
+        DATABASE = sys.argv[_n + 1]
+    elif _arg.startswith("--database="):
+        DATABASE = _arg.split("=", 1)[1]
 ENV = {
     "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
     "CACHE_URL": "locmemcache://",
@@ -48,9 +66,10 @@ os.environ.pop("REDIS_URL", None)
 os.environ.update(ENV)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 sys.path.insert(0, str(BASE_DIR))
-from bench._common import create_database_if_missing  # noqa: E402
+from bench._common import create_database_if_missing, drop_database  # noqa: E402
 
 GROUP_SLUG = "bench-cloud-migrations"
+GUNICORN = str(Path(sys.executable).parent / "gunicorn")
 
 
 def seed(*, threads: int, replies: int):
@@ -149,7 +168,8 @@ def seed(*, threads: int, replies: int):
     return group, long_thread
 
 
-def time_pages(pages: list[tuple[str, str]], *, requests: int, member) -> None:
+def time_pages(pages: list[tuple[str, str]], *, requests: int, member, viewers=None) -> dict:
+    """Print and return {(page, viewer): (p50, p95, queries)}."""
     from django.core.cache import cache
     from django.db import connection
     from django.test import Client
@@ -159,6 +179,9 @@ def time_pages(pages: list[tuple[str, str]], *, requests: int, member) -> None:
     signed_in = Client()
     signed_in.force_login(member)
     clients["member"] = signed_in
+    if viewers is not None:
+        clients = {name: clients[name] for name in viewers}
+    results = {}
     print(f"{'page':<44}{'viewer':<11}{'p50 ms':>8}{'p95 ms':>8}{'queries':>9}")
     for label, url in pages:
         for viewer, client in clients.items():
@@ -179,6 +202,8 @@ def time_pages(pages: list[tuple[str, str]], *, requests: int, member) -> None:
             p50 = statistics.median(timings)
             p95 = statistics.quantiles(timings, n=20)[-1]
             print(f"{label:<44}{viewer:<11}{p50:>8.1f}{p95:>8.1f}{len(queries):>9}")
+            results[label, viewer] = (p50, p95, len(queries))
+    return results
 
 
 def free_port() -> int:
@@ -205,31 +230,48 @@ def python_load(url: str, *, seconds: float, concurrency: int = 8) -> float:
     return sum(done) / seconds
 
 
-def throughput(urls: list[tuple[str, str]], *, seconds: int) -> None:
-    port = free_port()
-    server = subprocess.Popen(  # noqa: S603 - fixed command line
-        [
-            str(BASE_DIR / ".venv/bin/gunicorn"),
-            "portal.wsgi",
-            "--workers",
-            "3",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=BASE_DIR,
-        env=os.environ.copy(),
-        start_new_session=True,
-    )
+@contextmanager
+def served(command: list[str], *, cwd, env: dict, health_url: str):
+    """Run a gunicorn command line until the block ends; wait until health_url answers."""
+    server = subprocess.Popen(command, cwd=cwd, env=env, start_new_session=True)  # noqa: S603
     try:
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
+        for _ in range(150):
             try:
-                urllib.request.urlopen(base + "/healthz", timeout=2)  # noqa: S310 - loopback
+                urllib.request.urlopen(health_url, timeout=2)  # noqa: S310 - loopback
                 break
             except OSError:
                 time.sleep(0.2)
+        yield
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def wrk_rate(url: str, *, seconds: int, cookie: str | None = None) -> tuple[float, str]:
+    """Requests/s from `wrk -t2 -c8` for `seconds`, and a note (p99, non-2xx responses)."""
+    headers = ["-H", f"Cookie: {cookie}"] if cookie else []
+    out = subprocess.run(  # noqa: S603 - fixed command line
+        [shutil.which("wrk"), "-t2", "-c8", f"-d{seconds}s", "--latency", *headers, url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    p99 = re.search(r"99%\s+(\S+)", out).group(1)
+    return rate, f"p99 {p99}" + (f", non-2xx {non2xx.group(1)}" if non2xx else "")
+
+
+def portal_gunicorn(port: int) -> list[str]:
+    address = f"127.0.0.1:{port}"
+    return [GUNICORN, "portal.wsgi", "-w", "3", "-b", address, "--log-level", "warning"]
+
+
+def throughput(urls: list[tuple[str, str]], *, seconds: int) -> None:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = os.environ.copy()
+    with served(portal_gunicorn(port), cwd=BASE_DIR, env=env, health_url=base + "/healthz"):
         wrk = shutil.which("wrk")
         tool = "wrk -t2 -c8" if wrk else "python loop, 8 threads"
         print(f"\nrequests/s, anonymous, gunicorn 3 workers, {seconds} s each ({tool})")
@@ -237,23 +279,132 @@ def throughput(urls: list[tuple[str, str]], *, seconds: int) -> None:
             for _ in range(20):
                 urllib.request.urlopen(base + path).read()  # noqa: S310 - loopback, warm-up
             if wrk:
-                out = subprocess.run(  # noqa: S603 - fixed command line
-                    [wrk, "-t2", "-c8", f"-d{seconds}s", "--latency", base + path],
-                    capture_output=True,
-                    text=True,
-                    check=True,
-                ).stdout
-                rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-                non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-                p99 = re.search(r"99%\s+(\S+)", out).group(1)
-                extra = f", non-2xx {non2xx.group(1)}" if non2xx else ""
-                print(f"  {label:<44}{rate:>8.1f} req/s  (p99 {p99}{extra})")
+                rate, note = wrk_rate(base + path, seconds=seconds)
+                print(f"  {label:<44}{rate:>8.1f} req/s  ({note})")
             else:
                 rate = python_load(base + path, seconds=seconds)
                 print(f"  {label:<44}{rate:>8.1f} req/s")
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+
+
+# --- --peer: the same signed-in pages against django-machina --------------------------------
+
+PEER_PAGES = {
+    "group": ("forum page", "/forum/forum/partners-1/"),
+    "thread": ("topic page, 500 posts, 15 shown", "/forum/forum/partners-1/topic/topic-0-1/"),
+}
+PEER_SESSION = """
+from django.contrib.auth import get_user_model, HASH_SESSION_KEY, SESSION_KEY, BACKEND_SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+user = get_user_model().objects.get(username="user0")
+session = SessionStore()
+session[SESSION_KEY] = str(user.pk)
+session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+session.create()
+print(session.session_key)
+"""
+
+
+def _peer_env(args) -> dict:
+    return {
+        **{k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")},
+        "DATABASE_URL": args.peer_database_url,
+        "DJANGO_SETTINGS_MODULE": "settings",
+        "PYTHONPATH": str(args.peer_dir),
+    }
+
+
+def _fetch(url: str, cookie: str) -> str:
+    request = urllib.request.Request(url, headers={"Cookie": cookie})  # noqa: S310 - loopback
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - loopback
+        return response.read().decode()
+
+
+def compare_with_peer(args, *, member, group_url: str, thread_url: str) -> None:
+    """Both servers up, a member session on each, wrk on each in turn, `rounds` times."""
+    from django.test import Client
+
+    peer_python = str(Path(args.peer_venv) / "bin/python")
+    if not Path(peer_python).exists():
+        sys.exit(f"no peer venv at {args.peer_venv}: run {args.peer_dir}/setup.sh first")
+    peer_env = _peer_env(args)
+    peer_key = subprocess.run(  # noqa: S603 - fixed command line
+        [peer_python, "-c", "import django; django.setup()\n" + PEER_SESSION],
+        cwd=args.peer_dir,
+        env=peer_env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()[-1]
+    client = Client()
+    client.force_login(member)
+    portal_cookie = f"sessionid={client.cookies['sessionid'].value}"
+    peer_cookie = f"sessionid={peer_key}"
+
+    port = free_port()
+    portal = f"http://127.0.0.1:{port}"
+    peer = f"http://127.0.0.1:{args.peer_port}"
+    peer_gunicorn, address = (
+        str(Path(args.peer_venv) / "bin/gunicorn"),
+        f"127.0.0.1:{args.peer_port}",
+    )
+    peer_command = [peer_gunicorn, "wsgi_app", "-w", "3", "-b", address, "--log-level", "warning"]
+    pairs = {
+        "group": ("group page, signed-in", group_url),
+        "thread": ("thread page (500 replies, 50 shown), signed-in", thread_url),
+    }
+    rates = {(kind, side): [] for kind in pairs for side in ("portal", "peer")}
+    with (
+        served(
+            portal_gunicorn(port),
+            cwd=BASE_DIR,
+            env=os.environ.copy(),
+            health_url=portal + "/healthz",
+        ),
+        served(peer_command, cwd=args.peer_dir, env=peer_env, health_url=peer + "/hello/"),
+    ):
+        for kind, (_label, path) in pairs.items():
+            page = _fetch(portal + path, portal_cookie)
+            assert "Sign out" in page, "the portal session is not signed in"
+            peer_page = _fetch(peer + PEER_PAGES[kind][1], peer_cookie)
+            assert "user0" in peer_page, "the machina session is not signed in"
+            for _ in range(20):  # warm-up: every worker loads its templates and caches
+                _fetch(portal + path, portal_cookie)
+                _fetch(peer + PEER_PAGES[kind][1], peer_cookie)
+        loads = [os.getloadavg()[0]]
+        for round_ in range(args.rounds):
+            for kind, (_label, path) in pairs.items():
+                sides = [("portal", portal + path, portal_cookie)]
+                sides.append(("peer", peer + PEER_PAGES[kind][1], peer_cookie))
+                for side, url, cookie in sides if round_ % 2 == 0 else sides[::-1]:
+                    rate, note = wrk_rate(url, seconds=args.seconds, cookie=cookie)
+                    rates[kind, side].append(rate)
+                    print(f"  round {round_ + 1} {kind:<7}{side:<8}{rate:>8.1f} req/s  ({note})")
+            loads.append(os.getloadavg()[0])
+
+    in_process = time_pages(
+        [(label, path) for label, path in pairs.values()],
+        requests=args.requests,
+        member=member,
+        viewers=["member"],
+    )
+    print(
+        f"\nsigned-in pages, gunicorn -w 3 each, wrk -t2 -c8 {args.seconds} s, "
+        f"median of {args.rounds} interleaved rounds; load average (1 min) during the run "
+        f"{min(loads):.2f}-{max(loads):.2f} on {os.cpu_count()} cores"
+    )
+    print(
+        "| page | portal req/s | machina req/s | ratio | portal in-process p50 / p95 ms | queries |"
+    )
+    print("| --- | --- | --- | --- | --- | --- |")
+    for kind, (label, _path) in pairs.items():
+        mine = statistics.median(rates[kind, "portal"])
+        theirs = statistics.median(rates[kind, "peer"])
+        p50, p95, queries = in_process[label, "member"]
+        print(
+            f"| {label} | {mine:.1f} | {theirs:.1f} ({PEER_PAGES[kind][0]}) | "
+            f"{mine / theirs:.1f}x | {p50:.1f} / {p95:.1f} | {queries} |"
+        )
 
 
 def main() -> None:
@@ -262,7 +413,31 @@ def main() -> None:
     parser.add_argument("--replies", type=int, default=500)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--database", default=DATABASE, help="the benchmark's own database")
+    parser.add_argument("--drop", action="store_true", help="drop the database at the end")
+    parser.add_argument("--peer", action="store_true", help="compare with django-machina")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--peer-dir", type=Path, default=BASE_DIR.parent / "shared/peers/machina")
+    parser.add_argument(
+        "--peer-venv",
+        default=Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "peers/machina",
+    )
+    parser.add_argument(
+        "--peer-database-url", default="postgres://postgres@127.0.0.1:5432/peer_machina"
+    )
+    parser.add_argument("--peer-port", type=int, default=8402)
     args = parser.parse_args()
+    try:
+        run(args)
+    finally:
+        if args.drop:
+            from django.db import connections
+
+            connections.close_all()
+            drop_database(name=DATABASE)
+
+
+def run(args) -> None:
 
     create_database_if_missing(name=DATABASE)
     import django
@@ -292,6 +467,9 @@ def main() -> None:
         ("thread page, 500 replies, last page", thread_url + "?page=last"),
         ("group list", "/groups/"),
     ]
+    if args.peer:
+        compare_with_peer(args, member=member, group_url=group_url, thread_url=thread_url)
+        return
     time_pages(pages, requests=args.requests, member=member)
     throughput(
         [

@@ -88,12 +88,18 @@ def can_read_group(*, viewer, group: Group) -> bool:
     return groups_readable_by(viewer=viewer).filter(pk=group.pk).exists()
 
 
-def can_moderate_group(*, user, group: Group) -> bool:
-    """Staff moderate everywhere; moderators and owners moderate their group."""
+_UNREAD = object()
+
+
+def can_moderate_group(*, user, group: Group, membership=_UNREAD) -> bool:
+    """Staff moderate everywhere; moderators and owners moderate their group. `membership` is
+    the user's row in the group (or None) when the caller has already read it."""
     if not is_signed_in(user):
         return False
     if user.is_staff:
         return True
+    if membership is not _UNREAD:
+        return membership is not None and membership.can_moderate
     return GroupMembership.objects.filter(
         group=group,
         user=user,
@@ -266,8 +272,24 @@ def edit_refusal(*, user, post: Thread | Reply) -> str | None:
     return None
 
 
+# Only the columns the rows show (groups/page_fragments.py): no bodies on the group page, and
+# no one's password or a company's whole profile loaded fifty times a page.
+_AUTHOR_COLUMNS = (
+    "author__display_name",
+    "author__email",
+    "author_company__slug",
+    "author_company__name",
+)
+_ROW_COLUMNS = ("group_id", "author_id", "author_company_id", "status", "rejection_reason")
+_THREAD_ROW_COLUMNS = (*_ROW_COLUMNS, "kind", "title", "is_pinned", "is_locked")
+_THREAD_ROW_COLUMNS += ("reply_count", "helpful_count", "last_activity_at", *_AUTHOR_COLUMNS)
+_REPLY_COLUMNS = (*_ROW_COLUMNS[1:], "thread_id", "helpful_count", "created_at", "edited_at")
+_REPLY_COLUMNS += ("body_html", *_AUTHOR_COLUMNS)
+
+
 def _with_authors(threads: QuerySet[Thread]) -> QuerySet[Thread]:
-    return threads.select_related("author", "author_company").prefetch_related("tags")
+    threads = threads.select_related("author", "author_company").prefetch_related("tags")
+    return threads.only(*_THREAD_ROW_COLUMNS)
 
 
 def group_threads(*, viewer, group: Group, sort: str = "activity") -> QuerySet[Thread]:
@@ -295,6 +317,7 @@ def thread_replies(*, viewer, thread: Thread) -> QuerySet[Reply]:
     return (
         visible_replies(viewer=viewer, thread=thread)
         .select_related("author", "author_company")
+        .only(*_REPLY_COLUMNS)
         .order_by("created_at", "pk")
     )
 

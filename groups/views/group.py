@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from groups import forms, services
+from groups import page_fragments as fragments
 from groups import selectors as sel
 from groups.content_version import content_version_get
 from groups.views._common import _cached_for_visitors, _error_text, _page, signed_in_member
@@ -66,12 +67,20 @@ def _render_group(request: HttpRequest, group) -> HttpResponse:
             sel.THREADS_PER_PAGE,
             known_count=group.thread_count,
         )
+        own_unpublished = sel.own_unpublished_threads(viewer=request.user, group=group)
         context |= {
             "readable": True,
             "sort": sort,
             "page": page,
-            "own_unpublished": sel.own_unpublished_threads(viewer=request.user, group=group),
-            "can_moderate": sel.can_moderate_group(user=request.user, group=group),
+            "thread_rows": fragments.thread_rows(
+                request=request, group=group, threads=page.object_list
+            ),
+            "own_unpublished_rows": fragments.thread_rows(
+                request=request, group=group, threads=own_unpublished
+            ),
+            "can_moderate": sel.can_moderate_group(
+                user=request.user, group=group, membership=membership
+            ),
             "posting_refusal": sel.posting_refusal(
                 user=request.user, group=group, membership=membership
             ),

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from groups import forms, services
+from groups import page_fragments as fragments
 from groups import selectors as sel
 from groups.content_version import content_version_get
 from groups.models import Flag, Group, PostStatus, Reply, Thread
@@ -85,17 +86,28 @@ def _render_thread(request: HttpRequest, thread: Thread, reply_form, status: int
     page = _page(request, sel.thread_replies(viewer=user, thread=thread), sel.REPLIES_PER_PAGE)
     _attach_action_urls(group=group, thread=thread, replies=page.object_list)
     voted_threads, voted_replies = sel.voted_post_ids(user=user, threads=[thread], replies=page)
-    refusal = sel.posting_refusal(user=user, group=group)
+    membership = sel.membership_of(user=user, group=group)
+    refusal = sel.posting_refusal(user=user, group=group, membership=membership)
+    viewer_id = user.pk if user.is_authenticated else None
+    may_post = refusal is None
     context = {
         "group": group,
         "thread": thread,
         "page": page,
-        "voted_thread": thread.pk in voted_threads,
-        "voted_replies": voted_replies,
-        "can_moderate": sel.can_moderate_group(user=user, group=group),
+        "thread_flags": fragments.post_flags(
+            post=thread, viewer_id=viewer_id, may_post=may_post, voted=thread.pk in voted_threads
+        ),
+        "reply_items": fragments.reply_rows(
+            request=request,
+            group=group,
+            thread=thread,
+            replies=page.object_list,
+            viewer_id=viewer_id,
+            may_post=may_post,
+            voted_reply_ids=voted_replies,
+        ),
+        "can_moderate": sel.can_moderate_group(user=user, group=group, membership=membership),
         "posting_refusal": refusal,
-        # Read once: each `user.…` lookup in a 50-reply loop goes through the lazy user object.
-        "viewer_id": user.pk if user.is_authenticated else None,
         "reply_form": reply_form,
         "flag_reasons": Flag.Reason.choices,
     }

@@ -13,12 +13,13 @@ from django.utils import timezone
 
 from directory.facet_cache import facet_cache_invalidate
 from directory.models import Tier
+from groups import services as group_services
 from groups.models import PostStatus, Reply, Thread
 from moderation.tasks import screen_waiting_posts
 from portal.ratelimits import RATE_LIMITED
 from tests.directory.factories import CompanyFactory
 from tests.factories import TEST_PASSWORD, UserFactory
-from tests.groups.factories import GroupFactory, MembershipFactory, ThreadFactory
+from tests.groups.factories import GroupFactory, MembershipFactory, ReplyFactory, ThreadFactory
 
 pytestmark = pytest.mark.integration
 
@@ -215,3 +216,24 @@ def test_losing_redis_is_logged_as_an_error_once(client, portal_on_private_redis
     errors = [r for r in caplog.records if r.name == "portal.cache" and r.levelno == logging.ERROR]
     assert len(errors) == 1
     assert "Redis cache unreachable" in errors[0].getMessage()
+
+
+@pytest.mark.django_db
+def test_a_member_sees_a_reply_edited_while_redis_was_down_once_it_is_back(
+    client, portal_on_private_redis, thread, veteran, django_capture_on_commit_callbacks
+):
+    moderator = MembershipFactory(group=thread.group, moderator=True).user  # edits skip review
+    reply = ReplyFactory(thread=thread, author=moderator, body_markdown="First wording")
+    client.force_login(veteran)
+    assert "First wording" in client.get(thread.get_absolute_url()).content.decode()  # in Redis
+    portal_on_private_redis.stop()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        group_services.post_edit(post=reply, editor=moderator, body_markdown="Second wording")
+    during = client.get(thread.get_absolute_url()).content.decode()
+    portal_on_private_redis.start()
+    after = client.get(thread.get_absolute_url()).content.decode()
+
+    assert "Second wording" in during
+    assert "Second wording" in after
+    assert "First wording" not in after
