@@ -23,6 +23,7 @@ from directory.services.importing.checking import (
     RowChecker,
     RowError,
     rows_read,
+    slugs_read,
 )
 from directory.services.importing.saving import rows_save
 
@@ -55,25 +56,26 @@ def companies_import(
         except UnicodeDecodeError:
             report.errors.append(RowError(0, "", NOT_UTF8))
             return report
-    rows = rows_read(data.lstrip("\ufeff"), report)
-    del data
+    data = data.lstrip("\ufeff")
+    rows = rows_read(data, report)
     if rows is None:
         return report
-    report.rows = len(rows)
     checker = RowChecker()
-    checker.prefetch((raw.get("slug") or "").strip().lower() for _, raw in rows)
+    checker.prefetch(slugs_read(data))
     checked: list[CheckedRow] = []
-    total = len(rows) + (0 if dry_run else SAVE_STEPS * max(len(rows) // SAVE_STEPS, 1))
-    tick = max(len(rows) // 200, 1)
-    for done, (number, raw) in enumerate(rows, start=1):
+    expected = max(data.count("\n"), 1)  # lines: the progress bar's estimate of the rows
+    total = expected + (0 if dry_run else SAVE_STEPS * max(expected // SAVE_STEPS, 1))
+    tick = max(expected // 200, 1)
+    for number, raw in rows:
         row, errors, warnings = checker.check(number, raw)
+        report.rows += 1
         report.errors.extend(errors)
         report.warnings.extend(warnings)
         if row is not None:
             checked.append(row)
-        if progress and (done % tick == 0 or done == len(rows)):
-            progress(done, total)
-    del rows
+        if progress and report.rows % tick == 0:
+            progress(min(report.rows, expected), total)
+    del data
     if report.errors or dry_run:
         report.created = sum(row.is_new for row in checked) if not report.errors else 0
         report.updated = len(checked) - report.created if not report.errors else 0
@@ -84,7 +86,7 @@ def companies_import(
         nonlocal steps_done
         steps_done += 1
         if progress:
-            progress(report.rows + steps_done * max(report.rows // SAVE_STEPS, 1), total)
+            progress(expected + steps_done * max(expected // SAVE_STEPS, 1), total)
 
     with transaction.atomic():
         rows_save(checked, step=step)

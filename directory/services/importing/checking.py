@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -302,7 +302,10 @@ def _formula_warnings(number: int, raw: dict[str | None, str | list[str]]) -> li
     return warnings
 
 
-def rows_read(data: str, report: ImportReport) -> list[tuple[int, dict[str, str]]] | None:
+def rows_read(data: str, report: ImportReport) -> Iterator[tuple[int, dict]] | None:
+    """The file's data rows, one at a time, as (line, cells by column); None, with the
+    problem reported, when the header is unusable. Rows are read lazily so that a large file
+    is never held twice in memory (as text and as parsed rows)."""
     reader = csv.DictReader(io.StringIO(data))
     header = [name.strip() for name in (reader.fieldnames or [])]
     if not header:
@@ -317,9 +320,22 @@ def rows_read(data: str, report: ImportReport) -> list[tuple[int, dict[str, str]
         report.errors.append(RowError(1, "", UNKNOWN_COLUMNS.format(", ".join(unknown))))
     if missing or unknown:
         return None
-    rows = []
+    return _data_rows(reader)
+
+
+def _data_rows(reader: csv.DictReader) -> Iterator[tuple[int, dict]]:
     for raw in reader:
         if not any((value or "").strip() for value in raw.values() if isinstance(value, str)):
             continue  # blank lines are not rows
-        rows.append((reader.line_num, raw))
-    return rows
+        yield reader.line_num, raw
+
+
+def slugs_read(data: str) -> set[str]:
+    """Every slug the file names (a quick first pass, so the companies it updates are loaded
+    in a few queries before the rows are checked one by one)."""
+    reader = csv.reader(io.StringIO(data))
+    header = [name.strip() for name in next(reader, [])]
+    if "slug" not in header:
+        return set()
+    column = header.index("slug")
+    return {row[column].strip().lower() for row in reader if len(row) > column}

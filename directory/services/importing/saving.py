@@ -91,28 +91,29 @@ def _companies_update_from_values(companies: list[Company], fields: list) -> Non
 
 def _countries_replace(rows: list[CheckedRow], company_ids: list[int]) -> None:
     _delete_for(CompanyCountry, company_ids)
-    links = []
-    for row in rows:
-        hq = str(row.company.hq_country)
-        links.append(CompanyCountry(company=row.company, country=hq, is_headquarters=True))
-        links += [
-            CompanyCountry(company=row.company, country=code, is_headquarters=False)
-            for code in sorted(set(row.countries_served) - {hq})
-        ]
-    CompanyCountry.objects.bulk_create(links, batch_size=BATCH)
+    for chunk in _chunks(rows):  # model instances a chunk at a time: memory stays flat
+        links = []
+        for row in chunk:
+            hq = str(row.company.hq_country)
+            links.append(CompanyCountry(company=row.company, country=hq, is_headquarters=True))
+            links += [
+                CompanyCountry(company=row.company, country=code, is_headquarters=False)
+                for code in sorted(set(row.countries_served) - {hq})
+            ]
+        CompanyCountry.objects.bulk_create(links)
 
 
 def _industries_replace(rows: list[CheckedRow], company_ids: list[int]) -> None:
     link = Company.industries.through
     _delete_for(link, company_ids)
-    link.objects.bulk_create(
-        [
-            link(company_id=row.company.pk, industry_id=industry.pk)
-            for row in rows
-            for industry in row.industries
-        ],
-        batch_size=BATCH,
-    )
+    for chunk in _chunks(rows):
+        link.objects.bulk_create(
+            [
+                link(company_id=row.company.pk, industry_id=industry.pk)
+                for row in chunk
+                for industry in row.industries
+            ]
+        )
 
 
 def _tags_replace(rows: list[CheckedRow], company_ids: list[int]) -> None:
@@ -126,28 +127,31 @@ def _tags_replace(rows: list[CheckedRow], company_ids: list[int]) -> None:
             tags[name] = Tag.objects.create(name=name)
     for chunk in _chunks(company_ids, 10_000):
         TaggedItem.objects.filter(content_type=company_type, object_id__in=chunk).delete()
-    TaggedItem.objects.bulk_create(
-        [
-            TaggedItem(content_type=company_type, object_id=row.company.pk, tag=tags[name])
-            for row in rows
-            for name in row.tags
-        ],
-        batch_size=BATCH,
-    )
+    for chunk in _chunks(rows):
+        TaggedItem.objects.bulk_create(
+            [
+                TaggedItem(content_type=company_type, object_id=row.company.pk, tag=tags[name])
+                for row in chunk
+                for name in row.tags
+            ]
+        )
 
 
 def _offerings_replace(rows: list[CheckedRow], company_ids: list[int]) -> None:
     _delete_for(Offering, company_ids)
-    Offering.objects.bulk_create(
-        [
-            Offering(
-                company=row.company, kind=item.kind, name=item.name, description=item.description
-            )
-            for row in rows
-            for item in row.offerings
-        ],
-        batch_size=BATCH,
-    )
+    for chunk in _chunks(rows):
+        Offering.objects.bulk_create(
+            [
+                Offering(
+                    company=row.company,
+                    kind=item.kind,
+                    name=item.name,
+                    description=item.description,
+                )
+                for row in chunk
+                for item in row.offerings
+            ]
+        )
 
 
 def _claims_existing(rows: list[CheckedRow]) -> dict[int, dict[int, tuple[int, str]]]:
@@ -175,36 +179,38 @@ def _claims_kept(current: dict[int, tuple[int, str]], wanted: set[int]) -> set[i
 def _claims_merge(rows: list[CheckedRow], have: dict[int, dict[int, tuple[int, str]]]) -> None:
     """Add the file's self-declared claims, drop the self-declared ones it leaves out, keep
     every staff verification."""
-    dropped, added = [], []
-    for row in rows:
-        company_id = row.company.pk
-        wanted = {competency.pk for competency in row.competencies}
-        current = have.get(company_id, {})
-        dropped += [
-            pk
-            for competency_id, (pk, status) in current.items()
-            if status == CompanyCompetency.Status.SELF_DECLARED and competency_id not in wanted
-        ]
-        added += [
-            CompanyCompetency(company_id=company_id, competency_id=competency_id)
-            for competency_id in sorted(wanted - current.keys())
-        ]
+    dropped = [
+        pk
+        for row in rows
+        for competency_id, (pk, status) in have.get(row.company.pk, {}).items()
+        if status == CompanyCompetency.Status.SELF_DECLARED
+        and competency_id not in {competency.pk for competency in row.competencies}
+    ]
     for chunk in _chunks(dropped, 10_000):
         CompanyCompetency.objects.filter(pk__in=chunk).delete()
-    CompanyCompetency.objects.bulk_create(added, batch_size=BATCH)
+    for chunk in _chunks(rows):
+        added = []
+        for row in chunk:
+            current = have.get(row.company.pk, {})
+            added += [
+                CompanyCompetency(company_id=row.company.pk, competency_id=competency.pk)
+                for competency in sorted(row.competencies, key=lambda c: c.pk)
+                if competency.pk not in current
+            ]
+        CompanyCompetency.objects.bulk_create(added)
 
 
 def _domains_add(rows: list[CheckedRow]) -> None:
     """Claim the file's domains; one the company already holds stays as it is."""
-    ClaimedDomain.objects.bulk_create(
-        [
-            ClaimedDomain(company=row.company, domain=domain)
-            for row in rows
-            for domain in row.domains
-        ],
-        batch_size=BATCH,
-        ignore_conflicts=True,
-    )
+    for chunk in _chunks(rows):
+        ClaimedDomain.objects.bulk_create(
+            [
+                ClaimedDomain(company=row.company, domain=domain)
+                for row in chunk
+                for domain in row.domains
+            ],
+            ignore_conflicts=True,
+        )
 
 
 def _completeness_set(rows: list[CheckedRow], have: dict[int, dict]) -> None:
