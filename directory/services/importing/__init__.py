@@ -52,18 +52,18 @@ def companies_import(
     report = ImportReport(dry_run=dry_run)
     if isinstance(data, bytes):
         try:
-            data = data.decode("utf-8-sig")
+            data.decode("utf-8-sig")  # checked whole first; rows are decoded as they are read
         except UnicodeDecodeError:
             report.errors.append(RowError(0, "", NOT_UTF8))
             return report
-    data = data.lstrip("\ufeff")
     rows = rows_read(data, report)
     if rows is None:
         return report
     checker = RowChecker()
     checker.prefetch(slugs_read(data))
     checked: list[CheckedRow] = []
-    expected = max(data.count("\n"), 1)  # lines: the progress bar's estimate of the rows
+    newline = b"\n" if isinstance(data, bytes) else "\n"
+    expected = max(data.count(newline), 1)  # lines: the progress bar's estimate of the rows
     total = expected + (0 if dry_run else SAVE_STEPS * max(expected // SAVE_STEPS, 1))
     tick = max(expected // 200, 1)
     for number, raw in rows:
@@ -75,7 +75,6 @@ def companies_import(
             checked.append(row)
         if progress and report.rows % tick == 0:
             progress(min(report.rows, expected), total)
-    del data
     if report.errors or dry_run:
         report.created = sum(row.is_new for row in checked) if not report.errors else 0
         report.updated = len(checked) - report.created if not report.errors else 0

@@ -83,6 +83,7 @@ _CHOICES = {
 }
 
 Progress = Callable[[int, int], None]
+Source = bytes | str  # the file: UTF-8 bytes (a BOM is fine), or text
 # Company fields that full_clean need not look at: checked above (choices, against the
 # vocabularies: the model's choice validation walks every country for each row), or not set
 # by an import at all (a deferred column would even be loaded, one query per row).
@@ -92,6 +93,7 @@ _CHECKED_HERE = [
     if field.name not in ("name", "slug", "description", "website", "hq_region", "hq_city")
     and field.name != "founded"
 ]
+_KEPT_WHEN_EMPTY = tuple(_CHOICES)  # size_band, tier and the visibilities
 _COUNTRY_CODES = frozenset(code for code, _name in countries)
 _OFFERING_KINDS = frozenset(Offering.Kind.values)
 _INVALID_CHOICE = Company._meta.get_field("hq_country").error_messages["invalid_choice"]
@@ -128,13 +130,14 @@ class ImportReport:
         return self.ok and not self.dry_run
 
 
-@dataclass
+@dataclass(slots=True)
 class CheckedRow:
     """One valid row: the company to save (new or updated, unsaved) and its lists."""
 
     number: int
     company: Company
     is_new: bool
+    hq_country: str
     countries_served: list[str]
     competencies: list[Competency]
     industries: list[Industry]
@@ -161,7 +164,9 @@ class RowChecker:
     def prefetch(self, slugs: Iterable[str]) -> None:
         """Load the companies the file updates, in a few queries whatever the file's size."""
         wanted = sorted(set(slugs))
-        existing = Company.objects.defer("search_vector")
+        # Only what an update keeps when its cell is empty, and the logo for completeness:
+        # the file sets every other column, so 100,000 companies stay small in memory.
+        existing = Company.objects.only("pk", "slug", "logo", *_KEPT_WHEN_EMPTY)
         for start in range(0, len(wanted), PREFETCH_CHUNK):
             chunk = wanted[start : start + PREFETCH_CHUNK]
             self.existing.update((c.slug, c) for c in existing.filter(slug__in=chunk))
@@ -197,9 +202,10 @@ class RowChecker:
         if company is None:
             company = Company(slug=slug)
         company.name = values["name"]
-        company.hq_country = values["hq_country"].upper()
-        if values["hq_country"] and company.hq_country not in _COUNTRY_CODES:
-            fail("hq_country", _INVALID_CHOICE % {"value": company.hq_country})
+        # Kept as text: reading the field back builds a Country object per company.
+        hq_country = company.hq_country = values["hq_country"].upper()
+        if hq_country and hq_country not in _COUNTRY_CODES:
+            fail("hq_country", _INVALID_CHOICE % {"value": hq_country})
         for column in ("description", "website", "hq_region", "hq_city"):
             setattr(company, column, values[column])
         for column, choices in _CHOICES.items():
@@ -273,6 +279,7 @@ class RowChecker:
                 number=number,
                 company=company,
                 is_new=is_new,
+                hq_country=hq_country,
                 countries_served=served,
                 competencies=competencies,
                 industries=industries,
@@ -302,11 +309,11 @@ def _formula_warnings(number: int, raw: dict[str | None, str | list[str]]) -> li
     return warnings
 
 
-def rows_read(data: str, report: ImportReport) -> Iterator[tuple[int, dict]] | None:
+def rows_read(data: Source, report: ImportReport) -> Iterator[tuple[int, dict]] | None:
     """The file's data rows, one at a time, as (line, cells by column); None, with the
     problem reported, when the header is unusable. Rows are read lazily so that a large file
     is never held twice in memory (as text and as parsed rows)."""
-    reader = csv.DictReader(io.StringIO(data))
+    reader = csv.DictReader(_lines(data))
     header = [name.strip() for name in (reader.fieldnames or [])]
     if not header:
         report.errors.append(RowError(0, "", EMPTY_FILE))
@@ -323,6 +330,14 @@ def rows_read(data: str, report: ImportReport) -> Iterator[tuple[int, dict]] | N
     return _data_rows(reader)
 
 
+def _lines(data: Source) -> io.TextIOBase:
+    """The file as text lines, decoded as they are read: a StringIO of a whole file would hold
+    four bytes a character."""
+    if isinstance(data, bytes):
+        return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+    return io.StringIO(data.lstrip("\ufeff"), newline="")
+
+
 def _data_rows(reader: csv.DictReader) -> Iterator[tuple[int, dict]]:
     for raw in reader:
         if not any((value or "").strip() for value in raw.values() if isinstance(value, str)):
@@ -330,10 +345,10 @@ def _data_rows(reader: csv.DictReader) -> Iterator[tuple[int, dict]]:
         yield reader.line_num, raw
 
 
-def slugs_read(data: str) -> set[str]:
+def slugs_read(data: Source) -> set[str]:
     """Every slug the file names (a quick first pass, so the companies it updates are loaded
     in a few queries before the rows are checked one by one)."""
-    reader = csv.reader(io.StringIO(data))
+    reader = csv.reader(_lines(data))
     header = [name.strip() for name in next(reader, [])]
     if "slug" not in header:
         return set()

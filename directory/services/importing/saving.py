@@ -94,7 +94,7 @@ def _countries_replace(rows: list[CheckedRow], company_ids: list[int]) -> None:
     for chunk in _chunks(rows):  # model instances a chunk at a time: memory stays flat
         links = []
         for row in chunk:
-            hq = str(row.company.hq_country)
+            hq = row.hq_country
             links.append(CompanyCountry(company=row.company, country=hq, is_headquarters=True))
             links += [
                 CompanyCountry(company=row.company, country=code, is_headquarters=False)
@@ -220,7 +220,7 @@ def _completeness_set(rows: list[CheckedRow], have: dict[int, dict]) -> None:
         wanted = {competency.pk for competency in row.competencies}
         company.profile_completeness = completeness_score(
             company=company,
-            countries_served=len(set(row.countries_served) - {str(company.hq_country)}),
+            countries_served=len(set(row.countries_served) - {row.hq_country}),
             industries=len(row.industries),
             competencies=len(_claims_kept(have.get(company.pk, {}), wanted)),
             offerings=len(row.offerings),
