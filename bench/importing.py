@@ -123,6 +123,10 @@ def main() -> None:
         **os.environ,
         "DATABASE_URL": url,
         "CELERY_TASK_ALWAYS_EAGER": "true",
+        # As in production: with DEBUG on Django also formats and keeps every statement.
+        "DEBUG": os.environ.get("BENCH_DEBUG", "false"),
+        "SECRET_KEY": "bench-" + "x" * 60,
+        "SECURE_SSL_REDIRECT": "false",
         "CACHE_URL": "locmemcache://",
         "EMAIL_URL": "memorymail://",
     }

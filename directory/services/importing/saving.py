@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
+from django.db import connection, reset_queries
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
@@ -39,6 +40,15 @@ Step = Callable[[str], None]
 def _chunks(items: Sequence, size: int = BATCH) -> Iterable[Sequence]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+        _forget_logged_statements()
+
+
+def _forget_logged_statements() -> None:
+    """With DEBUG on, Django keeps the text of the last 9,000 statements; an import's are
+    batches of thousands of rows, hundreds of MB in all. Forget them between batches, unless
+    something (a test) is counting them."""
+    if settings.DEBUG and not connection.force_debug_cursor:
+        reset_queries()
 
 
 def _delete_for(model, company_ids: list[int]) -> None:
