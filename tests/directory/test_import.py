@@ -3,9 +3,11 @@
 from pathlib import Path
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
+from taggit.models import Tag, TaggedItem
 
-from directory.models import ClaimedDomain, Company, CompanyCompetency, Offering
+from directory.models import ClaimedDomain, Company, CompanyCompetency, Competency, Offering
 from directory.services.importing import (
     DUPLICATE_SLUG,
     EXTRA_CELLS,
@@ -111,18 +113,13 @@ def test_command_exits_non_zero_and_prints_the_report(tmp_path, capsys):
 
 
 def test_a_failure_while_saving_rolls_back_every_row(monkeypatch):
-    from directory.services import importing
+    from directory.services.importing import saving
 
-    calls = []
-    real_save = importing._save
+    def offerings_fail(rows, company_ids):
+        raise RuntimeError("disk full")
 
-    def save_then_fail(row):
-        calls.append(row)
-        real_save(row)
-        if len(calls) == 2:
-            raise RuntimeError("disk full")
-
-    monkeypatch.setattr(importing, "_save", save_then_fail)
+    # Companies, countries, industries and tags are written by then.
+    monkeypatch.setattr(saving, "_offerings_replace", offerings_fail)
     with pytest.raises(RuntimeError):
         companies_import(data=_csv(GOOD, "second,Second,FR,,,,,,", "third,Third,IT,,,,,,"))
     assert not Company.objects.exists()
@@ -226,3 +223,62 @@ def test_the_command_prints_flagged_cells_and_still_imports(tmp_path, capsys):
     assert "warning: row 2, column name: Starts like a spreadsheet formula (=1+2)" in out
     assert "1 cell(s) flagged" in out
     assert Company.objects.get(slug="formula-co").name == "=1+2"
+
+
+def _rows(count: int, start: int = 0) -> list[str]:
+    return [
+        f"bulk-{n},Bulk {n},DE,kubernetes;security,retail,service:Ops,AT,de,gold"
+        for n in range(start, start + count)
+    ]
+
+
+def test_the_import_costs_the_same_queries_for_5_rows_as_for_60(django_assert_max_num_queries):
+    companies_import(data=_csv(*_rows(5)))  # warm the content-type and vocabulary caches
+    with django_assert_max_num_queries(40) as small:
+        companies_import(data=_csv(*_rows(5, start=100)))
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        companies_import(data=_csv(*_rows(60, start=200)))
+    assert Company.objects.filter(slug__startswith="bulk-").count() == 70
+
+
+def test_after_an_import_search_finds_the_companies_and_the_facets_count_them(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        companies_import(data=_csv(*_rows(12), "acme-cloud,Acme Cloud,FR,kubernetes,,,,,"))
+    found = client.get("/api/v1/partners/", {"q": "Acme Cloud"}).json()
+    assert [item["slug"] for item in found["results"]] == ["acme-cloud"]
+    facets = client.get("/api/v1/partners/", {"competency": "kubernetes"}).json()
+    assert facets["count"] == 13
+    tiers = {value["value"]: value["count"] for value in facets["facets"]["tier"]}
+    assert tiers["gold"] == 12
+
+
+def test_re_importing_replaces_lists_and_leaves_other_objects_tags_alone():
+    companies_import(data=_csv(GOOD))
+    company = Company.objects.get(slug="acme-cloud")
+    company.tags.add("dropped-by-the-file")
+    # Another kind of object with the same id, tagged through taggit's shared table.
+    foreign = TaggedItem.objects.create(
+        content_type=ContentType.objects.get_for_model(Competency),
+        object_id=company.pk,
+        tag=Tag.objects.get(name="dropped-by-the-file"),
+    )
+    companies_import(
+        data=_csv("acme-cloud,Acme Cloud,DE,data-analytics,energy,product:New,FR,en,certified")
+    )
+    company.refresh_from_db()
+    assert list(company.tags.names()) == []
+    assert list(company.industries.values_list("slug", flat=True)) == ["energy"]
+    assert list(company.offerings.values_list("name", flat=True)) == ["New"]
+    assert set(company.countries.values_list("country", flat=True)) == {"DE", "FR"}
+    assert company.tier == "certified"
+    assert TaggedItem.objects.filter(pk=foreign.pk).exists()
+
+
+def test_profile_completeness_follows_the_file_on_create_and_on_update():
+    companies_import(data=_csv("sparse-co,Sparse Co,DE,,,,,,"))
+    assert Company.objects.get(slug="sparse-co").profile_completeness == 0
+    companies_import(data=_csv("sparse-co,Sparse Co,DE,kubernetes,retail,service:Ops,AT,de,"))
+    # languages 5 + countries served 5 + industries 10 + competencies 15 + offerings 10
+    assert Company.objects.get(slug="sparse-co").profile_completeness == 45

@@ -1,21 +1,19 @@
-"""Bulk onboarding of partner companies from CSV, all rows or none (docs/import-format.md)."""
+"""Reading and checking a partner CSV: every problem found per row, before anything is saved."""
 
 from __future__ import annotations
 
 import csv
 import io
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django_countries import countries
 
 from directory.models import (
     ClaimedDomain,
     Company,
-    CompanyCompetency,
     Competency,
     Industry,
     Offering,
@@ -23,13 +21,7 @@ from directory.models import (
     Tier,
     Visibility,
 )
-from directory.services.companies import (
-    OfferingData,
-    company_completeness_update,
-    company_countries_set,
-    company_index_refresh,
-    company_offerings_set,
-)
+from directory.services.companies import OfferingData
 from portal.spreadsheets import looks_like_formula
 
 REQUIRED_COLUMNS = ("slug", "name", "hq_country")
@@ -91,6 +83,21 @@ _CHOICES = {
 }
 
 Progress = Callable[[int, int], None]
+Source = bytes | str  # the file: UTF-8 bytes (a BOM is fine), or text
+# Company fields that full_clean need not look at: checked above (choices, against the
+# vocabularies: the model's choice validation walks every country for each row), or not set
+# by an import at all (a deferred column would even be loaded, one query per row).
+_CHECKED_HERE = [
+    field.name
+    for field in Company._meta.concrete_fields
+    if field.name not in ("name", "slug", "description", "website", "hq_region", "hq_city")
+    and field.name != "founded"
+]
+_KEPT_WHEN_EMPTY = tuple(_CHOICES)  # size_band, tier and the visibilities
+_COUNTRY_CODES = frozenset(code for code, _name in countries)
+_OFFERING_KINDS = frozenset(Offering.Kind.values)
+_INVALID_CHOICE = Company._meta.get_field("hq_country").error_messages["invalid_choice"]
+PREFETCH_CHUNK = 5_000
 
 
 @dataclass(frozen=True)
@@ -123,11 +130,14 @@ class ImportReport:
         return self.ok and not self.dry_run
 
 
-@dataclass
-class _Row:
+@dataclass(slots=True)
+class CheckedRow:
+    """One valid row: the company to save (new or updated, unsaved) and its lists."""
+
     number: int
     company: Company
     is_new: bool
+    hq_country: str
     countries_served: list[str]
     competencies: list[Competency]
     industries: list[Industry]
@@ -140,7 +150,7 @@ def _split(value: str) -> list[str]:
     return [part.strip() for part in (value or "").split(";") if part.strip()]
 
 
-class _RowChecker:
+class RowChecker:
     """Turns one CSV row into an unsaved company and its lists, collecting every problem."""
 
     def __init__(self) -> None:
@@ -152,11 +162,18 @@ class _RowChecker:
         self.seen_domains: dict[str, int] = {}
 
     def prefetch(self, slugs: Iterable[str]) -> None:
-        self.existing = {c.slug: c for c in Company.objects.filter(slug__in=list(slugs))}
+        """Load the companies the file updates, in a few queries whatever the file's size."""
+        wanted = sorted(set(slugs))
+        # Only what an update keeps when its cell is empty, and the logo for completeness:
+        # the file sets every other column, so 100,000 companies stay small in memory.
+        existing = Company.objects.only("pk", "slug", "logo", *_KEPT_WHEN_EMPTY)
+        for start in range(0, len(wanted), PREFETCH_CHUNK):
+            chunk = wanted[start : start + PREFETCH_CHUNK]
+            self.existing.update((c.slug, c) for c in existing.filter(slug__in=chunk))
 
     def check(
         self, number: int, raw: dict[str | None, str | list[str]]
-    ) -> tuple[_Row | None, list[RowError], list[RowError]]:
+    ) -> tuple[CheckedRow | None, list[RowError], list[RowError]]:
         errors: list[RowError] = []
 
         def fail(column: str, reason: str) -> None:
@@ -185,7 +202,10 @@ class _RowChecker:
         if company is None:
             company = Company(slug=slug)
         company.name = values["name"]
-        company.hq_country = values["hq_country"].upper()
+        # Kept as text: reading the field back builds a Country object per company.
+        hq_country = company.hq_country = values["hq_country"].upper()
+        if hq_country and hq_country not in _COUNTRY_CODES:
+            fail("hq_country", _INVALID_CHOICE % {"value": hq_country})
         for column in ("description", "website", "hq_region", "hq_city"):
             setattr(company, column, values[column])
         for column, choices in _CHOICES.items():
@@ -208,7 +228,7 @@ class _RowChecker:
         company.languages = list(dict.fromkeys(languages))
         served = [code.upper() for code in _split(values["countries_served"])]
         for code in served:
-            if code not in countries:
+            if code not in _COUNTRY_CODES:
                 fail("countries_served", UNKNOWN_COUNTRY.format(code))
         competencies = []
         for slug_value in _split(values["competencies"]):
@@ -225,7 +245,7 @@ class _RowChecker:
         offerings = []
         for item in _split(values["offerings"]):
             kind, _, name = item.partition(":")
-            if kind.strip().lower() not in Offering.Kind.values or not name.strip():
+            if kind.strip().lower() not in _OFFERING_KINDS or not name.strip():
                 fail("offerings", BAD_OFFERING.format(item))
             else:
                 offerings.append(OfferingData(kind=kind.strip().lower(), name=name.strip()[:200]))
@@ -240,7 +260,12 @@ class _RowChecker:
             else:
                 self.seen_domains[domain] = number
         try:
-            company.full_clean()
+            # Field by field, in memory: slugs are unique by the checks above and the company's
+            # constraints concern columns the file does not set or field validators cover, so
+            # no query per row is needed (unique and constraint checks cost one each).
+            company.full_clean(
+                exclude=_CHECKED_HERE, validate_unique=False, validate_constraints=False
+            )
         except ValidationError as invalid:
             for column, messages in invalid.message_dict.items():
                 if any(e.column == column for e in errors):
@@ -250,10 +275,11 @@ class _RowChecker:
         if errors:
             return None, errors, warnings
         return (
-            _Row(
+            CheckedRow(
                 number=number,
                 company=company,
                 is_new=is_new,
+                hq_country=hq_country,
                 countries_served=served,
                 competencies=competencies,
                 industries=industries,
@@ -283,8 +309,11 @@ def _formula_warnings(number: int, raw: dict[str | None, str | list[str]]) -> li
     return warnings
 
 
-def _read(data: str, report: ImportReport) -> list[tuple[int, dict[str, str]]] | None:
-    reader = csv.DictReader(io.StringIO(data))
+def rows_read(data: Source, report: ImportReport) -> Iterator[tuple[int, dict]] | None:
+    """The file's data rows, one at a time, as (line, cells by column); None, with the
+    problem reported, when the header is unusable. Rows are read lazily so that a large file
+    is never held twice in memory (as text and as parsed rows)."""
+    reader = csv.DictReader(_lines(data))
     header = [name.strip() for name in (reader.fieldnames or [])]
     if not header:
         report.errors.append(RowError(0, "", EMPTY_FILE))
@@ -298,77 +327,30 @@ def _read(data: str, report: ImportReport) -> list[tuple[int, dict[str, str]]] |
         report.errors.append(RowError(1, "", UNKNOWN_COLUMNS.format(", ".join(unknown))))
     if missing or unknown:
         return None
-    rows = []
+    return _data_rows(reader)
+
+
+def _lines(data: Source) -> io.TextIOBase:
+    """The file as text lines, decoded as they are read: a StringIO of a whole file would hold
+    four bytes a character."""
+    if isinstance(data, bytes):
+        return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+    return io.StringIO(data.lstrip("\ufeff"), newline="")
+
+
+def _data_rows(reader: csv.DictReader) -> Iterator[tuple[int, dict]]:
     for raw in reader:
         if not any((value or "").strip() for value in raw.values() if isinstance(value, str)):
             continue  # blank lines are not rows
-        rows.append((reader.line_num, raw))
-    return rows
+        yield reader.line_num, raw
 
 
-def _save(row: _Row) -> None:
-    company = row.company
-    company.save()
-    company_countries_set(company=company, countries_served=row.countries_served)
-    company.industries.set(row.industries)
-    company.tags.set(row.tags, clear=True)
-    company_offerings_set(company=company, offerings=row.offerings)
-    wanted = {competency.pk for competency in row.competencies}
-    # Staff verifications are kept even when a re-import leaves them out.
-    company.competency_claims.filter(status=CompanyCompetency.Status.SELF_DECLARED).exclude(
-        competency_id__in=wanted
-    ).delete()
-    have = set(company.competency_claims.values_list("competency_id", flat=True))
-    CompanyCompetency.objects.bulk_create(
-        [
-            CompanyCompetency(company=company, competency=competency)
-            for competency in row.competencies
-            if competency.pk not in have
-        ]
-    )
-    for domain in row.domains:
-        ClaimedDomain.objects.get_or_create(domain=domain, defaults={"company": company})
-    company_completeness_update(company=company)
-
-
-def companies_import(
-    *, data: bytes | str, dry_run: bool = False, progress: Progress | None = None
-) -> ImportReport:
-    """Validate every row of a partner CSV and, only if all are valid, save them in one
-    transaction (created or updated by slug); a dry run validates and saves nothing."""
-    report = ImportReport(dry_run=dry_run)
-    if isinstance(data, bytes):
-        try:
-            data = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            report.errors.append(RowError(0, "", NOT_UTF8))
-            return report
-    rows = _read(data.lstrip("\ufeff"), report)
-    if rows is None:
-        return report
-    report.rows = len(rows)
-    checker = _RowChecker()
-    checker.prefetch((raw.get("slug") or "").strip().lower() for _, raw in rows)
-    checked: list[_Row] = []
-    total = len(rows) * (1 if dry_run else 2)
-    for done, (number, raw) in enumerate(rows, start=1):
-        row, errors, warnings = checker.check(number, raw)
-        report.errors.extend(errors)
-        report.warnings.extend(warnings)
-        if row is not None:
-            checked.append(row)
-        if progress:
-            progress(done, total)
-    if report.errors or dry_run:
-        report.created = sum(row.is_new for row in checked) if not report.errors else 0
-        report.updated = len(checked) - report.created if not report.errors else 0
-        return report
-    with transaction.atomic():
-        for done, row in enumerate(checked, start=len(rows) + 1):
-            _save(row)
-            if progress:
-                progress(done, total)
-        company_index_refresh(company_ids=[row.company.pk for row in checked])
-    report.created = sum(row.is_new for row in checked)
-    report.updated = len(checked) - report.created
-    return report
+def slugs_read(data: Source) -> set[str]:
+    """Every slug the file names (a quick first pass, so the companies it updates are loaded
+    in a few queries before the rows are checked one by one)."""
+    reader = csv.reader(_lines(data))
+    header = [name.strip() for name in next(reader, [])]
+    if "slug" not in header:
+        return set()
+    column = header.index("slug")
+    return {row[column].strip().lower() for row in reader if len(row) > column}
