@@ -95,6 +95,12 @@ class FacetsSerializer(serializers.Serializer):
 
 class PartnerListResponseSerializer(serializers.Serializer):
     count = serializers.IntegerField()
+    count_approximate = serializers.BooleanField(
+        help_text="True when more than 10,000 match: count is then an estimate."
+    )
+    facets_approximate = serializers.BooleanField(
+        help_text="True when the facet counts were estimated from a sample (many matches)."
+    )
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)
     results = PartnerListItemSerializer(many=True)
@@ -198,6 +204,8 @@ class PartnerListView(APIView):
         ]
         return {
             "count": result.count,
+            "count_approximate": result.count_approximate,
+            "facets_approximate": result.facets_approximate,
             "next": link(result.page + 1) if result.has_next else None,
             "previous": link(result.page - 1) if result.has_previous else None,
             "results": results,

@@ -1,5 +1,7 @@
 """The directory's stored full-text vectors, recomputed in one set-based SQL statement."""
 
+from collections.abc import Iterable
+
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchVector
@@ -79,3 +81,21 @@ def company_search_reindex(*, company_ids: list[int] | None = None) -> int:
         companies = companies.filter(pk__in=list(company_ids))
     company_type = ContentType.objects.get_for_model(Company)
     return companies.update(search_vector=_search_vector(company_type=company_type))
+
+
+def company_index_refresh(*, company_ids: Iterable[int]) -> None:
+    """After commit, refresh what these companies feed to search: the entry point for writers.
+
+    Set-based: one statement for all the ids, however many (pass every id a bulk import
+    touched, once, rather than calling it per row). It recomputes the stored search vectors
+    (names, descriptions, claims, tags, offerings) and forgets the cached facet counts. The
+    facet rows (``directory_search_facets``, migration 0003) need no call: database triggers
+    refresh them, set-based, in the statement that changes a company, its claims, industries or
+    countries.
+    """
+    ids = sorted(set(company_ids))
+
+    def refresh() -> None:
+        company_search_reindex(company_ids=ids)
+
+    transaction.on_commit(refresh)

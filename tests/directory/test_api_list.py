@@ -49,7 +49,16 @@ def test_the_answer_has_count_links_results_and_facets(client, azure_partner):
 
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"count", "next", "previous", "results", "facets"}
+    assert set(body) == {
+        "count",
+        "count_approximate",
+        "facets_approximate",
+        "next",
+        "previous",
+        "results",
+        "facets",
+    }
+    assert body["count_approximate"] is False and body["facets_approximate"] is False
     assert body["count"] == 1
     assert body["next"] is None and body["previous"] is None
     assert body["results"] == [

@@ -10,7 +10,7 @@ from directory.selectors.search.facets import FacetValue, search_facets
 from directory.selectors.search.filters import filtered, search_filters, search_terms, viewer_levels
 from directory.selectors.search.ordering import name_first_ids, ordered, uses_name_first
 from directory.selectors.search.params import SearchParams
-from portal.paging import check_page_exists
+from portal.paging import PageOutOfRange, check_page_exists
 
 PAGE_SIZE = 20
 
@@ -26,6 +26,9 @@ class SearchResult:
     params: SearchParams
     # Names these facet counts for a rendered-fragment cache: changes whenever they may.
     facets_key: str = ""
+    # Facet counts, or the number of results, estimated from a sample (facet_sql).
+    facets_approximate: bool = False
+    count_approximate: bool = False
     # True when "best match" meant name matches first, then by rating (see name_first_ids).
     name_first: bool = False
 
@@ -55,11 +58,11 @@ def company_search(*, viewer, params: SearchParams) -> SearchResult:
     terms = search_terms(params.q)
     filters = search_filters(params, terms, levels)
 
-    facets, facets_key = search_facets(params, terms, filters, levels)
-    tier_counts = {f.value: f.count for f in facets["tier"]}
-    count = tier_counts.get(params.tier, 0) if params.tier else sum(tier_counts.values())
+    found = search_facets(params, terms, filters, levels)
+    count = found.total
     num_pages = max(1, math.ceil(count / PAGE_SIZE))
-    check_page_exists(number=params.page, num_pages=num_pages)
+    if not found.total_approximate:
+        check_page_exists(number=params.page, num_pages=num_pages)
 
     companies: list[CompanyCard] = []
     name_first = uses_name_first(sort=params.sort, terms=terms, count=count)
@@ -72,6 +75,9 @@ def company_search(*, viewer, params: SearchParams) -> SearchResult:
             # Ids first: on PostgreSQL the sort indexes cover the filter columns, so walking past
             # non-matching rows reads the index alone; the page's rows are fetched by id after.
             ids = list(ordered_companies.values_list("pk", flat=True)[offset : offset + PAGE_SIZE])
+        if not ids and found.total_approximate:
+            # The number of pages was estimated: an empty page is the one past the end.
+            raise PageOutOfRange(number=params.page, num_pages=num_pages)
         companies = company_cards(ids)
     return SearchResult(
         companies=companies,
@@ -79,8 +85,10 @@ def company_search(*, viewer, params: SearchParams) -> SearchResult:
         page=params.page,
         num_pages=num_pages,
         page_size=PAGE_SIZE,
-        facets=facets,
+        facets=found.values,
         params=params,
         name_first=name_first,
-        facets_key=facets_key,
+        facets_key=found.key,
+        facets_approximate=found.approximate,
+        count_approximate=found.total_approximate,
     )
