@@ -194,12 +194,16 @@ def seed(target: int) -> None:
 
     from directory.facet_cache import facet_cache_invalidate
     from directory.models import Company, Competency, Industry
-    from directory.services.search_index import company_search_reindex
+    from directory.services.search_index import company_search_reindex, search_vocabulary_refresh
 
     call_command("migrate", verbosity=0)
     have = Company.objects.count()
     if have >= target:
         print(f"{have:,} companies present; no seeding needed")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM directory_search_word")
+            if not cursor.fetchone()[0]:
+                search_vocabulary_refresh()
         return
     started = time.perf_counter()
     for name in COMPETENCIES:
@@ -409,9 +413,7 @@ def floor_ms(cursor, params: dict) -> float:
         )
         where.append("industries && %s::bigint[]")
         args.append(ids)
-    countries = (
-        "(hq_countries || CASE WHEN details_visibility = 'public' THEN served ELSE '{}' END)"
-    )
+    countries = "countries"
     if params.get("country"):
         where.append(f"{countries} && %s::varchar[]")
         args.append(params["country"])

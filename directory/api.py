@@ -93,6 +93,19 @@ class FacetsSerializer(serializers.Serializer):
     tier = FacetValueSerializer(many=True)
 
 
+class SearchSpellingSerializer(serializers.Serializer):
+    q = serializers.CharField()
+    fuzzy = serializers.BooleanField(
+        help_text="True when q found nothing and its closest known spelling was searched."
+    )
+    searched_for = serializers.CharField(
+        allow_null=True, help_text="The words searched instead of q (fuzzy), else null."
+    )
+    did_you_mean = serializers.CharField(
+        allow_null=True, help_text="A closer known spelling when q found few results."
+    )
+
+
 class PartnerListResponseSerializer(serializers.Serializer):
     count = serializers.IntegerField()
     count_approximate = serializers.BooleanField(
@@ -101,6 +114,7 @@ class PartnerListResponseSerializer(serializers.Serializer):
     facets_approximate = serializers.BooleanField(
         help_text="True when the facet counts were estimated from a sample (many matches)."
     )
+    search = SearchSpellingSerializer()
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)
     results = PartnerListItemSerializer(many=True)
@@ -205,6 +219,12 @@ class PartnerListView(APIView):
         return {
             "count": result.count,
             "count_approximate": result.count_approximate,
+            "search": {
+                "q": result.params.q,
+                "fuzzy": bool(result.searched_for),
+                "searched_for": result.searched_for or None,
+                "did_you_mean": result.did_you_mean or None,
+            },
             "facets_approximate": result.facets_approximate,
             "next": link(result.page + 1) if result.has_next else None,
             "previous": link(result.page - 1) if result.has_previous else None,

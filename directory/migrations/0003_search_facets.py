@@ -16,6 +16,7 @@ The verified-claim rule below (verified and not past ``expires_at``) is the SQL 
 ``CompanyCompetency.objects.verified()``; the facet tests hold the two together.
 """
 
+from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
 FACET_TABLE = """
@@ -155,6 +156,17 @@ def _link_triggers() -> str:
     return "\n".join(statements)
 
 
+# Every word a company can be found by in its name, its description, its competencies,
+# industries and tags, lower-case and without accents: what "did you mean" may propose.
+VOCABULARY = """
+CREATE TABLE directory_search_word (
+    word text PRIMARY KEY,
+    companies integer NOT NULL DEFAULT 0
+);
+CREATE INDEX directory_search_word_trgm ON directory_search_word USING gin (word gin_trgm_ops);
+"""
+DROP_VOCABULARY = "DROP TABLE IF EXISTS directory_search_word;"
+
 FILL = "SELECT directory_search_facets_refresh(array(SELECT id FROM directory_company));"
 
 DROP_FACETS = """
@@ -182,4 +194,6 @@ class Migration(migrations.Migration):
         migrations.RunPython(
             _on_postgresql(FACET_TABLE, _link_triggers(), FILL), _on_postgresql(DROP_FACETS)
         ),
+        TrigramExtension(),
+        migrations.RunPython(_on_postgresql(VOCABULARY), _on_postgresql(DROP_VOCABULARY)),
     ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -71,6 +71,10 @@ class SearchLinks:
         return _page_links(
             self.result.params, page=self.result.page, num_pages=self.result.num_pages
         )
+
+    @property
+    def did_you_mean_query(self) -> str:
+        return search_querystring(replace(self.result.params, q=self.result.did_you_mean))
 
     @cached_property
     def active_filters(self) -> list[ActiveFilter]:

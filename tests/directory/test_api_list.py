@@ -53,6 +53,7 @@ def test_the_answer_has_count_links_results_and_facets(client, azure_partner):
         "count",
         "count_approximate",
         "facets_approximate",
+        "search",
         "next",
         "previous",
         "results",

@@ -8,11 +8,14 @@ from dataclasses import dataclass
 from directory.selectors.search.cards import CompanyCard, company_cards
 from directory.selectors.search.facets import FacetValue, search_facets
 from directory.selectors.search.filters import filtered, search_filters, search_terms, viewer_levels
+from directory.selectors.search.fuzzy import corrected_terms
 from directory.selectors.search.ordering import name_first_ids, ordered, uses_name_first
 from directory.selectors.search.params import SearchParams
 from portal.paging import PageOutOfRange, check_page_exists
 
 PAGE_SIZE = 20
+# Fewer exact results than this and the search looks for a closer spelling ("did you mean").
+FEW_RESULTS = 3
 
 
 @dataclass
@@ -29,6 +32,10 @@ class SearchResult:
     # Facet counts, or the number of results, estimated from a sample (facet_sql).
     facets_approximate: bool = False
     count_approximate: bool = False
+    # The closest known spelling searched instead when the words found nothing (fuzzy), and
+    # one proposed when they found little.
+    searched_for: str = ""
+    did_you_mean: str = ""
     # True when "best match" meant name matches first, then by rating (see name_first_ids).
     name_first: bool = False
 
@@ -59,6 +66,18 @@ def company_search(*, viewer, params: SearchParams) -> SearchResult:
     filters = search_filters(params, terms, levels)
 
     found = search_facets(params, terms, filters, levels)
+    searched_for = did_you_mean = ""
+    if params.q and found.total < FEW_RESULTS:
+        corrected = corrected_terms(terms)
+        if corrected and not found.total:
+            # No exact hit: search the closest known spellings instead, and say so.
+            fuzzy_filters = search_filters(params, corrected, levels)
+            fuzzy = search_facets(params, corrected, fuzzy_filters, levels)
+            if fuzzy.total:
+                terms, filters, found = corrected, fuzzy_filters, fuzzy
+                searched_for = " ".join(corrected)
+        elif corrected:
+            did_you_mean = " ".join(corrected)
     count = found.total
     num_pages = max(1, math.ceil(count / PAGE_SIZE))
     if not found.total_approximate:
@@ -91,4 +110,6 @@ def company_search(*, viewer, params: SearchParams) -> SearchResult:
         facets_key=found.key,
         facets_approximate=found.approximate,
         count_approximate=found.total_approximate,
+        searched_for=searched_for,
+        did_you_mean=did_you_mean,
     )
