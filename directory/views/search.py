@@ -18,6 +18,8 @@ from directory.search_forms import (
 )
 from directory.selectors.search import SearchParams, SearchResult
 from directory.selectors.search import company_search as search_companies
+from directory.selectors.search.ordering import RANK_ALL_LIMIT
+from directory.selectors.search.ranking import ranking_rules as search_ranking_rules
 
 
 def company_search(request: HttpRequest) -> HttpResponse:
@@ -32,6 +34,15 @@ def company_search(request: HttpRequest) -> HttpResponse:
     result = search_companies(viewer=request.user, params=params)
     context.update(result=result, links=SearchLinks(result))
     return render(request, "directory/search.html", context)
+
+
+def ranking_rules(request: HttpRequest) -> HttpResponse:
+    """``/directory/about/ranking/``: the rules "best match" ranks by, with today's weights."""
+    return render(
+        request,
+        "directory/ranking.html",
+        {"rules": search_ranking_rules(), "rank_all_limit": RANK_ALL_LIMIT},
+    )
 
 
 @dataclass(frozen=True)

@@ -96,8 +96,10 @@ def facet_counts_postgresql(
         return {**empty, "total": 0, "approximate": False, "total_approximate": False}
     conditions = _conditions(params, levels)
     with connection.cursor() as cursor:
-        estimate, table_rows = _domain_estimate(cursor, terms, bool(params.q))
-        percent = _sample_percent(table_rows) if estimate > FACET_EXACT_LIMIT else None
+        estimate = _domain_estimate(cursor, terms, bool(params.q))
+        percent = None
+        if estimate > FACET_EXACT_LIMIT:
+            percent = _sample_percent(estimate if not params.q else _table_rows(cursor))
         rows = _grouped_counts(
             cursor, terms, bool(params.q), conditions, levels, percent, verified=params.verified
         )
@@ -122,25 +124,25 @@ def facet_counts_postgresql(
     }
 
 
-def _domain_estimate(cursor, terms: list[str], q: bool) -> tuple[float, float]:
-    """The planner's estimate of the companies matching the words (or all), and of all."""
-    if q:
-        cursor.execute(
-            "EXPLAIN (FORMAT JSON) SELECT 1 FROM directory_company c"
-            " WHERE c.search_vector @@ to_tsquery(%s::regconfig, %s)",
-            [SEARCH_CONFIG, tsquery_text(terms)],
-        )
-        plan = cursor.fetchone()[0]
-        plan = json.loads(plan) if isinstance(plan, str) else plan
-        matching = float(plan[0]["Plan"]["Plan Rows"])
-    else:
-        matching = -1.0
-    cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'directory_company'::regclass")
-    table_rows = float(cursor.fetchone()[0])
+def _domain_estimate(cursor, terms: list[str], q: bool) -> float:
+    """The planner's estimate of the companies matching the words (or of all companies)."""
     if not q:
-        # Never analyzed (-1): small enough to count exactly is the safe guess.
-        matching = table_rows
-    return matching, table_rows
+        return _table_rows(cursor)
+    cursor.execute(
+        "EXPLAIN (FORMAT JSON) SELECT 1 FROM directory_company c"
+        " WHERE c.search_vector @@ to_tsquery(%s::regconfig, %s)",
+        [SEARCH_CONFIG, tsquery_text(terms)],
+    )
+    plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    return float(plan[0]["Plan"]["Plan Rows"])
+
+
+def _table_rows(cursor) -> float:
+    """The planner's count of companies (-1 before the table was first analyzed: then small
+    enough to count exactly is the safe guess)."""
+    cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'directory_company'::regclass")
+    return float(cursor.fetchone()[0])
 
 
 def _capped_total(cursor, terms: list[str], q: bool, conditions: dict) -> int:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from directory.selectors.search.cards import CompanyCard, company_cards
 from directory.selectors.search.facets import FacetValue, search_facets
 from directory.selectors.search.filters import filtered, search_filters, search_terms, viewer_levels
 from directory.selectors.search.fuzzy import corrected_terms
 from directory.selectors.search.ordering import name_first_ids, ordered, uses_name_first
-from directory.selectors.search.params import SearchParams
+from directory.selectors.search.params import SORT_RELEVANCE, SearchParams
+from directory.selectors.search.ranking import rank_explanations
 from portal.paging import PageOutOfRange, check_page_exists
 
 PAGE_SIZE = 20
@@ -98,6 +99,9 @@ def company_search(*, viewer, params: SearchParams) -> SearchResult:
             # The number of pages was estimated: an empty page is the one past the end.
             raise PageOutOfRange(number=params.page, num_pages=num_pages)
         companies = company_cards(ids)
+        if terms and params.sort == SORT_RELEVANCE:
+            explanations = rank_explanations(ids, terms)
+            companies = [replace(card, ranking=explanations.get(card.pk)) for card in companies]
     return SearchResult(
         companies=companies,
         count=count,
