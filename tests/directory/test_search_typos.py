@@ -102,3 +102,21 @@ def test_the_page_links_the_proposed_spelling(client, partners):
     page = client.get("/directory/", {"q": "kubernets"}).content.decode()
 
     assert 'Did you mean <a href="?q=kubernetes">kubernetes</a>?' in page
+
+
+@pytest.mark.parametrize("companies", [1, 50])
+def test_a_corrected_search_runs_a_constant_number_of_queries(
+    client, django_assert_max_num_queries, companies
+):
+    for n in range(companies):
+        CompanyFactory(name=f"Zeppelin Partners {n}")
+    company_search_reindex()
+    facet_cache_invalidate()
+
+    # The exact search (estimate, counts), the spelling check, the corrected search (estimate,
+    # counts, labels), the page's ids with their reasons, rows, competencies.
+    with django_assert_max_num_queries(9):
+        body = client.get("/api/v1/partners/", {"q": "zepelin"}).json()
+
+    assert body["search"]["searched_for"] == "zeppelin"
+    assert len(body["results"]) == min(companies, 20)

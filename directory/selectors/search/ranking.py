@@ -175,52 +175,59 @@ class RankExplanation:
     reasons: list[RankReason]
 
 
+# What an explanation reads of a company besides the field flags of `explanation_columns`.
+EXPLAINED_FIELDS = ("pk", "tier", "rating_average", "profile_completeness")
+
+
+def explanation_columns(terms: list[str]) -> dict[str, ExpressionWrapper]:
+    """Per field rule, whether it applies: columns to annotate the page's query with."""
+    return {
+        f"hit_{rule}": ExpressionWrapper(condition, output_field=BooleanField())
+        for rule, condition in field_conditions(terms).items()
+    }
+
+
 def rank_explanations(ids: list[int], terms: list[str]) -> dict[int, RankExplanation]:
     """Each of these companies' points for these words, rule by rule (one query)."""
+    columns = explanation_columns(terms)
+    rows = Company.objects.filter(pk__in=ids).annotate(**columns)
     weights = ranking_weights()
-    fields = field_conditions(terms)
-    flags = {
-        f"hit_{rule}": ExpressionWrapper(condition, output_field=BooleanField())
-        for rule, condition in fields.items()
+    return {
+        row["pk"]: rank_explanation(row, weights)
+        for row in rows.values(*EXPLAINED_FIELDS, *columns)
     }
-    rows = (
-        Company.objects.filter(pk__in=ids)
-        .annotate(**flags)
-        .values("pk", "tier", "rating_average", "profile_completeness", *flags)
+
+
+def rank_explanation(row: dict, weights: RankingWeights) -> RankExplanation:
+    """A company's points, rule by rule, from a row of `EXPLAINED_FIELDS` and field flags."""
+    reasons = []
+    for rule in FIELD_RULES:
+        if rule == "competency" and row.get("hit_verified_competency"):
+            continue  # a verified competency earns its own, higher, points instead
+        if row.get(f"hit_{rule}"):
+            reasons.append(RankReason(rule, LABELS[rule], getattr(weights, rule)))
+    tier = row["tier"]
+    tier_label = dict(Tier.choices).get(tier, tier)
+    reasons.append(RankReason("tier", f"{tier_label} tier", weights.tier.get(tier, 0.0)))
+    rating = row["rating_average"] or Decimal(0)
+    reasons.append(
+        RankReason(
+            "rating",
+            f"Rated {rating:.1f} of 5" if row["rating_average"] else "Not rated yet",
+            round(float(rating) * weights.rating, 2),
+        )
     )
-    tier_labels = dict(Tier.choices)
-    explanations = {}
-    for row in rows:
-        reasons = []
-        for rule in FIELD_RULES:
-            if rule == "competency" and row.get("hit_verified_competency"):
-                continue  # a verified competency earns its own, higher, points instead
-            if row.get(f"hit_{rule}"):
-                reasons.append(RankReason(rule, LABELS[rule], getattr(weights, rule)))
-        tier = row["tier"]
-        reasons.append(
-            RankReason("tier", f"{tier_labels.get(tier, tier)} tier", weights.tier.get(tier, 0.0))
+    completeness = row["profile_completeness"]
+    reasons.append(
+        RankReason(
+            "completeness",
+            f"Profile {completeness}% complete",
+            round(completeness * weights.completeness / 100, 2),
         )
-        rating = row["rating_average"] or Decimal(0)
-        reasons.append(
-            RankReason(
-                "rating",
-                f"Rated {rating:.1f} of 5" if row["rating_average"] else "Not rated yet",
-                round(float(rating) * weights.rating, 2),
-            )
-        )
-        completeness = row["profile_completeness"]
-        reasons.append(
-            RankReason(
-                "completeness",
-                f"Profile {completeness}% complete",
-                round(completeness * weights.completeness / 100, 2),
-            )
-        )
-        explanations[row["pk"]] = RankExplanation(
-            score=round(sum(reason.points for reason in reasons), 2), reasons=reasons
-        )
-    return explanations
+    )
+    return RankExplanation(
+        score=round(sum(reason.points for reason in reasons), 2), reasons=reasons
+    )
 
 
 def ranking_rules() -> list[tuple[str, str, str]]:

@@ -11,7 +11,13 @@ from directory.selectors.search.filters import filtered, search_filters, search_
 from directory.selectors.search.fuzzy import corrected_terms
 from directory.selectors.search.ordering import name_first_ids, ordered, uses_name_first
 from directory.selectors.search.params import SORT_RELEVANCE, SearchParams
-from directory.selectors.search.ranking import rank_explanations
+from directory.selectors.search.ranking import (
+    EXPLAINED_FIELDS,
+    explanation_columns,
+    rank_explanation,
+    rank_explanations,
+    ranking_weights,
+)
 from portal.paging import PageOutOfRange, check_page_exists
 
 PAGE_SIZE = 20
@@ -86,10 +92,23 @@ def company_search(*, viewer, params: SearchParams) -> SearchResult:
 
     companies: list[CompanyCard] = []
     name_first = uses_name_first(sort=params.sort, terms=terms, count=count)
+    scored = bool(terms) and params.sort == SORT_RELEVANCE
+    explanations: dict = {}
     if count:
         offset = (params.page - 1) * PAGE_SIZE
         if name_first:
             ids = name_first_ids(filters, terms, offset=offset, limit=PAGE_SIZE)
+        elif scored:
+            # Ordered by points: the page's ids come with what explains them, in one query.
+            columns = explanation_columns(terms)
+            rows = list(
+                ordered(filtered(filters), params.sort, terms)
+                .annotate(**columns)
+                .values(*EXPLAINED_FIELDS, *columns)[offset : offset + PAGE_SIZE]
+            )
+            ids = [row["pk"] for row in rows]
+            weights = ranking_weights()
+            explanations = {row["pk"]: rank_explanation(row, weights) for row in rows}
         else:
             ordered_companies = ordered(filtered(filters), params.sort, terms)
             # Ids first: on PostgreSQL the sort indexes cover the filter columns, so walking past
@@ -99,8 +118,9 @@ def company_search(*, viewer, params: SearchParams) -> SearchResult:
             # The number of pages was estimated: an empty page is the one past the end.
             raise PageOutOfRange(number=params.page, num_pages=num_pages)
         companies = company_cards(ids)
-        if terms and params.sort == SORT_RELEVANCE:
+        if name_first:
             explanations = rank_explanations(ids, terms)
+        if explanations:
             companies = [replace(card, ranking=explanations.get(card.pk)) for card in companies]
     return SearchResult(
         companies=companies,
