@@ -31,8 +31,9 @@ FACET_EXACT_LIMIT = 5_000
 FACET_SAMPLE_ROWS = 3_000
 COUNT_EXACT_LIMIT = 10_000
 
-# A verified claim can lapse with no write; a row past its earliest expiry is recomputed.
-_VERIFIED = (
+# The facet row f's verified competency ids, now: a verified claim can lapse with no write, so a
+# row past its earliest expiry is recomputed.
+VERIFIED_CLAIMS_SQL = (
     "(CASE WHEN f.verified_until IS NULL OR f.verified_until > now() THEN f.verified"
     " ELSE directory_verified_now(f.company_id) END)"
 )
@@ -57,7 +58,7 @@ def _conditions(params: SearchParams, levels: tuple[str, ...]) -> dict[str, tupl
         condition = f"{claims} && %s::bigint[]"
         if params.verified:
             # The index finds the candidates; the exact rule drops lapsed verifications.
-            condition += f" AND {_VERIFIED} && %s::bigint[]"
+            condition += f" AND {VERIFIED_CLAIMS_SQL} && %s::bigint[]"
             conditions["competency"] = (condition, [ids, ids])
         else:
             conditions["competency"] = (condition, [ids])
@@ -178,7 +179,7 @@ def _grouped_counts(
     """One statement: each facet's values counted under the other active filters, and the
     number matching every filter, over the domain (or its sample)."""
     domain, domain_params = _domain(terms, q, percent)
-    claims = _VERIFIED if verified else "f.claimed"
+    claims = VERIFIED_CLAIMS_SQL if verified else "f.claimed"
     flags = "".join(f", ({sql}) AS pass_{name}" for name, (sql, _) in conditions.items())
     flag_params = [p for _, ps in conditions.values() for p in ps]
 

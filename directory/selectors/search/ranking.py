@@ -1,3 +1,4 @@
+# ruff: noqa: S608, S611 - SQL text built from this module's constants; every value is a parameter
 """How "best match" ranks a search with words: the points a company earns, and why.
 
 The one home of the ranking rules. The weights come from ``settings.DIRECTORY_RANKING``
@@ -23,17 +24,17 @@ from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
-    Exists,
     ExpressionWrapper,
     FloatField,
-    OuterRef,
     Q,
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce
 
-from directory.models import SEARCH_CONFIG, Company, CompanyCompetency, Competency, Tier
+from directory.models import SEARCH_CONFIG, Company, Competency, Tier
+from directory.selectors.search.facet_sql import VERIFIED_CLAIMS_SQL
 from directory.selectors.search.filters import tsquery_text
 
 FIELD_RULES = ("name", "verified_competency", "competency", "offering", "description")
@@ -101,26 +102,68 @@ def matching_competencies(terms: list[str]):
 
 
 def field_conditions(terms: list[str]) -> dict[str, Q]:
-    """Each field rule as a condition on Company. On the SQLite default only the name and
-    the description are searched, so only they can earn points there."""
-    if connection.vendor != "postgresql":
-        name, description = Q(), Q()
-        for term in terms:
-            name |= Q(name__icontains=term)
-            description |= Q(description__icontains=term)
-        return {"name": name, "description": description}
+    """Each field rule as a condition on Company, on the SQLite default: only the name and the
+    description are searched there, so only they can earn points."""
+    name, description = Q(), Q()
+    for term in terms:
+        name |= Q(name__icontains=term)
+        description |= Q(description__icontains=term)
+    return {"name": name, "description": description}
+
+
+_COMPANY = '"directory_company"'
+
+
+def field_sql(terms: list[str]) -> dict[str, tuple[str, list]]:
+    """Each field rule as SQL on the company row, on PostgreSQL. Written as SQL rather than
+    ORM expressions: building and compiling those cost more than the query they ask."""
+
+    def any_word(weight: str) -> tuple[str, list]:
+        # A search word (prefix) in the part of the stored vector with this weight: A name,
+        # B competencies and tags, C public offerings, D description (services.search_index).
+        return (
+            f"{_COMPANY}.search_vector @@ to_tsquery(%s::regconfig, %s)",
+            [SEARCH_CONFIG, tsquery_text(terms, joiner=" | ", weights=weight)],
+        )
+
     verified = (
-        CompanyCompetency.objects.verified()
-        .filter(company=OuterRef("pk"), competency__in=matching_competencies(terms))
-        .values("pk")
+        "EXISTS (SELECT 1 FROM directory_search_facets f"
+        f" WHERE f.company_id = {_COMPANY}.id AND {VERIFIED_CLAIMS_SQL} && ARRAY("
+        " SELECT k.id FROM directory_competency k"
+        " WHERE to_tsvector(%s::regconfig, k.name) @@ to_tsquery(%s::regconfig, %s)))"
     )
     return {
-        "name": _any_word(terms, "A"),
-        "verified_competency": Q(Exists(verified)),
-        "competency": _any_word(terms, "B"),
-        "offering": _any_word(terms, "C"),
-        "description": _any_word(terms, "D"),
+        "name": any_word("A"),
+        "verified_competency": (
+            verified,
+            [SEARCH_CONFIG, SEARCH_CONFIG, tsquery_text(terms, joiner=" | ")],
+        ),
+        "competency": any_word("B"),
+        "offering": any_word("C"),
+        "description": any_word("D"),
     }
+
+
+def _score_sql(terms: list[str], weights: RankingWeights) -> tuple[str, list]:
+    fields = field_sql(terms)
+    parts, params = [], []
+    for rule in ("name", "offering", "description"):
+        sql, rule_params = fields[rule]
+        parts.append(f"CASE WHEN {sql} THEN %s ELSE 0 END")
+        params += [*rule_params, getattr(weights, rule)]
+    (verified, verified_params), (claimed, claimed_params) = (
+        fields["verified_competency"],
+        fields["competency"],
+    )
+    parts.append(f"CASE WHEN {verified} THEN %s WHEN {claimed} THEN %s ELSE 0 END")
+    params += [*verified_params, weights.verified_competency, *claimed_params, weights.competency]
+    tiers = " ".join("WHEN %s THEN %s" for _ in weights.tier)
+    parts.append(f"CASE {_COMPANY}.tier {tiers} ELSE 0 END")
+    params += [value for pair in weights.tier.items() for value in pair]
+    parts.append(f"COALESCE({_COMPANY}.rating_average, 0)::float8 * %s")
+    parts.append(f"{_COMPANY}.profile_completeness::float8 * %s")
+    params += [weights.rating, weights.completeness / 100]
+    return "(" + " + ".join(f"({part})" for part in parts) + ")", params
 
 
 def _points(condition: Q, points: float) -> Case:
@@ -130,16 +173,9 @@ def _points(condition: Q, points: float) -> Case:
 def score_expression(terms: list[str], weights: RankingWeights | None = None):
     """The points of each company for these words: the sum of every rule that applies."""
     weights = weights or ranking_weights()
+    if connection.vendor == "postgresql":
+        return RawSQL(*_score_sql(terms, weights), output_field=FloatField())
     fields = field_conditions(terms)
-    competency = Case(
-        *[
-            When(fields[rule], then=Value(getattr(weights, rule)))
-            for rule in ("verified_competency", "competency")
-            if rule in fields
-        ],
-        default=Value(0.0),
-        output_field=FloatField(),
-    )
     tier = Case(
         *[When(tier=value, then=Value(points)) for value, points in weights.tier.items()],
         default=Value(0.0),
@@ -150,10 +186,9 @@ def score_expression(terms: list[str], weights: RankingWeights | None = None):
         + Cast("profile_completeness", FloatField()) * Value(weights.completeness / 100),
         output_field=FloatField(),
     )
-    score = competency + tier + quality
-    for rule in ("name", "offering", "description"):
-        if rule in fields:
-            score = score + _points(fields[rule], getattr(weights, rule))
+    score = tier + quality
+    for rule in ("name", "description"):
+        score = score + _points(fields[rule], getattr(weights, rule))
     return ExpressionWrapper(score, output_field=FloatField())
 
 
@@ -179,8 +214,13 @@ class RankExplanation:
 EXPLAINED_FIELDS = ("pk", "tier", "rating_average", "profile_completeness")
 
 
-def explanation_columns(terms: list[str]) -> dict[str, ExpressionWrapper]:
+def explanation_columns(terms: list[str]) -> dict:
     """Per field rule, whether it applies: columns to annotate the page's query with."""
+    if connection.vendor == "postgresql":
+        return {
+            f"hit_{rule}": RawSQL(sql, params, output_field=BooleanField())
+            for rule, (sql, params) in field_sql(terms).items()
+        }
     return {
         f"hit_{rule}": ExpressionWrapper(condition, output_field=BooleanField())
         for rule, condition in field_conditions(terms).items()
