@@ -11,6 +11,15 @@ PostgreSQL is what makes 1,000,000 take minutes), reindexes, then times /api/v1/
 per query kind with a warm facet cache (the normal case: facet counts are cached until a write
 invalidates them) and with a cold one (every request recomputes its facets), and the SQL query
 count of each request. It asserts nothing about time.
+
+    --cold            every request a search not asked before (random words from the seeded
+                      vocabulary, random facet combinations, sort and page), facet cache
+                      forgotten before each; beside each kind the raw floor: the same search as
+                      plain SQL (top 20, count, exact facet counts) on a flat copy of the data
+                      with GIN indexes, timed in the same run.
+    --concurrency N   the same cold searches from N client threads against gunicorn -w 3
+                      (started here on 127.0.0.1:8799, DEBUG off), wall time per request.
+    --typos           a few misspelt searches ("kubernets", "microsfot azur"): what they find.
 """
 
 import argparse
@@ -26,6 +35,7 @@ from bench._common import create_database_if_missing  # noqa: E402
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench")
+os.environ.setdefault("LOG_LEVEL", "ERROR")
 # The API throttles anonymous callers twice (AnonRateThrottle, and UserRateThrottle keyed by
 # address); run() sends each request from its own address so neither refuses the benchmark while
 # both still do their normal cache work, as for real visitors.
@@ -190,6 +200,12 @@ def seed(target: int) -> None:
     have = Company.objects.count()
     if have >= target:
         print(f"{have:,} companies present; no seeding needed")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM directory_search_word")
+            if not cursor.fetchone()[0]:
+                from directory.services.search_index import search_vocabulary_refresh
+
+                search_vocabulary_refresh()
         return
     started = time.perf_counter()
     for name in COMPETENCIES:
@@ -306,6 +322,287 @@ def query_mix() -> list[tuple[str, str]]:
     ]
 
 
+# ---------------------------------------------------------------------------------------------
+# Cold searches: each one not asked before, and the raw floor of the same search
+# ---------------------------------------------------------------------------------------------
+
+WORDS = sorted(
+    {w.lower() for w in FIRST + SECOND}
+    | {"managed", "migration", "support", "cloud", "data", "security", "engineers", "platforms"}
+)
+COLD_KINDS = (
+    "no query",
+    "one word",
+    "two words",
+    "one facet",
+    "three facets",
+    "text + competency + country",
+    "deep page",
+)
+
+
+def cold_search(kind: str, rng) -> dict:
+    """A random search of this kind: words from the seeded vocabulary, random facet values."""
+    slug = lambda name: name.lower().replace(" & ", "-").replace(" ", "-")  # noqa: E731
+    params: dict = {}
+    if kind in ("one word", "text + competency + country"):
+        params["q"] = rng.choice(WORDS)[: rng.randint(3, 8)]
+    if kind == "two words":
+        params["q"] = " ".join(rng.sample(WORDS, 2))
+    if kind == "one facet":
+        choice = rng.randrange(3)
+        if choice == 0:
+            params["competency"] = [slug(rng.choice(COMPETENCIES))]
+        elif choice == 1:
+            params["industry"] = [slug(rng.choice(INDUSTRIES))]
+        else:
+            params["country"] = [rng.choice(COUNTRIES)]
+    if kind in ("three facets", "text + competency + country"):
+        params["competency"] = [slug(c) for c in rng.sample(COMPETENCIES, rng.randint(1, 2))]
+        params["country"] = [rng.choice(COUNTRIES)]
+    if kind == "three facets":
+        params["tier"] = rng.choice(["registered", "certified", "gold"])
+        if rng.random() < 0.5:
+            params["verified"] = "1"
+    if kind == "deep page":
+        params["sort"] = rng.choice(["name", "rating", "newest"])
+        params["page"] = rng.randint(20, 150)
+        params["country"] = [rng.choice(COUNTRIES)]
+    else:
+        params["page"] = rng.randint(1, 3)
+    return params
+
+
+def flat_copy() -> None:
+    """The raw floor's data: one flat table with every searchable column and GIN indexes."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('bench_flat') IS NOT NULL")
+        if cursor.fetchone()[0]:
+            cursor.execute(
+                "SELECT (SELECT count(*) FROM bench_flat) = (SELECT count(*) FROM directory_company)"
+            )
+            if cursor.fetchone()[0]:
+                return  # built by an earlier run on the same data
+        cursor.execute("DROP TABLE IF EXISTS bench_flat")
+        # Built from the normalized tables alone, so the floor is the same before and after.
+        cursor.execute(
+            """CREATE TABLE bench_flat AS
+               SELECT c.id, c.name, c.rating_average AS rating, c.search_vector AS vector, c.tier,
+                   COALESCE((SELECT array_agg(k.competency_id) FROM directory_companycompetency k
+                             WHERE k.company_id = c.id), '{}') AS claimed,
+                   COALESCE((SELECT array_agg(k.competency_id) FROM directory_companycompetency k
+                             WHERE k.company_id = c.id AND k.status = 'verified'
+                               AND (k.expires_at IS NULL OR k.expires_at > now())), '{}')
+                       AS verified,
+                   COALESCE((SELECT array_agg(i.industry_id) FROM directory_company_industries i
+                             WHERE i.company_id = c.id), '{}') AS industries,
+                   COALESCE((SELECT array_agg(n.country) FROM directory_companycountry n
+                             WHERE n.company_id = c.id
+                               AND (n.is_headquarters OR c.details_visibility = 'public')), '{}')
+                       AS countries
+               FROM directory_company c"""
+        )
+        for column in ("claimed", "verified", "industries", "countries"):
+            cursor.execute(f"CREATE INDEX ON bench_flat USING gin ({column})")
+        cursor.execute("CREATE INDEX ON bench_flat (rating DESC NULLS LAST, name, id)")
+        cursor.execute("VACUUM ANALYZE bench_flat")
+
+
+def floor_ms(cursor, params: dict) -> float:
+    """The same search as plain SQL on the flat table: top 20, count, exact facet counts."""
+    from directory.models import Competency, Industry
+    from directory.selectors.search.filters import search_terms
+
+    where, args = [], []
+    terms = search_terms(params.get("q", ""))
+    if terms:
+        where.append("vector @@ to_tsquery('portal_search', %s)")
+        args.append(" & ".join(f"'{term}':*" for term in terms))
+    claims = "verified" if params.get("verified") else "claimed"
+    if params.get("competency"):
+        ids = list(
+            Competency.objects.filter(slug__in=params["competency"]).values_list("pk", flat=True)
+        )
+        where.append(f"{claims} && %s::bigint[]")
+        args.append(ids)
+    if params.get("industry"):
+        ids = list(
+            Industry.objects.filter(slug__in=params["industry"]).values_list("pk", flat=True)
+        )
+        where.append("industries && %s::bigint[]")
+        args.append(ids)
+    countries = "countries"
+    if params.get("country"):
+        where.append(f"{countries} && %s::varchar[]")
+        args.append(params["country"])
+    if params.get("tier"):
+        where.append("tier = %s")
+        args.append(params["tier"])
+    condition = " AND ".join(where) or "true"
+    offset = (params.get("page", 1) - 1) * 20
+    started = time.perf_counter()
+    cursor.execute(
+        f"SELECT id FROM bench_flat WHERE {condition}"
+        f" ORDER BY rating DESC NULLS LAST, name, id LIMIT 20 OFFSET {offset}",
+        args,
+    )
+    cursor.fetchall()
+    cursor.execute(
+        f"""WITH m AS MATERIALIZED (SELECT {claims} AS c, industries AS i, {countries} AS n, tier
+                                    FROM bench_flat WHERE {condition})
+            SELECT 'c', x::text, count(*) FROM m, unnest(c) x GROUP BY x
+            UNION ALL SELECT 'i', x::text, count(*) FROM m, unnest(i) x GROUP BY x
+            UNION ALL SELECT 'n', x, count(*) FROM m, unnest(n) x GROUP BY x
+            UNION ALL SELECT 't', tier, count(*) FROM m GROUP BY tier""",
+        args,
+    )
+    cursor.fetchall()
+    return (time.perf_counter() - started) * 1000
+
+
+def run_cold(rounds: int, paths: list[str], seed_value: int = 10) -> None:
+    """Each request a search not asked before, facet cache forgotten; the raw floor beside."""
+    import random
+
+    from django.db import connection
+    from django.test import Client
+    from django.utils.http import urlencode
+
+    from directory.facet_cache import facet_cache_invalidate
+
+    rng = random.Random(seed_value)
+    client = Client()
+    addresses = (f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}" for n in range(1, 1 << 24))
+    raw = connection.cursor()
+    raw.execute("SET jit = off")  # as the portal's own connections
+    for path in paths:
+        print(f"\n{path}  COLD: every search new  (load average {os.getloadavg()[0]:.1f})")
+        print(f"  {'kind (ms)':30} {'p50':>7} {'p95':>7} {'floor p50':>10} {'floor p95':>10}")
+        every, every_floor = [], []
+        for kind in COLD_KINDS:
+            samples, floors = [], []
+            for _ in range(rounds):
+                params = cold_search(kind, rng)
+                url = f"{path}?{urlencode(params, doseq=True)}"
+                facet_cache_invalidate()
+                started = time.perf_counter()
+                response = client.get(url, REMOTE_ADDR=next(addresses))
+                samples.append((time.perf_counter() - started) * 1000)
+                assert response.status_code in (200, 404), (url, response.status_code)
+                floors.append(floor_ms(raw, params))
+            every += samples
+            every_floor += floors
+            print(
+                f"  {kind:30} {percentile(samples, 50):7.1f} {percentile(samples, 95):7.1f}"
+                f" {percentile(floors, 50):10.1f} {percentile(floors, 95):10.1f}"
+            )
+        print(
+            f"  {'ALL':30} {percentile(every, 50):7.1f} {percentile(every, 95):7.1f}"
+            f" {percentile(every_floor, 50):10.1f} {percentile(every_floor, 95):10.1f}"
+        )
+
+
+def run_concurrent(clients: int, requests: int, paths: list[str]) -> None:
+    """Cold searches from ``clients`` threads against gunicorn -w 3, wall time per request."""
+    import random
+    import secrets
+    import subprocess
+    import threading
+    import urllib.error
+    import urllib.request
+
+    from django.utils.http import urlencode
+
+    port = 8799
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "SECURE_SSL_REDIRECT": "false",
+        "API_ANON_RATE": "1000000/minute",
+        "API_USER_RATE": "1000000/minute",
+        # DEBUG off serves hashed static files: collect them where this run can write.
+        "VAR_DIR": str(ROOT / "var" / "bench"),
+    }
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    server = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "-w",
+            "3",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "portal.wsgi",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
+                break
+            except OSError:  # not listening yet (URLError, refused, timed out)
+                time.sleep(0.2)
+        for path in paths:
+            rng = random.Random(clients)
+            urls = [
+                f"http://127.0.0.1:{port}{path}?"
+                + urlencode(cold_search(COLD_KINDS[n % len(COLD_KINDS)], rng), doseq=True)
+                for n in range(requests)
+            ]
+            samples: list[float] = []
+            lock = threading.Lock()
+
+            def work(mine: list[str], samples=samples, lock=lock) -> None:
+                for url in mine:
+                    started = time.perf_counter()
+                    try:
+                        urllib.request.urlopen(url, timeout=60).read()  # noqa: S310
+                    except urllib.error.HTTPError as error:
+                        if error.code != 404:
+                            raise
+                    with lock:
+                        samples.append((time.perf_counter() - started) * 1000)
+
+            threads = [
+                threading.Thread(target=work, args=(urls[n::clients],)) for n in range(clients)
+            ]
+            started = time.perf_counter()
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            elapsed = time.perf_counter() - started
+            print(
+                f"\n{path}  {clients} clients, gunicorn -w 3, {requests} new searches"
+                f" (load average {os.getloadavg()[0]:.1f}): p50 {percentile(samples, 50):.1f}"
+                f" p95 {percentile(samples, 95):.1f} ms, {requests / elapsed:.0f} requests/s"
+            )
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def run_typos() -> None:
+    """What a few misspelt searches find."""
+    from django.test import Client
+
+    client = Client()
+    for q in ("kubernets", "microsfot azur", "secrity", "analitics"):
+        body = client.get("/api/v1/partners/", {"q": q}, REMOTE_ADDR="10.9.9.9").json()
+        print(f"  {q!r}: {body['count']} results, {body.get('search', {})}")
+
+
 def percentile(samples: list[float], p: float) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
@@ -393,6 +690,9 @@ def main() -> None:
         "--paths", default="/api/v1/partners/,/directory/", help="comma-separated paths to time"
     )
     parser.add_argument("--modes", default="warm,cold", help="facet cache states: warm,cold")
+    parser.add_argument("--cold", action="store_true", help="every search new, floor beside")
+    parser.add_argument("--concurrency", type=int, default=0, help="client threads (gunicorn)")
+    parser.add_argument("--typos", action="store_true", help="what misspelt searches find")
     args = parser.parse_args()
 
     import django
@@ -406,7 +706,16 @@ def main() -> None:
         name=_db["NAME"], user=_db["USER"], host=_db["HOST"], port=_db["PORT"] or 5432
     )
     seed(args.companies)
-    run(args.rounds, args.paths.split(","), args.modes.split(","))
+    paths = args.paths.split(",")
+    if args.typos:
+        run_typos()
+    if args.cold:
+        flat_copy()
+        run_cold(args.rounds, paths)
+    if args.concurrency:
+        run_concurrent(args.concurrency, args.rounds * len(COLD_KINDS), paths)
+    if not (args.cold or args.concurrency or args.typos):
+        run(args.rounds, paths, args.modes.split(","))
 
 
 if __name__ == "__main__":

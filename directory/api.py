@@ -38,6 +38,17 @@ class VerifiedCompetencySerializer(serializers.Serializer):
     name = serializers.CharField(source="competency.name")
 
 
+class RankReasonSerializer(serializers.Serializer):
+    rule = serializers.CharField(help_text="The ranking rule (see /directory/about/ranking/).")
+    label = serializers.CharField()
+    points = serializers.FloatField()
+
+
+class RankExplanationSerializer(serializers.Serializer):
+    score = serializers.FloatField(help_text="The sum of the points; best match orders by it.")
+    reasons = RankReasonSerializer(many=True)
+
+
 class PartnerListItemSerializer(serializers.ModelSerializer):
     """A search result: the public overview of a company."""
 
@@ -48,6 +59,10 @@ class PartnerListItemSerializer(serializers.ModelSerializer):
     hq_country_name = serializers.CharField(source="hq_country.name")
     rating_average = serializers.FloatField(allow_null=True)
     verified_competencies = VerifiedCompetencySerializer(source="verified_claims", many=True)
+    ranking = RankExplanationSerializer(
+        allow_null=True,
+        help_text="Why best match put it here (a search with words and sort=relevance), else null.",
+    )
 
     class Meta:
         model = Company
@@ -64,6 +79,7 @@ class PartnerListItemSerializer(serializers.ModelSerializer):
             "rating_average",
             "rating_count",
             "verified_competencies",
+            "ranking",
         ]
 
     def get_url(self, company: Company) -> str:
@@ -93,8 +109,28 @@ class FacetsSerializer(serializers.Serializer):
     tier = FacetValueSerializer(many=True)
 
 
+class SearchSpellingSerializer(serializers.Serializer):
+    q = serializers.CharField()
+    fuzzy = serializers.BooleanField(
+        help_text="True when q found nothing and its closest known spelling was searched."
+    )
+    searched_for = serializers.CharField(
+        allow_null=True, help_text="The words searched instead of q (fuzzy), else null."
+    )
+    did_you_mean = serializers.CharField(
+        allow_null=True, help_text="A closer known spelling when q found few results."
+    )
+
+
 class PartnerListResponseSerializer(serializers.Serializer):
     count = serializers.IntegerField()
+    count_approximate = serializers.BooleanField(
+        help_text="True when more than 10,000 match: count is then an estimate."
+    )
+    facets_approximate = serializers.BooleanField(
+        help_text="True when the facet counts were estimated from a sample (many matches)."
+    )
+    search = SearchSpellingSerializer()
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)
     results = PartnerListItemSerializer(many=True)
@@ -141,10 +177,11 @@ SEARCH_PARAMETERS = [
         OpenApiTypes.STR,
         enum=[value for value, _ in SORT_CHOICES],
         description=(
-            "relevance (default; by rating without q), rating, name or newest. Relevance ranks"
-            " every match while a search matches at most 2,000 companies; above that, companies"
-            " with a search word in their name come first, then the other matches, each group"
-            " by rating."
+            "relevance (default; by rating without q), rating, name or newest. Relevance orders"
+            " by the points of the published ranking rules (/directory/about/ranking/; each"
+            " result's ranking says which applied) while a search matches at most 2,000"
+            " companies; above that, companies with a search word in their name come first,"
+            " then the other matches, each group by rating."
         ),
     ),
     OpenApiParameter(
@@ -198,6 +235,14 @@ class PartnerListView(APIView):
         ]
         return {
             "count": result.count,
+            "count_approximate": result.count_approximate,
+            "search": {
+                "q": result.params.q,
+                "fuzzy": bool(result.searched_for),
+                "searched_for": result.searched_for or None,
+                "did_you_mean": result.did_you_mean or None,
+            },
+            "facets_approximate": result.facets_approximate,
             "next": link(result.page + 1) if result.has_next else None,
             "previous": link(result.page - 1) if result.has_previous else None,
             "results": results,
@@ -230,6 +275,19 @@ def _partner_item(card: CompanyCard, base: str, url: str) -> dict:
         "verified_competencies": [
             {"slug": competency.slug, "name": competency.name}
             for competency in card.verified_competencies
+        ],
+        "ranking": _ranking(card),
+    }
+
+
+def _ranking(card: CompanyCard) -> dict | None:
+    if card.ranking is None:
+        return None
+    return {
+        "score": card.ranking.score,
+        "reasons": [
+            {"rule": reason.rule, "label": reason.label, "points": reason.points}
+            for reason in card.ranking.reasons
         ],
     }
 

@@ -15,7 +15,9 @@ from typing import Any, TypeVar
 
 from django.core.cache import cache
 
-FACET_VERSION_KEY = "directory:facets:version"
+# "v2": the counts carry the number of results and whether they are estimates (facet_sql);
+# entries an older release cached in another shape are never read.
+FACET_VERSION_KEY = "directory:facets:v2:version"
 FACET_CACHE_SECONDS = 600
 
 Counts = TypeVar("Counts")
@@ -29,7 +31,7 @@ def facet_cache_invalidate() -> None:
 def facet_cache_key(signature: dict[str, Any]) -> str:
     """The cache key of the facet counts of one search, named by what decides them."""
     digest = hashlib.sha256(json.dumps(signature, sort_keys=True).encode()).hexdigest()
-    return f"directory:facets:{digest}"
+    return f"directory:facets:v2:{digest}"
 
 
 def facet_cache_get_or_set(

@@ -6,6 +6,8 @@ app_name = "directory"
 
 urlpatterns = [
     path("", search.company_search, name="search"),
+    # Two segments: no company slug can shadow it.
+    path("about/ranking/", search.ranking_rules, name="ranking"),
     path("<slug:slug>/", profile.company_profile, name="profile"),
     path("<slug:slug>/edit/", profile.company_edit, name="edit"),
     path("<slug:slug>/join/", profile.membership_request, name="join"),

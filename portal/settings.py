@@ -304,6 +304,28 @@ DIGEST_SEND_HOUR = env.int("DIGEST_SEND_HOUR", default=7)
 DIGEST_BATCH_SIZE = env.int("DIGEST_BATCH_SIZE", default=500)
 DIGEST_TOKEN_MAX_AGE = int(timedelta(days=90).total_seconds())
 
+# Directory "best match" ranking: points a result earns, stated on /directory/about/ranking/
+# and in docs/search-ranking.md (directory/ranking.py reads and checks them). Program staff tune
+# them here, or with DIRECTORY_RANKING as JSON naming only the weights to change, e.g.
+# DIRECTORY_RANKING='{"name": 50, "tier": {"gold": 20}}'.
+DIRECTORY_RANKING = {
+    # A search word found in ... (each field counts once, however many words it holds)
+    "name": 40,
+    "verified_competency": 30,  # a competency the program verified
+    "competency": 20,  # a self-declared competency, or a tag
+    "offering": 10,  # a public product or service
+    "description": 5,
+    # What the listing is worth, whatever the words:
+    "tier": {"gold": 12, "certified": 6, "registered": 0},
+    "rating": 3,  # per star of the average rating (unrated: 0)
+    "completeness": 10,  # for a complete profile, in proportion
+}
+for _name, _value in env.json("DIRECTORY_RANKING", default={}).items():
+    if isinstance(_value, dict):
+        DIRECTORY_RANKING[_name] = {**DIRECTORY_RANKING.get(_name, {}), **_value}
+    else:
+        DIRECTORY_RANKING[_name] = _value
+
 # Django REST framework and the OpenAPI document.
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -11,7 +11,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from directory.facet_cache import facet_cache_invalidate
 from directory.logos import logo_normalize
 from directory.models import (
     Company,
@@ -23,7 +22,7 @@ from directory.models import (
     Tier,
     VerificationLog,
 )
-from directory.services.search_index import company_search_reindex
+from directory.services.search_index import company_index_refresh
 from portal.models import User
 
 # What a company admin may change through company_update; tier and slug stay with staff.
@@ -56,16 +55,6 @@ class OfferingData:
     kind: str
     name: str
     description: str = ""
-
-
-def company_index_refresh(*, company_ids: list[int]) -> None:
-    """After commit, refresh the search index rows and facet counts these companies feed."""
-
-    def refresh() -> None:
-        company_search_reindex(company_ids=list(company_ids))
-        facet_cache_invalidate()
-
-    transaction.on_commit(refresh)
 
 
 # Weights of what makes a listing useful to someone looking for a partner; they sum to 100.

@@ -1,5 +1,7 @@
 """The directory's stored full-text vectors, recomputed in one set-based SQL statement."""
 
+from collections.abc import Iterable
+
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchVector
@@ -78,4 +80,63 @@ def company_search_reindex(*, company_ids: list[int] | None = None) -> int:
             return 0
         companies = companies.filter(pk__in=list(company_ids))
     company_type = ContentType.objects.get_for_model(Company)
-    return companies.update(search_vector=_search_vector(company_type=company_type))
+    updated = companies.update(search_vector=_search_vector(company_type=company_type))
+    search_vocabulary_refresh(company_ids=company_ids)
+    return updated
+
+
+# The words of names, descriptions, vocabularies and tags, lower-case, unaccented, of three
+# letters or more and not all digits; with how many companies use each (for ties).
+_WORDS = """
+    SELECT w, count(DISTINCT owner) FROM (
+        SELECT c.id AS owner, regexp_split_to_table(lower(unaccent(c.name || ' ' || c.description)),
+                                                  '[^[:alnum:]]+') AS w
+        FROM directory_company c WHERE {companies}
+        UNION ALL
+        SELECT -1, regexp_split_to_table(lower(unaccent(name)), '[^[:alnum:]]+')
+        FROM (SELECT name FROM directory_competency UNION ALL SELECT name FROM directory_industry
+              UNION ALL SELECT name FROM taggit_tag) AS names
+    ) AS words
+    WHERE length(w) >= 3 AND w !~ '^[0-9]+$'
+    GROUP BY w
+"""
+
+
+def search_vocabulary_refresh(*, company_ids: list[int] | None = None) -> None:
+    """Add the words of these companies (all when None, which rebuilds the vocabulary) and of
+    the competency, industry and tag names to the words "did you mean" may propose
+    (``directory_search_word``, migration 0003). PostgreSQL only."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        if company_ids is None:
+            cursor.execute("TRUNCATE directory_search_word")
+            words, params = _WORDS.format(companies="true"), []
+        else:
+            words, params = _WORDS.format(companies="c.id = ANY(%s)"), [list(company_ids)]
+        # A word a company drops stays until the next full rebuild: proposing a word that now
+        # finds nothing is harmless, since a proposal is only followed when it finds something.
+        cursor.execute(
+            f"""INSERT INTO directory_search_word (word, companies) {words}
+                ON CONFLICT (word) DO UPDATE
+                SET companies = GREATEST(directory_search_word.companies, EXCLUDED.companies)""",  # noqa: S608
+            params,
+        )
+
+
+def company_index_refresh(*, company_ids: Iterable[int]) -> None:
+    """After commit, refresh what these companies feed to search: the entry point for writers.
+
+    Set-based: one statement for all the ids, however many (pass every id a bulk import
+    touched, once, rather than calling it per row). It recomputes the stored search vectors
+    (names, descriptions, claims, tags, offerings) and forgets the cached facet counts. The
+    facet rows (``directory_search_facets``, migration 0003) need no call: database triggers
+    refresh them, set-based, in the statement that changes a company, its claims, industries or
+    countries.
+    """
+    ids = sorted(set(company_ids))
+
+    def refresh() -> None:
+        company_search_reindex(company_ids=ids)
+
+    transaction.on_commit(refresh)

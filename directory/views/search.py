@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -18,6 +18,8 @@ from directory.search_forms import (
 )
 from directory.selectors.search import SearchParams, SearchResult
 from directory.selectors.search import company_search as search_companies
+from directory.selectors.search.ordering import RANK_ALL_LIMIT
+from directory.selectors.search.ranking import ranking_rules as search_ranking_rules
 
 
 def company_search(request: HttpRequest) -> HttpResponse:
@@ -32,6 +34,15 @@ def company_search(request: HttpRequest) -> HttpResponse:
     result = search_companies(viewer=request.user, params=params)
     context.update(result=result, links=SearchLinks(result))
     return render(request, "directory/search.html", context)
+
+
+def ranking_rules(request: HttpRequest) -> HttpResponse:
+    """``/directory/about/ranking/``: the rules "best match" ranks by, with today's weights."""
+    return render(
+        request,
+        "directory/ranking.html",
+        {"rules": search_ranking_rules(), "rank_all_limit": RANK_ALL_LIMIT},
+    )
 
 
 @dataclass(frozen=True)
@@ -71,6 +82,10 @@ class SearchLinks:
         return _page_links(
             self.result.params, page=self.result.page, num_pages=self.result.num_pages
         )
+
+    @property
+    def did_you_mean_query(self) -> str:
+        return search_querystring(replace(self.result.params, q=self.result.did_you_mean))
 
     @cached_property
     def active_filters(self) -> list[ActiveFilter]:

@@ -7,6 +7,7 @@ from directory.api import INVALID_SEARCH
 from directory.facet_cache import facet_cache_invalidate
 from directory.models import Tier, Visibility
 from directory.search_forms import ERROR_COUNTRY, ERROR_PAGE, ERROR_SORT
+from directory.selectors.search.ranking import LABELS
 from directory.services.search_index import company_search_reindex
 from tests.directory.factories import (
     CompanyCompetencyFactory,
@@ -49,7 +50,17 @@ def test_the_answer_has_count_links_results_and_facets(client, azure_partner):
 
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"count", "next", "previous", "results", "facets"}
+    assert set(body) == {
+        "count",
+        "count_approximate",
+        "facets_approximate",
+        "search",
+        "next",
+        "previous",
+        "results",
+        "facets",
+    }
+    assert body["count_approximate"] is False and body["facets_approximate"] is False
     assert body["count"] == 1
     assert body["next"] is None and body["previous"] is None
     assert body["results"] == [
@@ -66,6 +77,20 @@ def test_the_answer_has_count_links_results_and_facets(client, azure_partner):
             "rating_average": 4.5,
             "rating_count": 3,
             "verified_competencies": [{"slug": "azure", "name": "Azure"}],
+            "ranking": {
+                "score": 95.5,
+                "reasons": [
+                    {"rule": "name", "label": LABELS["name"], "points": 40.0},
+                    {
+                        "rule": "verified_competency",
+                        "label": LABELS["verified_competency"],
+                        "points": 30.0,
+                    },
+                    {"rule": "tier", "label": "Gold tier", "points": 12.0},
+                    {"rule": "rating", "label": "Rated 4.5 of 5", "points": 13.5},
+                    {"rule": "completeness", "label": "Profile 0% complete", "points": 0.0},
+                ],
+            },
         }
     ]
     facets = body["facets"]
@@ -165,7 +190,8 @@ def test_a_constant_number_of_queries_whatever_the_page_size(
         CompanyCompetencyFactory(company=company, competency=competency, verified=True)
     reindex()
 
-    # Cold facet cache: vocabulary check, four facet counts and their labels, ids, rows, claims.
+    # Cold facet cache: vocabulary check, facet estimate, counts and labels, the spelling check
+    # (few results), ids with their ranking reasons, rows, claims.
     with django_assert_max_num_queries(9):
         response = client.get(URL, {"q": "partner", "competency": "azure"})
 

@@ -449,8 +449,8 @@ def test_the_page_runs_a_constant_number_of_queries(
         CompanyCompetencyFactory(company=company, competency=competency, verified=True)
     indexed()
 
-    # Cold facet cache: vocabulary check, four facet counts and their labels, the page's ids,
-    # rows and competencies.
+    # Cold facet cache: vocabulary check, the facet estimate, counts and their labels, the
+    # spelling check (few results), the page's ids with their ranking reasons, rows, competencies.
     with django_assert_max_num_queries(9):
         response = client.get(URL, {"q": "partner", "competency": "azure", "country": "DE"})
 

@@ -35,5 +35,5 @@ def test_words_filters_verified_and_sort_combine_on_the_page_and_the_api(client,
     body = client.get(API, params).json()
 
     assert page.status_code == 200
-    assert set(body) == {"count", "next", "previous", "results", "facets"}
+    assert {"count", "next", "previous", "results", "facets"} <= set(body)
     assert client.get(API, {"q": name}).json()["count"] >= 1

@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from django_countries import countries
 
 from directory.models import Company, CompanyCompetency, Tier
+from directory.selectors.search.ranking import RankExplanation
 from portal.urltemplates import UrlTemplate
 
 
@@ -35,6 +36,8 @@ class CompanyCard:
     rating_average: Decimal | None
     rating_count: int
     verified_competencies: list[CardCompetency]
+    # Why "best match" put it here (a search with words), else None.
+    ranking: RankExplanation | None = None
 
 
 _CARD_FIELDS = (

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Q, Value
 from django.utils.translation import get_language
 
@@ -25,13 +26,14 @@ from directory.models import (
     Visibility,
 )
 from directory.selectors.search.cards import country_names_by_code
+from directory.selectors.search.facet_sql import facet_counts_postgresql
 from directory.selectors.search.filters import filtered
 from directory.selectors.search.params import SearchParams
 
 FACET_NAMES = ("competency", "industry", "country", "tier")
 
-# (value, label, count) per facet, as cached.
-Counts = dict[str, list[tuple[str, str, int]]]
+# (value, label, count) per facet, the number of results and whether they are estimates.
+Counts = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -42,11 +44,23 @@ class FacetValue:
     selected: bool
 
 
+@dataclass(frozen=True)
+class Facets:
+    """Each facet's values, the number of results, and whether either is an estimate."""
+
+    values: dict[str, list[FacetValue]]
+    # Names these counts for a rendered-fragment cache: changes whenever they may.
+    key: str
+    total: int
+    approximate: bool
+    total_approximate: bool
+
+
 def search_facets(
     params: SearchParams, terms: list[str], filters: dict[str, Q], levels: tuple[str, ...]
-) -> tuple[dict[str, list[FacetValue]], str]:
-    """Each facet's values with their counts under the other filters, from the cache when it
-    has them; and a key naming these counts that changes whenever they may."""
+) -> Facets:
+    """Each facet's values with their counts under the other filters, and the number of
+    results, from the cache when it has them."""
     signature = {
         "q": terms if params.q else None,
         "competency": sorted(c.pk for c in params.competency),
@@ -58,12 +72,18 @@ def search_facets(
     }
     counts, key = facet_cache_get_or_set(
         signature=signature,
-        count=lambda: _facet_counts(params, filters, levels),
+        count=lambda: _facet_counts(params, terms, filters, levels),
         # Counts of the unfiltered directory are asked for most and cost most: kept until a
         # write changes what they count rather than for a while.
         keep=not filters,
     )
-    return _facet_values(counts, params), f"{key}:{get_language()}"
+    return Facets(
+        values=_facet_values(counts, params),
+        key=f"{key}:{get_language()}",
+        total=counts["total"],
+        approximate=counts["approximate"],
+        total_approximate=counts["total_approximate"],
+    )
 
 
 def _company_subset(filters: dict[str, Q], without: str) -> dict[str, Any]:
@@ -73,19 +93,38 @@ def _company_subset(filters: dict[str, Q], without: str) -> dict[str, Any]:
     return {"company__in": filtered(filters, without=without).values("pk")}
 
 
-def _facet_counts(params: SearchParams, filters: dict[str, Q], levels: tuple[str, ...]) -> Counts:
-    """(value, label, count) per facet: grouped queries, each applying the other filters.
+def _facet_counts(
+    params: SearchParams, terms: list[str], filters: dict[str, Q], levels: tuple[str, ...]
+) -> Counts:
+    """(value, label, count) per facet, and the number of results ("total", with "approximate"
+    and "total_approximate" saying whether they are estimates)."""
+    if connection.vendor == "postgresql":
+        found = facet_counts_postgresql(params, terms, levels)
+    else:
+        found = _facet_counts_orm(params, filters, levels)
+    names = country_names_by_code()
+    return {
+        **_labelled(dict(found["competency"]), dict(found["industry"])),
+        "country": [(code, names.get(code, code), n) for code, n in found["country"]],
+        "tier": [(value, _tier_label(value), n) for value, n in found["tier"]],
+        "total": found["total"],
+        "approximate": found["approximate"],
+        "total_approximate": found["total_approximate"],
+    }
 
-    Competencies and industries group their narrow link tables by id, with no join per row;
-    the few labels are looked up after, both vocabularies in one query.
+
+def _facet_counts_orm(params: SearchParams, filters: dict[str, Q], levels: tuple[str, ...]) -> dict:
+    """The embedded default's facet counts: grouped queries, each applying the other filters.
+
+    Competencies and industries group their narrow link tables by id, with no join per row.
     """
     claims = CompanyCompetency.objects.filter(**_company_subset(filters, "competency"))
     if params.verified:
         claims = claims.verified()
-    competency = dict(claims.values_list("competency_id").annotate(n=Count("*")).order_by())
+    competency = list(claims.values_list("competency_id").annotate(n=Count("*")).order_by())
 
     through = Company.industries.through
-    industry = dict(
+    industry = list(
         through.objects.filter(**_company_subset(filters, "industry"))
         .values_list("industry_id")
         .annotate(n=Count("*"))
@@ -95,14 +134,30 @@ def _facet_counts(params: SearchParams, filters: dict[str, Q], levels: tuple[str
     rows = CompanyCountry.objects.filter(**_company_subset(filters, "country"))
     if Visibility.HIDDEN not in levels:
         rows = rows.filter(Q(is_headquarters=True) | Q(company__details_visibility__in=levels))
-    country = rows.values_list("country").annotate(n=Count("*")).order_by()
+    country = list(rows.values_list("country").annotate(n=Count("*")).order_by())
 
-    tier = filtered(filters, without="tier").values_list("tier").annotate(n=Count("*"))
-    names = country_names_by_code()
+    tier = list(
+        filtered(filters, without="tier").values_list("tier").annotate(n=Count("*")).order_by()
+    )
+    total = dict(tier).get(params.tier, 0) if params.tier else sum(n for _, n in tier)
+    return {
+        "competency": competency,
+        "industry": industry,
+        "country": country,
+        "tier": tier,
+        "total": total,
+        "approximate": False,
+        "total_approximate": False,
+    }
 
-    # Both vocabularies' labels in one query, for the values that were counted. Neither side
-    # keeps its model's default ordering: SQLite refuses ORDER BY inside a compound statement,
-    # and the labels are sorted by count afterwards anyway.
+
+def _labelled(competency: dict, industry: dict) -> dict[str, list[tuple[str, str, int]]]:
+    """Both vocabularies' labels in one query, for the values that were counted (keys are ids,
+    as text on PostgreSQL)."""
+    competency = {int(pk): n for pk, n in competency.items()}
+    industry = {int(pk): n for pk, n in industry.items()}
+    # Neither side keeps its model's default ordering: SQLite refuses ORDER BY inside a
+    # compound statement, and the labels are sorted by count afterwards anyway.
     vocabulary = (
         Competency.objects.filter(pk__in=list(competency))
         .order_by()
@@ -114,17 +169,12 @@ def _facet_counts(params: SearchParams, filters: dict[str, Q], levels: tuple[str
         .values_list("pk", "slug", "name", Value("industry")),
         all=True,
     )
-    labelled: Counts = {"competency": [], "industry": []}
+    labelled: dict[str, list[tuple[str, str, int]]] = {"competency": [], "industry": []}
     if competency or industry:
         counts = {"competency": competency, "industry": industry}
         for pk, slug, name, facet in vocabulary:
             labelled[facet].append((slug, name, counts[facet][pk]))
-
-    return {
-        **labelled,
-        "country": [(code, names.get(code, code), n) for code, n in country],
-        "tier": [(value, _tier_label(value), n) for value, n in tier.order_by()],
-    }
+    return labelled
 
 
 def _tier_label(value: str) -> str:

@@ -41,12 +41,17 @@ def search_terms(q: str) -> list[str]:
     return [t[:MAX_TERM_LENGTH] for t in _TERM.findall(q.lower())][:MAX_QUERY_TERMS]
 
 
-def tsquery(terms: list[str]) -> SearchQuery:
-    """Every term prefix-matched, all of them required."""
+def tsquery_text(terms: list[str], *, joiner: str = " & ", weights: str = "") -> str:
+    """The raw tsquery text: every term prefix-matched, joined by ``joiner`` (all required by
+    default), restricted to the vector ``weights`` given (e.g. "A" for the name)."""
     # Built from word characters only, each term quoted and prefix-matched: no user syntax
     # reaches to_tsquery, so no input can make it fail.
-    raw = " & ".join(f"'{term}':*" for term in terms)
-    return SearchQuery(raw, search_type="raw", config=SEARCH_CONFIG)
+    return joiner.join(f"'{term}':*{weights}" for term in terms)
+
+
+def tsquery(terms: list[str]) -> SearchQuery:
+    """Every term prefix-matched, all of them required."""
+    return SearchQuery(tsquery_text(terms), search_type="raw", config=SEARCH_CONFIG)
 
 
 def _text_filter(terms: list[str]) -> Q:

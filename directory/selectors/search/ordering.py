@@ -7,23 +7,21 @@ each group by rating (see `name_first_ids`), which keeps frequent words cheap.
 
 from __future__ import annotations
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import (
     BooleanField,
-    Case,
     ExpressionWrapper,
     F,
-    IntegerField,
     Q,
     QuerySet,
     Value,
-    When,
 )
 
 from directory.models import SEARCH_CONFIG, Company
-from directory.selectors.search.filters import filtered, tsquery
+from directory.selectors.search.filters import filtered
 from directory.selectors.search.params import SORT_NAME, SORT_NEWEST, SORT_RATING, SORT_RELEVANCE
+from directory.selectors.search.ranking import score_expression
 
 # Above this many matches, relevance order is "name matches first, then by rating" instead of
 # ranking every match (see name_first_ids): ranking tens of thousands of matches is slow.
@@ -44,15 +42,8 @@ def ordered(queryset: QuerySet[Company], sort: str, terms: list[str]) -> QuerySe
         return queryset.order_by("-created_at", "-id")
     if sort == SORT_RATING or not terms:
         return queryset.order_by(*_by_rating())
-    if connection.vendor == "postgresql":
-        rank = SearchRank(F("search_vector"), tsquery(terms))
-        return queryset.annotate(rank=rank).order_by("-rank", *_by_rating())
-    name_hits = Case(
-        *[When(name__icontains=term, then=Value(1)) for term in terms],
-        default=Value(0),
-        output_field=IntegerField(),
-    )
-    return queryset.annotate(name_hit=name_hits).order_by("-name_hit", *_by_rating())
+    # The points of the published ranking rules (ranking.py), ties by rating then name.
+    return queryset.annotate(score=score_expression(terms)).order_by("-score", *_by_rating())
 
 
 def uses_name_first(*, sort: str, terms: list[str], count: int) -> bool:

@@ -1,0 +1,285 @@
+# ruff: noqa: S608, S611 - SQL text built from this module's constants; every value is a parameter
+"""How "best match" ranks a search with words: the points a company earns, and why.
+
+The one home of the ranking rules. The weights come from ``settings.DIRECTORY_RANKING``
+(tuned by program staff); ``/directory/about/ranking/`` and ``docs/search-ranking.md`` state
+the rules; the search orders by `score_expression` and explains each result with
+`rank_explanations`, from the same conditions, so an explanation is always the order's reason.
+
+A company earns, once per field however many search words it holds:
+name, then competencies (verified ones more than self-declared ones and tags), public
+offerings, description; and whatever the words: its tier, its rating and how complete its
+profile is. Ties go to the higher rating, then the name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Case,
+    ExpressionWrapper,
+    FloatField,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast, Coalesce
+
+from directory.models import SEARCH_CONFIG, Company, Competency, Tier
+from directory.selectors.search.facet_sql import VERIFIED_CLAIMS_SQL
+from directory.selectors.search.filters import tsquery_text
+
+FIELD_RULES = ("name", "verified_competency", "competency", "offering", "description")
+RULES = (*FIELD_RULES, "tier", "rating", "completeness")
+
+# What each rule says when it applies (the labels of the page, the API and the docs).
+LABELS = {
+    "name": "A search word is in the company name",
+    "verified_competency": "A search word names a competency the program verified",
+    "competency": "A search word is in a self-declared competency or a tag",
+    "offering": "A search word is in a public product or service",
+    "description": "A search word is in the description",
+    "tier": "Partner tier",
+    "rating": "Average customer rating, per star",
+    "completeness": "Profile completeness, in proportion",
+}
+
+
+@dataclass(frozen=True)
+class RankingWeights:
+    name: float
+    verified_competency: float
+    competency: float
+    offering: float
+    description: float
+    tier: dict[str, float]
+    rating: float
+    completeness: float
+
+
+def ranking_weights() -> RankingWeights:
+    """The weights in ``settings.DIRECTORY_RANKING``, checked: every rule, numbers >= 0."""
+    raw = settings.DIRECTORY_RANKING
+    unknown = set(raw) - set(RULES)
+    missing = set(RULES) - set(raw)
+    if unknown or missing:
+        raise ImproperlyConfigured(
+            f"DIRECTORY_RANKING: unknown {sorted(unknown)}, missing {sorted(missing)}"
+        )
+    tier = {value: float(raw["tier"].get(value, 0)) for value in Tier.values}
+    numbers = [float(raw[name]) for name in RULES if name != "tier"] + list(tier.values())
+    if any(n < 0 for n in numbers):
+        raise ImproperlyConfigured("DIRECTORY_RANKING: weights must be 0 or more")
+    return RankingWeights(tier=tier, **{name: float(raw[name]) for name in RULES if name != "tier"})
+
+
+# -- the conditions ------------------------------------------------------------------------------
+
+
+def _any_word(terms: list[str], weight: str) -> Q:
+    """A search word (prefix) in the part of the stored vector with this weight: A name,
+    B competencies and tags, C public offerings, D description (directory.services.search_index)."""
+    raw = tsquery_text(terms, joiner=" | ", weights=weight)
+    return Q(search_vector=SearchQuery(raw, search_type="raw", config=SEARCH_CONFIG))
+
+
+def matching_competencies(terms: list[str]):
+    """The competencies whose name holds a search word (a subquery of ids)."""
+    raw = tsquery_text(terms, joiner=" | ")
+    return (
+        Competency.objects.annotate(words=SearchVector("name", config=SEARCH_CONFIG))
+        .filter(words=SearchQuery(raw, search_type="raw", config=SEARCH_CONFIG))
+        .values("pk")
+    )
+
+
+def field_conditions(terms: list[str]) -> dict[str, Q]:
+    """Each field rule as a condition on Company, on the SQLite default: only the name and the
+    description are searched there, so only they can earn points."""
+    name, description = Q(), Q()
+    for term in terms:
+        name |= Q(name__icontains=term)
+        description |= Q(description__icontains=term)
+    return {"name": name, "description": description}
+
+
+_COMPANY = '"directory_company"'
+
+
+def field_sql(terms: list[str]) -> dict[str, tuple[str, list]]:
+    """Each field rule as SQL on the company row, on PostgreSQL. Written as SQL rather than
+    ORM expressions: building and compiling those cost more than the query they ask."""
+
+    def any_word(weight: str) -> tuple[str, list]:
+        # A search word (prefix) in the part of the stored vector with this weight: A name,
+        # B competencies and tags, C public offerings, D description (services.search_index).
+        return (
+            f"{_COMPANY}.search_vector @@ to_tsquery(%s::regconfig, %s)",
+            [SEARCH_CONFIG, tsquery_text(terms, joiner=" | ", weights=weight)],
+        )
+
+    verified = (
+        "EXISTS (SELECT 1 FROM directory_search_facets f"
+        f" WHERE f.company_id = {_COMPANY}.id AND {VERIFIED_CLAIMS_SQL} && ARRAY("
+        " SELECT k.id FROM directory_competency k"
+        " WHERE to_tsvector(%s::regconfig, k.name) @@ to_tsquery(%s::regconfig, %s)))"
+    )
+    return {
+        "name": any_word("A"),
+        "verified_competency": (
+            verified,
+            [SEARCH_CONFIG, SEARCH_CONFIG, tsquery_text(terms, joiner=" | ")],
+        ),
+        "competency": any_word("B"),
+        "offering": any_word("C"),
+        "description": any_word("D"),
+    }
+
+
+def _score_sql(terms: list[str], weights: RankingWeights) -> tuple[str, list]:
+    fields = field_sql(terms)
+    parts, params = [], []
+    for rule in ("name", "offering", "description"):
+        sql, rule_params = fields[rule]
+        parts.append(f"CASE WHEN {sql} THEN %s ELSE 0 END")
+        params += [*rule_params, getattr(weights, rule)]
+    (verified, verified_params), (claimed, claimed_params) = (
+        fields["verified_competency"],
+        fields["competency"],
+    )
+    parts.append(f"CASE WHEN {verified} THEN %s WHEN {claimed} THEN %s ELSE 0 END")
+    params += [*verified_params, weights.verified_competency, *claimed_params, weights.competency]
+    tiers = " ".join("WHEN %s THEN %s" for _ in weights.tier)
+    parts.append(f"CASE {_COMPANY}.tier {tiers} ELSE 0 END")
+    params += [value for pair in weights.tier.items() for value in pair]
+    parts.append(f"COALESCE({_COMPANY}.rating_average, 0)::float8 * %s")
+    parts.append(f"{_COMPANY}.profile_completeness::float8 * %s")
+    params += [weights.rating, weights.completeness / 100]
+    return "(" + " + ".join(f"({part})" for part in parts) + ")", params
+
+
+def _points(condition: Q, points: float) -> Case:
+    return Case(When(condition, then=Value(points)), default=Value(0.0), output_field=FloatField())
+
+
+def score_expression(terms: list[str], weights: RankingWeights | None = None):
+    """The points of each company for these words: the sum of every rule that applies."""
+    weights = weights or ranking_weights()
+    if connection.vendor == "postgresql":
+        return RawSQL(*_score_sql(terms, weights), output_field=FloatField())
+    fields = field_conditions(terms)
+    tier = Case(
+        *[When(tier=value, then=Value(points)) for value, points in weights.tier.items()],
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+    quality = ExpressionWrapper(
+        Coalesce(Cast("rating_average", FloatField()), Value(0.0)) * Value(weights.rating)
+        + Cast("profile_completeness", FloatField()) * Value(weights.completeness / 100),
+        output_field=FloatField(),
+    )
+    score = tier + quality
+    for rule in ("name", "description"):
+        score = score + _points(fields[rule], getattr(weights, rule))
+    return ExpressionWrapper(score, output_field=FloatField())
+
+
+# -- explanations --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RankReason:
+    rule: str
+    label: str
+    points: float
+
+
+@dataclass(frozen=True)
+class RankExplanation:
+    """Why a result is where it is: its points, rule by rule."""
+
+    score: float
+    reasons: list[RankReason]
+
+
+# What an explanation reads of a company besides the field flags of `explanation_columns`.
+EXPLAINED_FIELDS = ("pk", "tier", "rating_average", "profile_completeness")
+
+
+def explanation_columns(terms: list[str]) -> dict:
+    """Per field rule, whether it applies: columns to annotate the page's query with."""
+    if connection.vendor == "postgresql":
+        return {
+            f"hit_{rule}": RawSQL(sql, params, output_field=BooleanField())
+            for rule, (sql, params) in field_sql(terms).items()
+        }
+    return {
+        f"hit_{rule}": ExpressionWrapper(condition, output_field=BooleanField())
+        for rule, condition in field_conditions(terms).items()
+    }
+
+
+def rank_explanations(ids: list[int], terms: list[str]) -> dict[int, RankExplanation]:
+    """Each of these companies' points for these words, rule by rule (one query)."""
+    columns = explanation_columns(terms)
+    rows = Company.objects.filter(pk__in=ids).annotate(**columns)
+    weights = ranking_weights()
+    return {
+        row["pk"]: rank_explanation(row, weights)
+        for row in rows.values(*EXPLAINED_FIELDS, *columns)
+    }
+
+
+def rank_explanation(row: dict, weights: RankingWeights) -> RankExplanation:
+    """A company's points, rule by rule, from a row of `EXPLAINED_FIELDS` and field flags."""
+    reasons = []
+    for rule in FIELD_RULES:
+        if rule == "competency" and row.get("hit_verified_competency"):
+            continue  # a verified competency earns its own, higher, points instead
+        if row.get(f"hit_{rule}"):
+            reasons.append(RankReason(rule, LABELS[rule], getattr(weights, rule)))
+    tier = row["tier"]
+    tier_label = dict(Tier.choices).get(tier, tier)
+    reasons.append(RankReason("tier", f"{tier_label} tier", weights.tier.get(tier, 0.0)))
+    rating = row["rating_average"] or Decimal(0)
+    reasons.append(
+        RankReason(
+            "rating",
+            f"Rated {rating:.1f} of 5" if row["rating_average"] else "Not rated yet",
+            round(float(rating) * weights.rating, 2),
+        )
+    )
+    completeness = row["profile_completeness"]
+    reasons.append(
+        RankReason(
+            "completeness",
+            f"Profile {completeness}% complete",
+            round(completeness * weights.completeness / 100, 2),
+        )
+    )
+    return RankExplanation(
+        score=round(sum(reason.points for reason in reasons), 2), reasons=reasons
+    )
+
+
+def ranking_rules() -> list[tuple[str, str, str]]:
+    """(rule, what it rewards, its weight now) for the page stating the rules."""
+    weights = ranking_weights()
+    rules: list[tuple[str, str, str]] = []
+    for rule in RULES:
+        weight = getattr(weights, rule)
+        if rule == "tier":
+            labels = dict(Tier.choices)
+            weight = ", ".join(f"{labels[v]} {p:g}" for v, p in weights.tier.items())
+        else:
+            weight = f"{weight:g}"
+        rules.append((rule, LABELS[rule], weight))
+    return rules

@@ -1,0 +1,107 @@
+"""Facet counts on PostgreSQL: the facet rows follow every write, and estimates say so."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from directory.facet_cache import facet_cache_invalidate
+from directory.models import Company, CompanyCompetency, Tier
+from directory.search_forms import search_params_clean
+from directory.selectors.search import company_search
+from tests.directory.factories import (
+    CompanyCompetencyFactory,
+    CompanyCountryFactory,
+    CompanyFactory,
+    CompetencyFactory,
+    IndustryFactory,
+)
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="facet rows are PostgreSQL's (migration 0003)"
+    ),
+]
+
+
+def counts(**params):
+    facet_cache_invalidate()
+    result = company_search(viewer=None, params=search_params_clean(params))
+    return result, {
+        name: {value.value: value.count for value in values if value.count}
+        for name, values in result.facets.items()
+    }
+
+
+def test_facet_rows_follow_writes_with_no_reindex_call():
+    azure = CompetencyFactory(name="Azure", slug="azure")
+    company = CompanyFactory(name="Nordic Cloud", hq_country="DE", tier=Tier.GOLD)
+    claim = CompanyCompetencyFactory(company=company, competency=azure)
+    company.industries.add(IndustryFactory(name="Banking", slug="banking"))
+    CompanyCountryFactory(company=company, country="FR")
+
+    _, facets = counts()
+    assert facets["competency"] == {"azure": 1}
+    assert facets["industry"] == {"banking": 1}
+    assert facets["country"] == {"DE": 1, "FR": 1}
+    assert facets["tier"] == {"gold": 1}
+    assert counts(verified="1")[1]["competency"] == {}
+
+    claim.status, claim.verified_at = CompanyCompetency.Status.VERIFIED, timezone.now()
+    claim.save()
+    Company.objects.filter(pk=company.pk).update(tier=Tier.CERTIFIED)
+    assert counts(verified="1")[1]["competency"] == {"azure": 1}
+    assert counts()[1]["tier"] == {"certified": 1}
+
+    company.delete()
+    result, facets = counts()
+    assert result.count == 0 and facets["tier"] == {}
+
+
+def test_a_verification_that_lapses_without_a_write_stops_counting_as_verified():
+    azure = CompetencyFactory(name="Azure", slug="azure")
+    company = CompanyFactory(name="Nordic Cloud")
+    claim = CompanyCompetencyFactory(
+        company=company,
+        competency=azure,
+        verified=True,
+        expires_at=timezone.now() + timedelta(days=1),
+    )
+    assert counts(verified="1", competency=["azure"])[0].count == 1
+
+    # Time passes: the expiry is now behind us, and nothing has written since.
+    with connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = replica")  # no triggers
+        past = timezone.now() - timedelta(minutes=1)
+        CompanyCompetency.objects.filter(pk=claim.pk).update(expires_at=past)
+        cursor.execute(
+            "UPDATE directory_search_facets SET verified_until = %s WHERE company_id = %s",
+            [past, company.pk],
+        )
+        cursor.execute("SET session_replication_role = origin")
+
+    result, _ = counts(verified="1", competency=["azure"])
+    assert result.count == 0
+    assert counts(verified="1")[1]["competency"] == {}
+
+
+def test_many_matches_give_estimates_and_the_page_and_api_say_about(client, monkeypatch):
+    monkeypatch.setattr("directory.selectors.search.facet_sql.FACET_EXACT_LIMIT", -10)
+    monkeypatch.setattr("directory.selectors.search.facet_sql.COUNT_EXACT_LIMIT", 1)
+    # A sample of every page: the estimate is exact here, and still labelled an estimate.
+    monkeypatch.setattr("directory.selectors.search.facet_sql._sample_percent", lambda rows: 100)
+    for n in range(3):
+        CompanyFactory(name=f"Partner {n}", tier=Tier.GOLD)
+
+    result, facets = counts()
+    assert result.count == 3 and result.count_approximate and result.facets_approximate
+    assert facets["tier"] == {"gold": 3}
+
+    facet_cache_invalidate()
+    page = client.get("/directory/").content.decode()
+    assert "1–3 of about 3 partners" in page
+    assert "Counts are estimates" in page
+    body = client.get("/api/v1/partners/").json()
+    assert body["count_approximate"] is True and body["facets_approximate"] is True
