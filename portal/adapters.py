@@ -32,7 +32,8 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         # An account's first sign-in (usually the confirmation link itself) goes on to the one
         # onboarding form: company, groups, done. A `next` parameter still wins.
-        if request.session.get(FIRST_VISIT_SESSION_KEY):
+        # Program staff belong to no partner company: their first stop is their own dashboard.
+        if request.session.get(FIRST_VISIT_SESSION_KEY) and not request.user.is_staff:
             return resolve_url(settings.ONBOARDING_URL)
         return super().get_login_redirect_url(request)
 

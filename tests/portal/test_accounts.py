@@ -176,3 +176,21 @@ def test_unknown_time_zone_is_refused_with_a_message_and_nothing_saved(member_cl
     assert "Select a valid choice" in response.content.decode()
     member.refresh_from_db()
     assert member.time_zone == "UTC"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("is_staff", "lands_on"), [(False, "/welcome/"), (True, "/")])
+def test_a_first_sign_in_leads_members_to_onboarding_and_program_staff_to_their_dashboard(
+    client, is_staff, lands_on
+):
+    from allauth.account.models import EmailAddress
+
+    user = UserFactory(is_staff=is_staff)
+    EmailAddress.objects.get_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+    response = client.post(
+        reverse("account_login"), {"login": user.email, "password": TEST_PASSWORD}
+    )
+    assert response.status_code == 302
+    assert response.url == lands_on
