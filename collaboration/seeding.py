@@ -84,6 +84,7 @@ def seed_collaboration(*, faker: Faker, progress: Progress, requests: int = 12) 
         return counts
     now = timezone.now()
     industries = list(Industry.objects.all())
+    conversations: list[Collaboration] = []
     for index in range(requests):
         claim = rng.choice(claims)
         asking_ids = [pk for pk in people if pk != claim.company_id]
@@ -131,6 +132,7 @@ def seed_collaboration(*, faker: Faker, progress: Progress, requests: int = 12) 
                 rng=rng, partner_request=partner_request, responder=responder, people=people
             )
             counts["collaborations"] += 1
+            conversations.append(collaboration)
             if rng.random() < 0.6 or counts["referrals"] < len(REFERRAL_STATES):
                 state = REFERRAL_STATES[counts["referrals"] % len(REFERRAL_STATES)]
                 _seed_referral(
@@ -149,6 +151,18 @@ def seed_collaboration(*, faker: Faker, progress: Progress, requests: int = 12) 
             partner_request.closed_at = now
             partner_request.save(update_fields=["status", "awarded_to", "closed_at"])
         progress(index + 1, requests)
+    # Few conversations (a small demo): they carry more than one referral, so every state shows.
+    for state in REFERRAL_STATES[counts["referrals"] :] if conversations else []:
+        _seed_referral(
+            rng=rng,
+            faker=faker,
+            collaboration=rng.choice(conversations),
+            people=people,
+            state=state,
+            industries=industries,
+            now=now,
+        )
+        counts["referrals"] += 1
     return counts
 
 

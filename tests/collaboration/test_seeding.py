@@ -50,3 +50,18 @@ def test_seeding_shows_every_kind_of_referral_invitation():
     assert pending.filter(escalated_at__isnull=False).exists()
     assert not referrals.filter(status="declined", decline_reason="").exists()
     assert not referrals.filter(customer_name="").exists()
+
+
+def test_a_small_demo_still_shows_every_kind_of_referral():
+    GroupFactory()
+    competency = CompetencyFactory()
+    for _ in range(2):
+        company = CompanyFactory()
+        person_of(company, admin=True)
+        CompanyCompetencyFactory(company=company, competency=competency)
+    faker = Faker()
+    faker.seed_instance(3)
+    seed_collaboration(faker=faker, progress=lambda done, total: None, requests=1)
+    statuses = set(Referral.objects.values_list("status", flat=True))
+    assert statuses == set(Referral.Status.values)
+    assert Referral.objects.filter(status="proposed", escalated_at__isnull=False).exists()
