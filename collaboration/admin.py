@@ -35,9 +35,11 @@ class ReferralAdmin(admin.ModelAdmin):
         "currency",
         "created_at",
     ]
-    list_filter = ["status", "currency"]
+    list_filter = ["status", "currency", "value_range"]
     list_select_related = ["from_company", "to_company"]
+    readonly_fields = ["reminder_due_at", "reminded_at", "escalation_due_at", "escalated_at"]
     raw_id_fields = [
+        "industry",
         "from_company",
         "to_company",
         "request",

@@ -5,7 +5,7 @@ from django_countries import countries
 
 from collaboration.models import FindPartnerRequest, Referral
 from collaboration.services import CURRENCIES
-from directory.models import Competency
+from directory.models import Competency, Industry, SizeBand
 
 STATUS_FILTER_CHOICES = [("", "Any status"), *FindPartnerRequest.Status.choices]
 
@@ -65,15 +65,52 @@ class CloseForm(forms.Form):
 
 
 class ReferralForm(forms.Form):
-    title = forms.CharField(max_length=200, help_text="The customer or opportunity.")
+    """Two parts: what the other company sees at once, and what it sees once it accepts."""
+
+    use_case = forms.CharField(
+        max_length=300,
+        help_text="What the customer needs, without naming them. Shown to the other company now.",
+    )
+    industry = forms.ModelChoiceField(
+        queryset=Industry.objects.all(), required=False, empty_label="Not given"
+    )
+    country = forms.ChoiceField(
+        choices=[("", "Not given"), *countries], required=False, label="Customer's country"
+    )
+    size_band = forms.ChoiceField(
+        choices=[("", "Not given"), *SizeBand.choices], required=False, label="Customer size"
+    )
     value = forms.DecimalField(
-        max_digits=14, decimal_places=2, min_value=0, required=False, help_text="Expected value."
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        help_text="Expected value. The other company sees only its range until it accepts.",
     )
     currency = forms.ChoiceField(choices=[(code, code) for code in CURRENCIES], initial="USD")
+    customer_name = forms.CharField(
+        max_length=200, help_text="Shown to the other company once it accepts."
+    )
+    customer_contact_name = forms.CharField(
+        max_length=200, required=False, label="Contact name", help_text="Shown once accepted."
+    )
+    customer_contact_email = forms.EmailField(
+        required=False, label="Contact email", help_text="Shown once accepted."
+    )
+    customer_contact_phone = forms.CharField(
+        max_length=40, required=False, label="Contact phone", help_text="Shown once accepted."
+    )
 
 
 class ReferralStatusForm(forms.Form):
     status = forms.ChoiceField(choices=Referral.Status.choices)
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+        label="Reason for declining",
+        help_text="Required to decline. The referring company sees it.",
+    )
 
 
 class RequestFilterForm(forms.Form):

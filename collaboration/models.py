@@ -1,12 +1,16 @@
 """Find-a-partner requests, private collaboration threads between two companies, and referrals."""
 
+from __future__ import annotations
+
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django_countries.fields import CountryField
 
-from directory.models import Company, Competency
+from directory.models import Company, Competency, Industry, SizeBand
 from groups.models import Thread
 
 
@@ -126,12 +130,53 @@ class CollaborationMessage(models.Model):
         return f"Message {self.pk} in {self.collaboration_id}"
 
 
+class ValueRange(models.TextChoices):
+    """What a receiving company learns of a referral's value before it accepts: a band."""
+
+    NOT_GIVEN = "not-given", "Not given"
+    UNDER_10K = "lt-10k", "Under 10,000"
+    FROM_10K = "10k-50k", "10,000 – 50,000"
+    FROM_50K = "50k-250k", "50,000 – 250,000"
+    FROM_250K = "250k-1m", "250,000 – 1,000,000"
+    OVER_1M = "gt-1m", "Over 1,000,000"
+
+    @classmethod
+    def for_value(cls, value: Decimal | None) -> ValueRange:
+        """The band a value falls in (its currency aside)."""
+        if value is None:
+            return cls.NOT_GIVEN
+        for upper, band in VALUE_RANGE_UPPER_BOUNDS:
+            if value < upper:
+                return band
+        return cls.OVER_1M
+
+
+VALUE_RANGE_UPPER_BOUNDS = [
+    (Decimal(10_000), ValueRange.UNDER_10K),
+    (Decimal(50_000), ValueRange.FROM_10K),
+    (Decimal(250_000), ValueRange.FROM_50K),
+    (Decimal(1_000_000), ValueRange.FROM_250K),
+]
+
+
+class ReferralQuerySet(models.QuerySet):
+    def customer_revealed(self) -> ReferralQuerySet:
+        """Referrals whose receiving company has accepted them, so may see the customer."""
+        return self.filter(Referral.customer_revealed_q())
+
+
 class Referral(models.Model):
-    """A referral or deal registration, traced to the community activity it came from."""
+    """A referral from one company to another, traced to the community activity it came from.
+
+    Until the receiving company accepts, it sees only the redacted invitation (use case,
+    industry, country, size band, value range); the customer's name and contact are the
+    referring company's until then (``collaboration.selectors.referrals`` decides).
+    """
 
     class Status(models.TextChoices):
         PROPOSED = "proposed", "Proposed"
         ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
         WON = "won", "Won"
         LOST = "lost", "Lost"
 
@@ -141,10 +186,42 @@ class Referral(models.Model):
     to_company = models.ForeignKey(
         Company, on_delete=models.CASCADE, related_name="referrals_received"
     )
+    # Before the redacted invitations, this named "the customer or opportunity": it may hold a
+    # customer's name, so the receiving company sees it only once it accepts.
     title = models.CharField(max_length=200)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
     value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     currency = models.CharField(max_length=3, default="USD")
+    # What the receiving company sees before it accepts.
+    use_case = models.CharField(
+        max_length=300, blank=True, help_text="The need, without naming the customer."
+    )
+    industry = models.ForeignKey(
+        Industry, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    country = CountryField(blank=True)
+    size_band = models.CharField(
+        "customer size", max_length=12, choices=SizeBand.choices, blank=True
+    )
+    value_range = models.CharField(
+        max_length=10, choices=ValueRange.choices, default=ValueRange.NOT_GIVEN
+    )
+    # What it sees once it accepts.
+    customer_name = models.CharField(max_length=200, blank=True)
+    customer_contact_name = models.CharField(max_length=200, blank=True)
+    customer_contact_email = models.EmailField(blank=True)
+    customer_contact_phone = models.CharField(max_length=40, blank=True)
+    decline_reason = models.TextField(blank=True)
+    responded_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the receiving company accepted or declined."
+    )
+    # Follow-up of an unanswered invitation: due times fixed at creation (business days), and
+    # the "done" marks set by one conditional UPDATE each, so a reminder and an escalation
+    # happen exactly once however often (or concurrently) the beat task runs.
+    reminder_due_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    escalation_due_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
     request = models.ForeignKey(
         FindPartnerRequest,
         null=True,
@@ -164,6 +241,8 @@ class Referral(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ReferralQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         constraints = [
@@ -173,10 +252,39 @@ class Referral(models.Model):
             models.CheckConstraint(
                 condition=Q(value__isnull=True) | Q(value__gte=0), name="referral_value_positive"
             ),
+            models.CheckConstraint(
+                condition=~Q(status="declined") | ~Q(decline_reason=""),
+                name="referral_decline_has_reason",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["reminder_due_at"],
+                condition=Q(status="proposed", reminded_at__isnull=True),
+                name="referral_reminder_due",
+            ),
+            models.Index(
+                fields=["escalation_due_at"],
+                condition=Q(status="proposed", escalated_at__isnull=True),
+                name="referral_escalation_due",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    @staticmethod
+    def customer_revealed_q() -> Q:
+        """Accepted (and then maybe won or lost): a proposal withdrawn by the referring company
+        becomes lost without a response, and stays redacted."""
+        return Q(status__in=["accepted", "won"]) | Q(status="lost", responded_at__isnull=False)
+
+    @property
+    def customer_revealed(self) -> bool:
+        """Whether the receiving company has accepted, so may see the customer."""
+        return self.status in (self.Status.ACCEPTED, self.Status.WON) or (
+            self.status == self.Status.LOST and self.responded_at is not None
+        )
 
 
 class MatchNotification(models.Model):
@@ -203,7 +311,7 @@ class MatchNotification(models.Model):
 
 
 class ReferralEvent(models.Model):
-    """Audit row: who moved a referral from one status to another, and when."""
+    """Audit row: who moved a referral from one status to another, when, and why."""
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
@@ -211,6 +319,7 @@ class ReferralEvent(models.Model):
     )
     from_status = models.CharField(max_length=10, choices=Referral.Status.choices, blank=True)
     to_status = models.CharField(max_length=10, choices=Referral.Status.choices)
+    reason = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

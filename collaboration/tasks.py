@@ -5,7 +5,7 @@ from smtplib import SMTPException
 from celery import shared_task
 
 from collaboration import services
-from collaboration.models import Collaboration, FindPartnerRequest
+from collaboration.models import Collaboration, FindPartnerRequest, Referral
 from portal.models import User
 
 
@@ -49,3 +49,36 @@ def collaboration_notify(
     return services.collaboration_notify_send(
         collaboration=collaboration, event=event, recipients=recipients, actor=actor
     )
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(SMTPException, ConnectionError),
+    max_retries=5,
+    retry_backoff=True,
+)
+def referral_notify(*, referral_id: int, event: str) -> int:
+    """Email the people a referral event concerns (invitation, answer), redacted per recipient."""
+    referral = (
+        Referral.objects.select_related("from_company", "to_company", "industry")
+        .filter(pk=referral_id)
+        .first()
+    )
+    if referral is None:  # deleted meanwhile
+        return 0
+    return services.referral_notify_send(referral=referral, event=event)
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(SMTPException, ConnectionError),
+    max_retries=5,
+    retry_backoff=True,
+)
+def referral_invitations_follow_up() -> dict[str, int]:
+    """Beat: remind, then escalate, unanswered referral invitations; each happens once, however
+    often (or concurrently) this runs."""
+    return {
+        "reminded": services.referral_reminders_send(),
+        "escalated": services.referral_escalations_send(),
+    }

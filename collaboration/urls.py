@@ -17,4 +17,6 @@ urlpatterns = [
     ),
     path("referrals/new/", views.referral_create, name="referral_create"),
     path("referrals/<int:referral_id>/", views.referral_detail, name="referral"),
+    path("referrals/escalated/", views.referrals_escalated, name="referrals_escalated"),
+    path("referrals.csv", views.referrals_csv, name="referrals_csv"),
 ]

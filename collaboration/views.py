@@ -6,6 +6,8 @@ announces itself; a visible request the viewer may not act on answers 403 with t
 (``NotPermitted``).
 """
 
+import io
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -18,14 +20,19 @@ from django_ratelimit.decorators import ratelimit
 from collaboration import forms, selectors, services
 from portal.paging import page_get
 from portal.ratelimits import REPLY_RATE, THREAD_RATE
+from portal.spreadsheets import write_csv_rows
 
 REQUEST_POSTED = "Your request is posted. Companies that fit are told once it is published."
 RESPONSE_SENT = "Your answer is sent privately to the company that asked."
 MESSAGE_POSTED = "Message posted."
 PARTICIPANT_ADDED = "Your colleague has been brought in and told by email."
 REQUEST_CLOSED = "The request is closed."
-REFERRAL_CREATED = "Referral registered. The other company can accept it."
+REFERRAL_CREATED = (
+    "Referral sent. The other company sees the use case now, and the customer once it accepts."
+)
 REFERRAL_UPDATED = "Referral updated."
+REFERRAL_ACCEPTED = "Referral accepted. The customer and their contact are shown below."
+REFERRAL_DECLINED = "Referral declined. The referring company sees your reason."
 REFERRAL_SOURCE_MISSING = "Open a referral from a collaboration, a request or a thread."
 PAGE_SIZE = 25
 
@@ -162,7 +169,9 @@ def _collaboration_page(request, collaboration, *, message_form=None, participan
         "message_form": message_form or forms.MessageForm(),
         "participant_form": participant_form or forms.ParticipantForm(candidates=candidates),
         "has_candidates": candidates.exists() or bool(participant_form and participant_form.errors),
-        "referrals": collaboration.referrals.select_related("from_company", "to_company"),
+        "referrals": selectors.collaboration_referral_cards(
+            viewer=request.user, collaboration=collaboration
+        ),
     }
     has_errors = bool(
         (message_form and message_form.errors) or (participant_form and participant_form.errors)
@@ -245,24 +254,30 @@ def referral_create(request: HttpRequest) -> HttpResponse:
     return render(request, "collaboration/referral_form.html", context, status=status)
 
 
+REFERRAL_MESSAGES = {"accepted": REFERRAL_ACCEPTED, "declined": REFERRAL_DECLINED}
+
+
 def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
     referral = selectors.referral_get_for_viewer(viewer=request.user, referral_id=referral_id)
     company = selectors.user_company(request.user)
     form = forms.ReferralStatusForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        status = form.cleaned_data["status"]
         try:
             services.referral_status_change(
                 referral=referral,
-                status=form.cleaned_data["status"],
+                status=status,
                 actor=request.user,
                 actor_company=company,
+                reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, REFERRAL_UPDATED)
+            messages.success(request, REFERRAL_MESSAGES.get(status, REFERRAL_UPDATED))
             return redirect("collaboration:referral", referral_id=referral.pk)
     context = {
+        "card": selectors.referral_card(referral=referral, viewer=request.user, company=company),
         "referral": referral,
         "form": form,
         "allowed": services.referral_allowed_statuses(referral=referral, company=company),
@@ -271,3 +286,73 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
     }
     status = 400 if form.errors else 200
     return render(request, "collaboration/referral.html", context, status=status)
+
+
+REFERRAL_CSV_HEADER = [
+    "id",
+    "status",
+    "from",
+    "to",
+    "title",
+    "use case",
+    "industry",
+    "country",
+    "customer size",
+    "value range",
+    "value",
+    "currency",
+    "customer",
+    "contact name",
+    "contact email",
+    "contact phone",
+    "decline reason",
+    "created",
+    "answered",
+]
+
+
+def referrals_csv(request: HttpRequest) -> HttpResponse:
+    """The viewer's referrals as CSV, through the same cards as the pages: what a receiving
+    company may not see yet is blank."""
+    if not request.user.is_authenticated:
+        raise Http404(selectors.REFERRAL_NOT_FOUND)
+    rows = selectors.referrals_for_export(viewer=request.user)
+    stream = io.StringIO()
+    write_csv_rows(stream, [REFERRAL_CSV_HEADER])
+    cards = selectors.referral_cards(viewer=request.user, referrals=rows.iterator(chunk_size=500))
+    write_csv_rows(stream, (_csv_row(card) for card in cards))
+    response = HttpResponse(stream.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="referrals.csv"'
+    return response
+
+
+def _csv_row(card) -> list:
+    return [
+        card.pk,
+        card.status_label,
+        card.from_company_name,
+        card.to_company_name,
+        card.title or "",
+        card.use_case,
+        card.industry,
+        card.country,
+        card.size_band,
+        card.value_range,
+        "" if card.value is None else card.value,
+        card.currency,
+        card.customer_name or "",
+        card.customer_contact_name or "",
+        card.customer_contact_email or "",
+        card.customer_contact_phone or "",
+        card.decline_reason,
+        card.created_at.isoformat(),
+        card.responded_at.isoformat() if card.responded_at else "",
+    ]
+
+
+def referrals_escalated(request: HttpRequest) -> HttpResponse:
+    """Program staff: invitations unanswered past the escalation's business days."""
+    rows = selectors.escalated_referrals(viewer=request.user)
+    page = page_get(Paginator(rows, PAGE_SIZE), request.GET.get("page"))
+    cards = selectors.referral_cards(viewer=request.user, referrals=page.object_list)
+    return render(request, "collaboration/referrals_escalated.html", {"page": page, "cards": cards})

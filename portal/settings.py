@@ -291,12 +291,22 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "moderation.tasks.escalate_overdue_items",
         "schedule": timedelta(minutes=15),
     },
+    # Unanswered referral invitations: a reminder, then an escalation, each exactly once.
+    "follow-up-referral-invitations": {
+        "task": "collaboration.tasks.referral_invitations_follow_up",
+        "schedule": timedelta(minutes=30),
+    },
 }
 
 # Moderation: queue items waiting longer than this escalate to program staff.
 MODERATION_ESCALATE_AFTER = timedelta(
     hours=env.float("MODERATION_ESCALATE_AFTER_HOURS", default=24)
 )
+
+# Referral invitations: business days (Monday to Friday, in TIME_ZONE) an invitation may wait for an
+# answer before the receiving company is reminded, and before program staff are told.
+REFERRAL_REMIND_AFTER_BUSINESS_DAYS = env.int("REFERRAL_REMIND_AFTER_BUSINESS_DAYS", default=3)
+REFERRAL_ESCALATE_AFTER_BUSINESS_DAYS = env.int("REFERRAL_ESCALATE_AFTER_BUSINESS_DAYS", default=7)
 
 # Digests: due from this local hour (Mondays for weekly ones), members per batch task, and how
 # long the signed unsubscribe / preferences links in a digest keep working.

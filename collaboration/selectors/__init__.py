@@ -4,7 +4,8 @@ Visibility, decided here and only here:
 - a request is visible exactly when its thread is (``groups.selectors.visible_threads``), so
   nothing from a group the viewer may not read ever shows;
 - a collaboration and a referral are visible to the approved people of the two companies
-  involved and to program staff; to everyone else they do not exist (``NotFound``).
+  involved and to program staff; to everyone else they do not exist (``NotFound``);
+- what of a referral the receiving company sees before it accepts: ``referral_card``.
 """
 
 from collaboration.selectors.collaborations import (
@@ -18,13 +19,23 @@ from collaboration.selectors.collaborations import (
     user_belongs_to,
 )
 from collaboration.selectors.referrals import (
+    REDACTED_HEADLINE,
     REFERRAL_NOT_FOUND,
     REVENUE_SOURCES,
+    ReferralCard,
     RevenueRow,
+    collaboration_referral_cards,
+    escalated_referrals,
+    referral_card,
+    referral_cards,
     referral_counterpart,
     referral_get_for_viewer,
+    referral_invitation_recipients,
     referral_list,
+    referral_redacted_for,
     referral_source_visible,
+    referral_staff_recipients,
+    referrals_for_export,
     referrals_visible_to,
     revenue_by_source,
     thread_for_referral,
@@ -52,23 +63,33 @@ from directory.selectors.companies import user_company
 __all__ = [
     "COLLABORATION_NOT_FOUND",
     "ONLY_REQUESTING_COMPANY",
+    "REDACTED_HEADLINE",
     "REFERRAL_NOT_FOUND",
     "REQUEST_NOT_FOUND",
     "REVENUE_SOURCES",
+    "ReferralCard",
     "RequestPanel",
     "RevenueRow",
     "collaboration_get_for_viewer",
     "collaboration_list",
     "collaboration_messages",
+    "collaboration_referral_cards",
     "collaborations_visible_to",
     "companies_matching_request",
     "company_people",
+    "escalated_referrals",
     "groups_postable_by",
     "participant_candidates",
+    "referral_card",
+    "referral_cards",
     "referral_counterpart",
     "referral_get_for_viewer",
+    "referral_invitation_recipients",
     "referral_list",
+    "referral_redacted_for",
     "referral_source_visible",
+    "referral_staff_recipients",
+    "referrals_for_export",
     "referrals_visible_to",
     "request_get_for_requester",
     "request_get_for_viewer",

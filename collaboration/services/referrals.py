@@ -1,19 +1,47 @@
-"""Writes for referrals and deals: registering one and moving it along its status flow.
+"""Writes for referrals: inviting a company, its answer (accept, or decline with a reason), the
+outcome, and the follow-up of an invitation left unanswered (a reminder after
+``REFERRAL_REMIND_AFTER_BUSINESS_DAYS``, an escalation to staff after
+``REFERRAL_ESCALATE_AFTER_BUSINESS_DAYS``; business days in the site's time zone, see
+``collaboration.business_days``).
 
 Access is checked by the caller (see ``collaboration.selectors``); these functions assume it
 passed and enforce the business rules, raising ``ValidationError`` with the messages below.
+Every email shows the referral through ``selectors.referral_card`` for its recipient, so an
+invitation never names the customer to the receiving company before it accepts.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
 
-from collaboration.models import Collaboration, FindPartnerRequest, Referral, ReferralEvent
-from directory.models import Company
+from collaboration.business_days import add_business_days
+from collaboration.models import (
+    Collaboration,
+    FindPartnerRequest,
+    Referral,
+    ReferralEvent,
+    ValueRange,
+)
+from collaboration.selectors import (
+    referral_card,
+    referral_invitation_recipients,
+    referral_staff_recipients,
+    user_company,
+)
+from directory.models import Company, Industry
 from groups.models import Thread
+from portal.emails import absolute_url, email_subject
+from portal.queueing import enqueue_on_commit
 
 SAME_COMPANY = "A referral goes from one company to another."
 NEGATIVE_VALUE = "The value cannot be negative."
@@ -21,6 +49,18 @@ BAD_CURRENCY = "Use a three-letter currency code such as USD or EUR."
 BAD_TRANSITION = "A referral cannot go from {current} to {target}."
 WRONG_COMPANY = "Only {company} can move this referral to {target}."
 NO_OTHER_COMPANY = "This request has no other company to refer to yet."
+NO_USE_CASE = "Describe the use case: it is what the other company sees before accepting."
+NO_CUSTOMER = "Name the customer: the other company sees it once it accepts."
+DECLINE_REASON_REQUIRED = "Say why you decline: the referring company sees your reason."
+
+# Email subjects, per event; the body comes from collaboration/email/referral_<event>.txt.
+REFERRAL_SUBJECTS = {
+    "invited": "{from_company} referred an opportunity to {to_company}",
+    "accepted": "{to_company} accepted your referral",
+    "declined": "{to_company} declined your referral",
+    "reminder": "Reminder: a referral from {from_company} is waiting for your answer",
+    "escalated": "A referral from {from_company} to {to_company} is unanswered",
+}
 
 CURRENCIES = ["USD", "EUR", "GBP", "CHF", "JPY", "AUD", "CAD", "INR", "SGD", "BRL", "SEK"]
 
@@ -31,17 +71,33 @@ def referral_create(
     created_by,
     from_company: Company,
     to_company: Company,
-    title: str,
+    use_case: str,
+    customer_name: str,
     value: Decimal | None,
     currency: str,
+    industry: Industry | None = None,
+    country: str = "",
+    size_band: str = "",
+    customer_contact_name: str = "",
+    customer_contact_email: str = "",
+    customer_contact_phone: str = "",
+    title: str = "",
     partner_request: FindPartnerRequest | None = None,
     collaboration: Collaboration | None = None,
     thread: Thread | None = None,
+    now: datetime | None = None,
 ) -> Referral:
-    """Register a referral or deal from one company to another, linked to where it came from."""
+    """Refer an opportunity from one company to another, linked to where it came from; the
+    receiving company is invited by email, with the customer left out."""
     errors: dict[str, list[str]] = {}
     if from_company.pk == to_company.pk:
         errors["__all__"] = [SAME_COMPANY]
+    use_case = use_case.strip()
+    customer_name = customer_name.strip()
+    if not use_case:
+        errors["use_case"] = [NO_USE_CASE]
+    if not customer_name:
+        errors["customer_name"] = [NO_CUSTOMER]
     if value is not None and value < 0:
         errors["value"] = [NEGATIVE_VALUE]
     currency = (currency or "").upper()
@@ -53,30 +109,46 @@ def referral_create(
         partner_request = collaboration.request
     if partner_request is not None and thread is None:
         thread = partner_request.thread
+    now = now or timezone.now()
     referral = Referral(
         from_company=from_company,
         to_company=to_company,
-        title=title,
+        # The title is what the two sides call the deal once it is accepted.
+        title=(title.strip() or f"{customer_name}: {use_case}")[:200],
+        use_case=use_case,
+        industry=industry,
+        country=country,
+        size_band=size_band,
         value=value,
+        value_range=ValueRange.for_value(value),
         currency=currency,
+        customer_name=customer_name,
+        customer_contact_name=customer_contact_name.strip(),
+        customer_contact_email=customer_contact_email.strip(),
+        customer_contact_phone=customer_contact_phone.strip(),
         request=partner_request,
         collaboration=collaboration,
         thread=thread,
         created_by=created_by,
+        created_at=now,
+        reminder_due_at=add_business_days(now, settings.REFERRAL_REMIND_AFTER_BUSINESS_DAYS),
+        escalation_due_at=add_business_days(now, settings.REFERRAL_ESCALATE_AFTER_BUSINESS_DAYS),
     )
     referral.full_clean()
     referral.save()
     ReferralEvent.objects.create(
-        referral=referral, actor=created_by, to_status=Referral.Status.PROPOSED
+        referral=referral, actor=created_by, to_status=Referral.Status.PROPOSED, created_at=now
     )
+    _notify(referral=referral, event="invited")
     return referral
 
 
-# Who may move a referral where: the receiving company accepts or declines it and reports the
-# outcome; the sending company may withdraw a proposal (it becomes lost).
+# Who may move a referral where: the receiving company accepts or declines it (with a reason)
+# and reports the outcome; the referring company may withdraw a proposal (it becomes lost).
 REFERRAL_TRANSITIONS = {
     (Referral.Status.PROPOSED, Referral.Status.ACCEPTED): "to",
-    (Referral.Status.PROPOSED, Referral.Status.LOST): "either",
+    (Referral.Status.PROPOSED, Referral.Status.DECLINED): "to",
+    (Referral.Status.PROPOSED, Referral.Status.LOST): "from",
     (Referral.Status.ACCEPTED, Referral.Status.WON): "to",
     (Referral.Status.ACCEPTED, Referral.Status.LOST): "to",
 }
@@ -86,10 +158,7 @@ def referral_allowed_statuses(*, referral: Referral, company: Company | None) ->
     """The statuses this company may move the referral to now."""
     if company is None:
         return []
-    entitled = {
-        "to": {referral.to_company_id},
-        "either": {referral.from_company_id, referral.to_company_id},
-    }
+    entitled = {"to": {referral.to_company_id}, "from": {referral.from_company_id}}
     return [
         target
         for (current, target), who in REFERRAL_TRANSITIONS.items()
@@ -99,9 +168,18 @@ def referral_allowed_statuses(*, referral: Referral, company: Company | None) ->
 
 @transaction.atomic
 def referral_status_change(
-    *, referral: Referral, status: str, actor, actor_company: Company | None
+    *,
+    referral: Referral,
+    status: str,
+    actor,
+    actor_company: Company | None,
+    reason: str = "",
+    now: datetime | None = None,
 ) -> Referral:
-    """Move a referral along proposed → accepted → won/lost, by the company entitled to."""
+    """Move a referral along proposed → accepted (or declined, with a reason) → won/lost, by
+    the company entitled to; the audit row keeps who, when, from, to and why."""
+    now = now or timezone.now()
+    reason = reason.strip()
     referral = Referral.objects.select_for_update().select_related("to_company").get(pk=referral.pk)
     current = referral.status
     labels = dict(Referral.Status.choices)
@@ -116,9 +194,124 @@ def referral_status_change(
         raise ValidationError(
             WRONG_COMPANY.format(company=referral.to_company.name, target=labels[status])
         )
+    if status == Referral.Status.DECLINED and not reason:
+        raise ValidationError({"reason": [DECLINE_REASON_REQUIRED]})
     referral.status = status
-    referral.save(update_fields=["status", "updated_at"])
+    fields = ["status", "updated_at"]
+    if current == Referral.Status.PROPOSED and status in (
+        Referral.Status.ACCEPTED,
+        Referral.Status.DECLINED,
+    ):
+        referral.responded_at = now
+        fields.append("responded_at")
+    if status == Referral.Status.DECLINED:
+        referral.decline_reason = reason
+        fields.append("decline_reason")
+    referral.save(update_fields=fields)
     ReferralEvent.objects.create(
-        referral=referral, actor=actor, from_status=current, to_status=status
+        referral=referral,
+        actor=actor,
+        from_status=current,
+        to_status=status,
+        reason=reason,
+        created_at=now,
     )
+    if status in (Referral.Status.ACCEPTED, Referral.Status.DECLINED):
+        _notify(referral=referral, event=status)
     return referral
+
+
+# Emails ---------------------------------------------------------------------------------------
+
+
+def _notify(*, referral: Referral, event: str) -> None:
+    # Imported here: collaboration.tasks imports these services (the app's one allowed loop).
+    from collaboration.tasks import referral_notify as referral_notify_task
+
+    enqueue_on_commit(
+        referral_notify_task,
+        if_broker_down=f"no '{event}' email for this referral; the referral itself is saved",
+        referral_id=referral.pk,
+        event=event,
+    )
+
+
+def referral_recipients(*, referral: Referral, event: str) -> Iterable:
+    """Who hears about an event: the receiving company of an invitation or reminder, the
+    referring company of an answer, program staff of an escalation."""
+    if event in ("invited", "reminder"):
+        return referral_invitation_recipients(company=referral.to_company)
+    if event == "escalated":
+        return referral_staff_recipients()
+    return referral_invitation_recipients(company=referral.from_company)
+
+
+def referral_notify_send(*, referral: Referral, event: str) -> int:
+    """Email the people an event concerns, each seeing the referral as their card shows it
+    (the receiving company: no customer before it accepts). Returns how many were sent."""
+    url = absolute_url(reverse("collaboration:referral", kwargs={"referral_id": referral.pk}))
+    list_url = absolute_url(reverse("collaboration:referrals_escalated"))
+    subject = email_subject(
+        REFERRAL_SUBJECTS[event].format(
+            from_company=referral.from_company.name, to_company=referral.to_company.name
+        )[:150]
+    )
+    sent = 0
+    for recipient in referral_recipients(referral=referral, event=event):
+        card = referral_card(referral=referral, viewer=recipient, company=user_company(recipient))
+        body = render_to_string(
+            f"collaboration/email/referral_{event}.txt",
+            {"recipient": recipient, "card": card, "url": url, "list_url": list_url},
+        )
+        send_mail(subject=subject, message=body, from_email=None, recipient_list=[recipient.email])
+        sent += 1
+    return sent
+
+
+# Follow-up of unanswered invitations ----------------------------------------------------------
+
+
+def _follow_up(*, due_field: str, done_field: str, event: str, now: datetime) -> int:
+    """Claim each due invitation with one conditional UPDATE (``done_field`` still empty), then
+    email in the same transaction: a concurrent or repeated run finds it claimed and skips it,
+    and a failed send rolls the claim back so a retry sends after all."""
+    due = Referral.objects.filter(
+        status=Referral.Status.PROPOSED,
+        **{f"{done_field}__isnull": True, f"{due_field}__lte": now},
+    ).order_by(due_field, "pk")
+    done = 0
+    for pk in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            claimed = Referral.objects.filter(
+                pk=pk, status=Referral.Status.PROPOSED, **{f"{done_field}__isnull": True}
+            ).update(**{done_field: now})
+            if not claimed:
+                continue
+            referral = Referral.objects.select_related(
+                "from_company", "to_company", "industry"
+            ).get(pk=pk)
+            referral_notify_send(referral=referral, event=event)
+            done += 1
+    return done
+
+
+def referral_reminders_send(*, now: datetime | None = None) -> int:
+    """Remind receiving companies of invitations unanswered for the reminder's business days,
+    each invitation once. Returns how many were reminded."""
+    return _follow_up(
+        due_field="reminder_due_at",
+        done_field="reminded_at",
+        event="reminder",
+        now=now or timezone.now(),
+    )
+
+
+def referral_escalations_send(*, now: datetime | None = None) -> int:
+    """Tell program staff of invitations unanswered for the escalation's business days, each
+    invitation once; they then show on the staff list. Returns how many were escalated."""
+    return _follow_up(
+        due_field="escalation_due_at",
+        done_field="escalated_at",
+        event="escalated",
+        now=now or timezone.now(),
+    )

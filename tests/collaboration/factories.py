@@ -5,6 +5,7 @@ from collaboration.models import (
     CollaborationMessage,
     FindPartnerRequest,
     Referral,
+    ValueRange,
 )
 from groups.markdown import render_markdown
 from groups.models import Thread
@@ -71,5 +72,13 @@ class ReferralFactory(factory.django.DjangoModelFactory):
     from_company = factory.LazyAttribute(lambda o: o.collaboration.responding_company)
     to_company = factory.LazyAttribute(lambda o: o.collaboration.requesting_company)
     title = factory.Sequence(lambda n: f"Retail customer migration {n}")
+    use_case = "Move a retailer's reporting warehouse to the cloud"
+    country = "DE"
+    size_band = "201-1000"
     value = 50000
+    value_range = factory.LazyAttribute(lambda o: ValueRange.for_value(o.value))
     currency = "EUR"
+    customer_name = "Globex Retail GmbH"
+    customer_contact_name = "Hank Scorpio"
+    customer_contact_email = "hank@globex.example"
+    customer_contact_phone = "+49 30 1234567"

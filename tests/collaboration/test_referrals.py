@@ -1,6 +1,7 @@
-"""Referrals and deal registrations: created from a conversation, request or thread; moved
-along proposed → accepted → won/lost by the company entitled to; seen only by the two
-companies and program staff."""
+"""Referrals: created from a conversation, request or thread; moved along proposed → accepted
+(or declined, with a reason) → won/lost by the company entitled to; seen only by the two
+companies and program staff (what the receiving company sees before accepting:
+test_referral_invitations.py)."""
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -39,7 +40,11 @@ def test_referral_from_a_collaboration_goes_to_the_other_company(client, world, 
         CREATE_URL,
         {
             "collaboration": collaboration.pk,
-            "title": "Bank in Munich",
+            "use_case": "Core banking data platform",
+            "customer_name": "Bank in Munich",
+            "customer_contact_email": "cio@bank.example",
+            "country": "DE",
+            "size_band": "1001-5000",
             "value": "120000.50",
             "currency": "EUR",
         },
@@ -52,6 +57,9 @@ def test_referral_from_a_collaboration_goes_to_the_other_company(client, world, 
     assert referral.thread == world.partner_request.thread
     assert referral.status == Referral.Status.PROPOSED
     assert str(referral.value) == "120000.50"
+    assert referral.value_range == "50k-250k"
+    assert referral.customer_name == "Bank in Munich"
+    assert referral.use_case == "Core banking data platform"
     assert ReferralEvent.objects.filter(referral=referral, to_status="proposed").exists()
 
 
@@ -59,7 +67,12 @@ def test_referral_from_a_request_goes_to_the_asking_company(client, world):
     client.force_login(world.c_person)
     response = client.post(
         CREATE_URL,
-        {"request": world.partner_request.pk, "title": "Insurer", "currency": "USD"},
+        {
+            "request": world.partner_request.pk,
+            "use_case": "Claims analytics",
+            "customer_name": "Insurer",
+            "currency": "USD",
+        },
     )
     assert response.status_code == 302
     referral = Referral.objects.get()
@@ -72,7 +85,13 @@ def test_negative_value_is_refused_with_a_message(client, world, collaboration):
     client.force_login(world.b_person)
     response = client.post(
         CREATE_URL,
-        {"collaboration": collaboration.pk, "title": "X", "value": "-5", "currency": "EUR"},
+        {
+            "collaboration": collaboration.pk,
+            "use_case": "X",
+            "customer_name": "Y",
+            "value": "-5",
+            "currency": "EUR",
+        },
     )
     assert response.status_code == 400
     assert "Ensure this value is greater than or equal to 0." in response.content.decode()
@@ -85,7 +104,8 @@ def test_service_refuses_a_referral_to_the_same_company(world):
             created_by=world.a_person,
             from_company=world.a,
             to_company=world.a,
-            title="Self",
+            use_case="Self",
+            customer_name="Us",
             value=None,
             currency="EUR",
         )
@@ -95,7 +115,13 @@ def test_service_refuses_a_referral_to_the_same_company(world):
 def test_asker_cannot_refer_its_own_open_request_to_nobody(client, world):
     client.force_login(world.a_person)
     response = client.post(
-        CREATE_URL, {"request": world.partner_request.pk, "title": "Hm", "currency": "EUR"}
+        CREATE_URL,
+        {
+            "request": world.partner_request.pk,
+            "use_case": "Hm",
+            "customer_name": "Hm",
+            "currency": "EUR",
+        },
     )
     assert response.status_code == 400
     assert services.NO_OTHER_COMPANY in response.content.decode()
@@ -201,6 +227,38 @@ def test_a_closed_deal_stays_closed(world, referral):
 
 def test_staff_see_the_referral_but_cannot_move_it(staff_client, referral):
     response = staff_client.post(referral_url(referral), {"status": "accepted"})
+    assert response.status_code == 400
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.PROPOSED
+
+
+def test_use_case_and_customer_are_required_with_messages(client, world, collaboration):
+    client.force_login(world.b_person)
+    response = client.post(
+        CREATE_URL, {"collaboration": collaboration.pk, "use_case": " ", "currency": "EUR"}
+    )
+    assert response.status_code == 400
+    assert "This field is required." in response.content.decode()
+    assert not Referral.objects.exists()
+    with pytest.raises(ValidationError) as error:
+        services.referral_create(
+            created_by=world.b_person,
+            from_company=world.b,
+            to_company=world.a,
+            use_case=" ",
+            customer_name="",
+            value=None,
+            currency="EUR",
+        )
+    assert error.value.message_dict == {
+        "use_case": [services.NO_USE_CASE],
+        "customer_name": [services.NO_CUSTOMER],
+    }
+
+
+def test_receiving_company_cannot_turn_a_proposal_into_lost(client, world, referral):
+    """It declines instead, with a reason the referring company reads."""
+    response = move(client, world.a_person, referral, "lost")
     assert response.status_code == 400
     referral.refresh_from_db()
     assert referral.status == Referral.Status.PROPOSED
