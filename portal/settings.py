@@ -288,6 +288,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "moderation.tasks.notify_moderators",
         "schedule": timedelta(minutes=10),
     },
+    "expire-deal-registrations": {
+        "task": "deals.tasks.deals_expire",
+        "schedule": crontab(minute=5),
+    },
+    "remind-deal-registrations": {
+        "task": "deals.tasks.deals_remind",
+        "schedule": crontab(minute=35),
+    },
     "escalate-overdue-moderation-items": {
         "task": "moderation.tasks.escalate_overdue_items",
         "schedule": timedelta(minutes=15),
