@@ -33,6 +33,7 @@ from django_celery_beat.models import (
 )
 
 from collaboration.models import Collaboration, FindPartnerRequest, Referral
+from deals.models import DealRegistration
 from digests.models import DigestSent, Frequency
 from digests.services import digest_preferences_update, digest_token_make
 from directory.models import Company, CompanyCompetency, CompanyMembership
@@ -180,6 +181,12 @@ def demo_values() -> Values:
             "request_id": partner_request.pk,
             "collaboration_id": collaboration.pk,
             "referral_id": referral.pk,
+        },
+        "deals": {
+            "registration_id": DealRegistration.objects.filter(company=company)
+            .order_by("pk")
+            .first()
+            .pk
         },
         "digest": {"token": token},
         # Uploaded files: a name the demo has no file for answers 404 (media served by Django).
