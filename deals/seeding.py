@@ -17,7 +17,7 @@ from faker import Faker
 
 from collaboration.models import Collaboration, Referral
 from deals import selectors
-from deals.models import DealRegistration, DealRegistrationEvent, DealStatus
+from deals.models import DealRegistration, DealRegistrationEvent, DealReminder, DealStatus
 from directory.models import CompanyCompetency, CompanyMembership, Competency
 from portal.models import User
 from portal.seeding import DEMO_MEMBER_EMAIL, DEMO_STAFF_EMAIL
@@ -120,6 +120,7 @@ def seed_deals(*, faker: Faker, progress: Progress, count: int = 120) -> dict:
         counts[registration.status] += 1
         progress(index + 1, count)
     _pending_conflict(rng=rng, people=people, competencies=competencies, now=now)
+    _reminders_already_sent(now=now)
     counts[DealStatus.SUBMITTED] += 2
     return {"registrations": count + 2, "conflicts": conflicts + 1, **counts}
 
@@ -245,6 +246,22 @@ def _advance(*, rng, registration, staff, now, taken: set[str]) -> int:
     else:
         taken.add(domain)
     return int(registration.has_conflict)
+
+
+def _reminders_already_sent(*, now) -> None:
+    """The 14-day reminders the beat task would have sent already (without emailing anyone)."""
+    days = max(settings.DEAL_REMINDER_DAYS)
+    DealReminder.objects.bulk_create(
+        DealReminder(
+            registration=registration,
+            kind=f"{days}d",
+            protected_until=registration.protected_until,
+            sent_at=registration.protected_until - timedelta(days=days),
+        )
+        for registration in DealRegistration.objects.filter(
+            status=DealStatus.APPROVED, protected_until__lte=now + timedelta(days=days)
+        )
+    )
 
 
 def _pending_conflict(*, rng, people, competencies, now) -> None:
