@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "groups",
     "moderation",
     "collaboration",
+    "deals",
     "digests",
     "home",
 ]
@@ -287,6 +288,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "moderation.tasks.notify_moderators",
         "schedule": timedelta(minutes=10),
     },
+    "expire-deal-registrations": {
+        "task": "deals.tasks.deals_expire",
+        "schedule": crontab(minute=5),
+    },
+    "remind-deal-registrations": {
+        "task": "deals.tasks.deals_remind",
+        "schedule": crontab(minute=35),
+    },
     "escalate-overdue-moderation-items": {
         "task": "moderation.tasks.escalate_overdue_items",
         "schedule": timedelta(minutes=15),
@@ -307,6 +316,13 @@ MODERATION_ESCALATE_AFTER = timedelta(
 # answer before the receiving company is reminded, and before program staff are told.
 REFERRAL_REMIND_AFTER_BUSINESS_DAYS = env.int("REFERRAL_REMIND_AFTER_BUSINESS_DAYS", default=3)
 REFERRAL_ESCALATE_AFTER_BUSINESS_DAYS = env.int("REFERRAL_ESCALATE_AFTER_BUSINESS_DAYS", default=7)
+
+# Deal registration: how long an approved registration protects its customer for the company,
+# and how many days before the end the company is reminded (each reminder goes once).
+DEAL_PROTECTION_DAYS = env.int("DEAL_PROTECTION_DAYS", default=90)
+DEAL_REMINDER_DAYS = (14, 3)
+# Attribution: community activity this many days before a registration counts as influence.
+DEAL_INFLUENCE_WINDOW_DAYS = 90
 
 # Digests: due from this local hour (Mondays for weekly ones), members per batch task, and how
 # long the signed unsubscribe / preferences links in a digest keep working.

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from faker import Faker
 
 from collaboration.seeding import seed_collaboration
+from deals.seeding import seed_deals
 from directory.seeding import seed_companies
 from groups.seeding import seed_groups
 from moderation.seeding import screen_seeded_posts
@@ -61,6 +62,12 @@ class Command(BaseCommand):
         self._summary(
             f"Requests: {collaboration['requests']}  Collaborations: "
             f"{collaboration['collaborations']}  Referrals: {collaboration['referrals']}"
+        )
+        deals = seed_deals(faker=faker, progress=self._progress("deals"))
+        self._summary(
+            f"Deal registrations: {deals['registrations']} (approved {deals['approved']}, won "
+            f"{deals['won']}, lost {deals['lost']}, expired {deals['expired']}, rejected "
+            f"{deals['rejected']}, waiting {deals['submitted']}, conflicts {deals['conflicts']})"
         )
         self.stdout.write(
             f"Sign in as {seeding.DEMO_MEMBER_EMAIL} (member, company admin) or "
