@@ -222,7 +222,9 @@ def test_a_reset_needs_a_reason_and_a_known_account(staff):
 
     with pytest.raises(CommandError, match="Say why"):
         call_command("mfa_reset", person.email, by=staff.email, reason="  ")
-    with pytest.raises(CommandError, match=r"No account with the email address nobody@example\.com"):
+    with pytest.raises(
+        CommandError, match=r"No account with the email address nobody@example\.com"
+    ):
         call_command("mfa_reset", "nobody@example.com", by=staff.email, reason="Lost phone")
     assert Authenticator.objects.filter(user=person).exists()
 
