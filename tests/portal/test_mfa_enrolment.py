@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from portal.models import MfaAuditEntry
-from tests.factories import UserFactory
+from tests.factories import UserFactory, mfa_add_security_key
 from tests.portal.mfa_helpers import (
     confirm_password,
     enter_code,
@@ -246,3 +246,18 @@ def test_the_admin_lists_authenticators_but_cannot_delete_them(client):
             reverse("admin:mfa_authenticator_change", args=[authenticator.pk])
         ).text
     )
+
+
+@committing
+def test_removing_a_security_key_is_audited_and_emailed(client, mailoutbox):
+    member = UserFactory()
+    key = mfa_add_security_key(member, name="Office YubiKey")
+    client.force_login(member)  # signing in would need the key itself
+    confirm_password(client)
+
+    response = client.post(reverse("mfa_remove_webauthn", args=[key.pk]))
+
+    assert response.status_code == 302
+    assert not Authenticator.objects.filter(pk=key.pk).exists()
+    assert audit(member) == [(Action.REMOVED, Type.WEBAUTHN)]
+    assert [m.subject for m in mailoutbox] == ["[Partner Portal] Security Key Removed"]
