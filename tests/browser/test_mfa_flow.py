@@ -3,6 +3,7 @@ code computed from the key on the page, keep their recovery codes, and reach the
 A security key is added too, with chromium's virtual authenticator, under the site's CSP."""
 
 import re
+import time
 
 import pyotp
 import pytest
@@ -81,8 +82,18 @@ def test_staff_enrol_with_an_authenticator_app_before_reaching_the_portal(
     expect(page.get_by_role("heading", level=1)).to_contain_text("Sam")
     page.goto(live_server.url + "/admin/")
     expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
-    assert refused == []
     assert MfaAuditEntry.objects.filter(user=staff_member).count() == 2
+
+    # The next sign-in asks for a code after the password.
+    page.goto(live_server.url + "/")
+    page.get_by_role("button", name="Sign out").click()
+    _sign_in(page, live_server.url)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Two-Factor Authentication")
+    _assert_accessible(page)
+    page.get_by_label("Code").fill(pyotp.TOTP(secret).at(time.time() + 30))
+    page.get_by_role("button", name="Sign In").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Sam")
+    assert refused == []
 
 
 def test_a_security_key_is_added_with_allauths_script_under_the_csp(
