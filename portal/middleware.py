@@ -1,7 +1,10 @@
 """Input that no page can use is refused here, once, before any view sees it."""
 
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve
+
+from portal.mfa import is_enrolment_page, mfa_enrolment_required
 
 NUL_REFUSED = (
     "The address or form contains a NUL character (%00), which no page of the portal accepts. "
@@ -45,3 +48,29 @@ def _form_data(request: HttpRequest) -> QueryDict:
     if request.method == "POST" and request.content_type == FORM_URLENCODED:
         return request.POST
     return QueryDict()
+
+
+class MfaEnrolmentRequiredMiddleware:
+    """Send a signed-in person who must use two-factor authentication (settings.
+    MFA_REQUIRED_ROLES) and has not enrolled yet to the enrolment page, whatever they asked for.
+
+    Only the enrolment pages, signing out and the health check stay reachable (portal/mfa.py);
+    ``request.mfa_enrolment_required`` tells the page to say why. Sits after allauth's
+    middleware, so it sees the signed-in user.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.mfa_enrolment_required = mfa_enrolment_required(request.user)
+        if request.mfa_enrolment_required and not is_enrolment_page(_url_name(request)):
+            return redirect("mfa_index")
+        return self.get_response(request)
+
+
+def _url_name(request: HttpRequest) -> str | None:
+    try:
+        return resolve(request.path_info).view_name
+    except Resolver404:
+        return None

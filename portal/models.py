@@ -3,9 +3,12 @@
 import functools
 import zoneinfo
 
+from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 
 @functools.cache
@@ -78,3 +81,46 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return self.name
+
+
+class MfaAuditEntry(models.Model):
+    """One change to a person's two-factor authentication: who, what, when and from where.
+
+    Written for every authenticator added or removed, every new set of recovery codes and every
+    reset by program staff; never edited afterwards.
+    """
+
+    class Action(models.TextChoices):
+        ADDED = "added", "Authenticator added"
+        REMOVED = "removed", "Authenticator removed"
+        CODES_REGENERATED = "codes_regenerated", "Recovery codes regenerated"
+        RESET_BY_STAFF = "reset_by_staff", "Two-factor authentication reset by program staff"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mfa_audit_entries"
+    )
+    # Who made the change: the person themselves, or the staff member who reset it.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=20, choices=Action.choices)
+    authenticator_type = models.CharField(
+        max_length=20, choices=Authenticator.Type.choices, blank=True
+    )
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    reason = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "MFA audit entries"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="mfa_audit_user_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(action="reset_by_staff") | ~models.Q(reason=""),
+                name="mfa_audit_reset_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_action_display()} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "taggit",
     "rest_framework",
     "drf_spectacular",
@@ -75,6 +76,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Program staff and company admins without a second factor may only enrol (portal/mfa.py).
+    "portal.middleware.MfaEnrolmentRequiredMiddleware",
     # NotFound / NotPermitted from selectors and services answer 404 / 403 (portal/errors.py).
     "portal.errors.DomainErrorsMiddleware",
     # Turns django-ratelimit refusals into RATELIMIT_VIEW's friendly 429 page.
@@ -95,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "home.context_processors.navigation",
+                "portal.mfa.enrolment_notice",
             ],
         },
     },
@@ -180,6 +184,25 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
 }
+# Security notifications: password and email changes, and allauth.mfa's own mails when an
+# authenticator app or security key is added or removed or recovery codes are regenerated.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+
+# Two-factor authentication with allauth.mfa: an authenticator app (TOTP), security keys and
+# passkeys (WebAuthn), and recovery codes. Wrong codes count against ACCOUNT_RATE_LIMITS'
+# "login_failed" per account (the sixth wrong code within five minutes is refused, the right one
+# too), and allauth refuses a TOTP code used once already.
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_TOTP_ISSUER = "Partner Portal"
+# The code of the 30-second step before or after also counts (RFC 6238's advice for clock drift).
+MFA_TOTP_TOLERANCE = 1
+# Recovery codes are shown once, right after they are made; then only how many are left.
+MFA_RECOVERY_CODES_SHOW_ONCE = True
+# WebAuthn only over https, except for local development on http://localhost.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env.bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", default=DEBUG)
+# Who must enrol before using the portal: names of roles registered in portal/mfa.py ("staff"
+# is program staff; directory adds "company_admin"). An empty list makes it optional for all.
+MFA_REQUIRED_ROLES = env.list("MFA_REQUIRED_ROLES", default=["staff", "company_admin"])
 
 # django-ratelimit guards posting and flagging; a refused request gets a friendly 429 page.
 RATELIMIT_VIEW = "portal.ratelimits.rate_limited"

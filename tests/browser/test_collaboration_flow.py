@@ -5,9 +5,9 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from collaboration.models import Collaboration
+from tests.browser.signing_in import sign_in
 from tests.collaboration.factories import FindPartnerRequestFactory, person_of
 from tests.directory.factories import CompanyFactory
-from tests.factories import TEST_PASSWORD
 from tests.groups.factories import GroupFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -16,10 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def _sign_in(browser, base_url, email):
     page = browser.new_context().new_page()
     page.set_default_timeout(10_000)
-    page.goto(base_url + "/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    sign_in(page, base_url, email)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
     return page
 

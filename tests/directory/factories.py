@@ -1,4 +1,5 @@
 import factory
+from allauth.mfa.models import Authenticator
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -12,7 +13,7 @@ from directory.models import (
     Offering,
     Review,
 )
-from tests.factories import UserFactory
+from tests.factories import UserFactory, mfa_enrol
 
 
 class CompetencyFactory(factory.django.DjangoModelFactory):
@@ -88,6 +89,7 @@ class OfferingFactory(factory.django.DjangoModelFactory):
 class CompanyMembershipFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = CompanyMembership
+        skip_postgeneration_save = True
 
     company = factory.SubFactory(CompanyFactory)
     user = factory.SubFactory(UserFactory)
@@ -96,6 +98,19 @@ class CompanyMembershipFactory(factory.django.DjangoModelFactory):
 
     class Params:
         admin = factory.Trait(role=CompanyMembership.Role.ADMIN)
+
+    @factory.post_generation
+    def admin_mfa_enrolled(self, create: bool, extracted: bool | None, **kwargs) -> None:
+        # Company admins must use two-factor authentication (settings.MFA_REQUIRED_ROLES): an
+        # approved admin has an authenticator app unless the test says admin_mfa_enrolled=False.
+        if (
+            create
+            and extracted is not False
+            and self.role == CompanyMembership.Role.ADMIN
+            and self.status == CompanyMembership.Status.APPROVED
+            and not Authenticator.objects.filter(user=self.user).exists()
+        ):
+            mfa_enrol(self.user)
 
 
 class ReviewFactory(factory.django.DjangoModelFactory):

@@ -11,7 +11,7 @@ from tests.directory.factories import (
     CompanyMembershipFactory,
     CompetencyFactory,
 )
-from tests.factories import UserFactory
+from tests.factories import UserFactory, mfa_enrol
 from tests.groups.factories import GroupFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -146,6 +146,9 @@ def test_not_listed_creates_a_draft_listing_the_newcomer_administers(client, new
     assert company.listing_status == ListingStatus.DRAFT
     assert company.tier == "registered"
     assert not company.domains.exists()  # staff decide who owns a domain
+    # Now a company admin, the newcomer sets up two-factor authentication before going on.
+    assert client.get(company.get_absolute_url()).url == reverse("mfa_index")
+    mfa_enrol(newcomer)
     profile = client.get(company.get_absolute_url()).content.decode()
     assert "Draft listing, not yet reviewed by program staff" in profile
 

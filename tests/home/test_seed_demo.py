@@ -5,6 +5,7 @@ from django.core.management import call_command
 
 from directory.models import CompanyMembership
 from portal.models import User
+from tests.factories import mfa_enrol
 
 pytestmark = pytest.mark.django_db
 
@@ -17,6 +18,9 @@ def test_seed_demo_makes_the_demo_member_a_company_admin(capsys, client):
     membership = CompanyMembership.objects.get(user=demo)
     assert (membership.status, membership.role) == ("approved", "admin")
     client.force_login(demo)
+    # A company admin must set up two-factor authentication first (the demo leaves it to them).
+    assert client.get(f"/directory/{membership.company.slug}/edit/").url == "/accounts/2fa/"
+    mfa_enrol(demo)
     assert client.get(f"/directory/{membership.company.slug}/edit/").status_code == 200
 
 

@@ -7,7 +7,8 @@ from django.test import Client
 from django.urls import reverse
 
 from portal.models import User, time_zone_choices
-from tests.factories import TEST_PASSWORD, UserFactory
+from tests.factories import TEST_PASSWORD, UserFactory, mfa_secret
+from tests.portal.mfa_helpers import enter_code, totp_code
 
 SIGNUP = {
     "email": "newcomer@example.com",
@@ -192,5 +193,8 @@ def test_a_first_sign_in_leads_members_to_onboarding_and_program_staff_to_their_
     response = client.post(
         reverse("account_login"), {"login": user.email, "password": TEST_PASSWORD}
     )
+    if is_staff:  # program staff have an authenticator app: the code comes next
+        assert response.url == reverse("mfa_authenticate")
+        response = enter_code(client, totp_code(mfa_secret(user)))
     assert response.status_code == 302
     assert response.url == lands_on

@@ -39,3 +39,10 @@ def test_the_walk_reads_every_route_from_the_url_configuration():
 
     assert {"directory/", "api/v1/partners/<slug:slug>/", "admin/"} <= texts
     assert "groups/<slug:slug>/threads/<int:thread_id>/" in texts
+
+
+@pytest.mark.parametrize(("role", "path"), [("staff", "/admin/"), ("member", "/")])
+def test_the_walk_reaches_pages_past_the_two_factor_requirement(as_role, role, path):
+    # Staff and the demo company admin must use two-factor authentication; the walk gives them
+    # an authenticator (add_rows_the_demo_lacks), else every page would only redirect to it.
+    assert as_role(role).get(path).status_code == 200

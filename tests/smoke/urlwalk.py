@@ -16,6 +16,7 @@ from typing import Any
 from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from allauth.account.utils import user_pk_to_url_str
+from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.admin import ModelAdmin
 from django.contrib.auth.models import Group as PermissionGroup
@@ -42,8 +43,10 @@ from groups.models import Flag, GroupMembership, PostStatus, Reply, Thread
 from moderation.models import ModerationItem, WatchedWord
 from moderation.services.acts import watched_word_add
 from moderation.services.flags import post_flag
-from portal.models import User
+from portal.models import MfaAuditEntry, User
 from portal.seeding import DEMO_MEMBER_EMAIL, DEMO_STAFF_EMAIL
+from portal.services import mfa_audit_record
+from tests.factories import mfa_add_recovery_codes, mfa_add_security_key, mfa_enrol
 
 ROLES = ("visitor", "member", "staff")
 
@@ -161,9 +164,10 @@ def demo_values() -> Values:
     item = ModerationItem.objects.filter(group=group).order_by("pk").first()
     item = item or ModerationItem.objects.order_by("pk").first()
     token = digest_token_make(member=member)
+    security_key = Authenticator.objects.filter(user=member, type=Authenticator.Type.WEBAUTHN)
     return {
         "": {},
-        "accounts": {},
+        "accounts": {"pk": security_key.order_by("pk").first().pk},
         "api": {"slug": company.slug},
         "directory": {"slug": company.slug},
         "groups": {"slug": group.slug, "thread_id": thread.pk, "reply_id": reply.pk},
@@ -284,9 +288,22 @@ def _build(route: Route, kwargs: dict[str, Any]) -> str:
 def add_rows_the_demo_lacks() -> None:
     """A little activity seed_demo does not make, so every admin page has a row to open:
     a verified claim, a flag, a watched word, digest preferences and a sent digest, a
-    permission group and one beat schedule of each kind."""
+    permission group and one beat schedule of each kind; and the second factors the demo staff
+    and company admin would set up at their first sign-in (two-factor authentication is required
+    of them, see portal/mfa.py), so the walk reaches the pages behind it."""
     staff = User.objects.get(email=DEMO_STAFF_EMAIL)
     member = User.objects.get(email=DEMO_MEMBER_EMAIL)
+    for person in (staff, member):
+        mfa_enrol(person)
+        mfa_add_recovery_codes(person)
+        mfa_add_security_key(person)
+        mfa_audit_record(
+            user=person,
+            actor=person,
+            action=MfaAuditEntry.Action.ADDED,
+            authenticator_type=Authenticator.Type.TOTP,
+            ip_address="127.0.0.1",
+        )
     claim = CompanyCompetency.objects.order_by("pk").first()
     competency_verify(claim=claim, staff=staff, expires_at=None)
     thread = Thread.objects.filter(status=PostStatus.PUBLISHED).exclude(author=member).first()
