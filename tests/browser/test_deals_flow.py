@@ -9,9 +9,10 @@ from playwright.sync_api import expect
 
 from deals import services
 from deals.models import DealRegistration, DealStatus
+from tests.browser.signing_in import sign_in
 from tests.collaboration.factories import person_of
 from tests.directory.factories import CompanyFactory, CompetencyFactory
-from tests.factories import TEST_PASSWORD, UserFactory
+from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,11 +20,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def _sign_in(browser, base_url, email):
     page = browser.new_context().new_page()
     page.set_default_timeout(10_000)
-    page.goto(base_url + "/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+    sign_in(page, base_url, email)
+    expect(page).not_to_have_url(re.compile(r"/accounts/(login|2fa)/"))
     return page
 
 

@@ -5,9 +5,9 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from tests.browser.signing_in import sign_in
 from tests.collaboration.factories import CollaborationFactory, ReferralFactory, person_of
 from tests.directory.factories import CompanyFactory
-from tests.factories import TEST_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -15,10 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def _sign_in(browser, base_url, email):
     page = browser.new_context().new_page()
     page.set_default_timeout(10_000)
-    page.goto(base_url + "/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    sign_in(page, base_url, email)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
     return page
 
