@@ -61,12 +61,51 @@ def test_a_name_match_ranks_above_a_description_match():
     assert search(q="azure") == ["Azure Experts", "Cloudsmiths"]
 
 
-@pytest.mark.parametrize("walk", [10, 0], ids=["rating walk", "name index"])
-def test_a_search_matching_very_many_puts_name_matches_first_then_by_rating(monkeypatch, walk):
-    # Above RANK_ALL_LIMIT matches the order is not ranked match by match (too slow at scale):
-    # name matches come first, each group by rating, whether found walking the matches by
-    # rating or (a walk too short to be sure) through the name index.
+def test_a_search_matching_very_many_still_puts_the_best_match_first(monkeypatch):
+    # Above RANK_ALL_LIMIT matches not every match is ranked, but the first pages are: a name
+    # match with a verified competency for the words outranks a better-rated name match.
     monkeypatch.setattr("directory.selectors.search.ordering.RANK_ALL_LIMIT", 1)
+    zeppelin = CompetencyFactory(name="Zeppelin")
+    best = CompanyFactory(name="Zeppelin Verified", rating_average=2)
+    CompanyCompetencyFactory(company=best, competency=zeppelin, verified=True)
+    indexed(
+        best,
+        CompanyFactory(name="Zeppelin Rated", rating_average=5),
+        CompanyFactory(name="Quiet Co", description="Zeppelin.", rating_average=5),
+    )
+
+    result = company_search(viewer=None, params=search_params_clean({"q": "zeppelin"}))
+
+    assert result.name_first
+    assert [c.name for c in result.companies] == ["Zeppelin Verified", "Zeppelin Rated", "Quiet Co"]
+    assert result.companies[0].ranking.reasons[1].rule == "verified_competency"
+
+
+def test_past_the_ranked_pool_pages_go_on_name_first_without_repeating(monkeypatch):
+    # A pool of one candidate of each kind: the best-rated name match and the best-rated match
+    # are ranked by points; the others follow, name matches first, each group by rating.
+    monkeypatch.setattr("directory.selectors.search.ordering.RANK_ALL_LIMIT", 1)
+    monkeypatch.setattr("directory.selectors.search.ordering.RANK_POOL", 1)
+    monkeypatch.setattr("directory.selectors.search.results.PAGE_SIZE", 1)
+    indexed(
+        CompanyFactory(name="Other", description="Azure.", rating_average=5),
+        CompanyFactory(name="Azure High", rating_average=4),
+        CompanyFactory(name="Azure Low", rating_average=2),
+        CompanyFactory(name="Quiet Co", description="Azure, Azure, Azure.", rating_average=3),
+    )
+
+    pages = [search(q="azur", page=page) for page in (1, 2, 3, 4)]
+
+    assert pages == [["Azure High"], ["Other"], ["Azure Low"], ["Quiet Co"]]
+
+
+@pytest.mark.parametrize("walk", [10, 0], ids=["rating walk", "name index"])
+def test_past_the_ranked_pool_name_matches_come_first_then_by_rating(monkeypatch, walk):
+    # Past the ranked pool (none here) the order is not ranked match by match (too slow at
+    # scale): name matches come first, each group by rating, whether found walking the matches
+    # by rating or (a walk too short to be sure) through the name index.
+    monkeypatch.setattr("directory.selectors.search.ordering.RANK_ALL_LIMIT", 1)
+    monkeypatch.setattr("directory.selectors.search.ordering.RANK_POOL", 0)
     monkeypatch.setattr("directory.selectors.search.ordering.NAME_FIRST_WALK", walk)
     indexed(
         CompanyFactory(name="Quiet Co", description="Azure, Azure, Azure.", rating_average=3),
@@ -82,6 +121,7 @@ def test_name_first_pages_agree_whether_the_rating_walk_suffices_or_not(monkeypa
     # One company a page, a walk of twice the page's end: pages 1-2 come from the name matches
     # the walk met (a name match second by rating), pages 3-4 from a walk that met every match.
     monkeypatch.setattr("directory.selectors.search.ordering.RANK_ALL_LIMIT", 1)
+    monkeypatch.setattr("directory.selectors.search.ordering.RANK_POOL", 0)
     monkeypatch.setattr("directory.selectors.search.results.PAGE_SIZE", 1)
     monkeypatch.setattr("directory.selectors.search.ordering.NAME_FIRST_WALK", 2)
     indexed(

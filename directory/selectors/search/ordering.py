@@ -1,8 +1,11 @@
 """In what order a search lists companies: by relevance, rating, name or age.
 
-"Best match" ranks every match while a search matches at most ``RANK_ALL_LIMIT`` companies;
-above that it puts companies with a search word in their name first, then the other matches,
-each group by rating (see `name_first_ids`), which keeps frequent words cheap.
+"Best match" ranks every match while a search matches at most ``RANK_ALL_LIMIT`` companies.
+Above that, ranking every match would cost what the matches number, so it ranks a bounded pool
+of candidates by the same points (`ranked_pool`): the first ``RANK_POOL`` companies with a search
+word in their name and the ``RANK_POOL`` best-rated matches. Those fill the first pages; the
+pages after them go on in the name-first order (name matches, then the others, each by rating:
+see `name_first_ids`), which keeps frequent words cheap.
 """
 
 from __future__ import annotations
@@ -26,6 +29,9 @@ from directory.selectors.search.ranking import score_expression
 # Above this many matches, relevance order is "name matches first, then by rating" instead of
 # ranking every match (see name_first_ids): ranking tens of thousands of matches is slow.
 RANK_ALL_LIMIT = 2_000
+# Above RANK_ALL_LIMIT matches, how many candidates of each kind (name matches, best-rated
+# matches) are ranked by points to fill the first pages (10 pages of 20).
+RANK_POOL = 200
 # The name-first order first walks this many times a page's end of matches by rating.
 NAME_FIRST_WALK = 10
 
@@ -54,6 +60,20 @@ def uses_name_first(*, sort: str, terms: list[str], count: int) -> bool:
         and sort == SORT_RELEVANCE
         and connection.vendor == "postgresql"
     )
+
+
+def ranked_pool(filters: dict[str, Q], terms: list[str]) -> list[int]:
+    """The candidates ranked by points at the top of a search matching very many companies.
+
+    The first ``RANK_POOL`` of the name-first order (a name match earns the most points) and the
+    ``RANK_POOL`` best-rated matches (rating, tier and completeness earn the rest): two bounded
+    walks whatever the number of matches.
+    """
+    if not RANK_POOL:
+        return []
+    names = name_first_ids(filters, terms, offset=0, limit=RANK_POOL)
+    rated = filtered(filters).order_by(*_by_rating()).values_list("pk", flat=True)[:RANK_POOL]
+    return list(dict.fromkeys([*names, *rated]))
 
 
 def name_first_ids(
