@@ -30,8 +30,8 @@ from directory.selectors.search.ranking import score_expression
 # ranking every match (see name_first_ids): ranking tens of thousands of matches is slow.
 RANK_ALL_LIMIT = 2_000
 # Above RANK_ALL_LIMIT matches, how many candidates of each kind (name matches, best-rated
-# matches) are ranked by points to fill the first pages (10 pages of 20).
-RANK_POOL = 200
+# matches) are ranked by points to fill the first pages (5 pages of 20).
+RANK_POOL = 100
 # The name-first order first walks this many times a page's end of matches by rating.
 NAME_FIRST_WALK = 10
 
@@ -71,8 +71,12 @@ def ranked_pool(filters: dict[str, Q], terms: list[str]) -> list[int]:
     """
     if not RANK_POOL:
         return []
-    names = name_first_ids(filters, terms, offset=0, limit=RANK_POOL)
-    rated = filtered(filters).order_by(*_by_rating()).values_list("pk", flat=True)[:RANK_POOL]
+    # The walk by rating that the name-first order starts with yields both kinds at once.
+    rows = _walk_by_rating(filtered(filters), terms, RANK_POOL * NAME_FIRST_WALK)
+    names = _name_first_from_walk(rows, RANK_POOL, RANK_POOL * NAME_FIRST_WALK)
+    if names is None:
+        names = name_first_ids(filters, terms, offset=0, limit=RANK_POOL)
+    rated = [pk for pk, _ in rows[:RANK_POOL]]
     return list(dict.fromkeys([*names, *rated]))
 
 
@@ -145,17 +149,26 @@ def _name_first_walk(matches: QuerySet[Company], terms: list[str], end: int) -> 
     order too. Otherwise (a word in few names) None: the name index then finds those few names
     cheaply.
     """
+    limit = end * NAME_FIRST_WALK
+    return _name_first_from_walk(_walk_by_rating(matches, terms, limit), end, limit)
+
+
+def _walk_by_rating(matches: QuerySet[Company], terms: list[str], limit: int) -> list:
+    """The first ``limit`` matches by rating: (id, whether a search word is in the name)."""
     weighted = SearchQuery(
         " | ".join(f"'{term}':*A" for term in terms), search_type="raw", config=SEARCH_CONFIG
     )
-    limit = end * NAME_FIRST_WALK
-    rows = list(
+    return list(
         matches.annotate(
             name_hit=ExpressionWrapper(Q(search_vector=weighted), output_field=BooleanField())
         )
         .order_by(*_by_rating())
         .values_list("pk", "name_hit")[:limit]
     )
+
+
+def _name_first_from_walk(rows: list, end: int, limit: int) -> list[int] | None:
+    """The name-first order up to ``end`` from a walk of ``limit`` rows, or None if unsure."""
     hits = [pk for pk, hit in rows if hit]
     if len(hits) >= end:
         return hits[:end]
