@@ -489,12 +489,30 @@ def test_the_page_runs_a_constant_number_of_queries(
         CompanyCompetencyFactory(company=company, competency=competency, verified=True)
     indexed()
 
-    # Cold facet cache: vocabulary check, the facet estimate, counts and their labels, the
+    # Cold facet cache: vocabulary check, the facet estimate, counts with their labels, the
     # spelling check (few results), the page's ids with their ranking reasons, rows, competencies.
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(8):
         response = client.get(URL, {"q": "partner", "competency": "azure", "country": "DE"})
 
     assert response.status_code == 200
+    assert len(response.context["result"].companies) == min(companies, 20)
+
+
+@pytest.mark.parametrize("companies", [2, 50])
+def test_a_search_matching_very_many_runs_a_constant_number_of_queries(
+    client, django_assert_max_num_queries, monkeypatch, companies
+):
+    monkeypatch.setattr("directory.selectors.search.ordering.RANK_ALL_LIMIT", 1)
+    CompanyFactory.create_batch(companies, description="Azure partner.")
+    indexed()
+
+    # Facet estimate and counts; the walk by rating for the pool of candidates (and the name
+    # index when the walk is too short to be sure), the pool ranked with its reasons; the rest
+    # of a short page name-first with their reasons; rows, competencies.
+    with django_assert_max_num_queries(10):
+        response = client.get(URL, {"q": "azure"})
+
+    assert response.context["result"].name_first
     assert len(response.context["result"].companies) == min(companies, 20)
 
 
