@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from directory.facet_cache import facet_cache_invalidate
-from directory.models import CompanyCompetency, Tier, Visibility
+from directory.models import CompanyCompetency, Industry, Tier, Visibility
 from directory.search_forms import (
     ERROR_COMPETENCY,
     ERROR_COUNTRY,
@@ -321,6 +321,32 @@ def test_served_countries_follow_the_details_visibility(catalogue):
     assert facet(visitor, "country") == {"DE": 2, "FR": 1}
     assert [c.name for c in member.companies] == ["B", "C"]
     assert facet(member, "country") == {"DE": 2, "FR": 2}
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [{"q": "partner"}, {"industry": ["banking", "retail"]}],
+    ids=["with words", "with a second facet"],
+)
+def test_served_countries_follow_the_details_visibility_beside_other_filters(catalogue, extra):
+    # With words or a second facet the filters read the facet rows (one array per audience):
+    # the same rule as the country filter alone.
+    for company in catalogue.values():
+        company.description = "A partner."
+        company.save()
+    catalogue["c"].details_visibility = Visibility.MEMBERS
+    catalogue["c"].save()
+    catalogue["c"].industries.add(*Industry.objects.all())
+    indexed(*catalogue.values())
+    params = search_params_clean({"country": "FR", **extra})
+
+    visitor = company_search(viewer=None, params=params)
+    member = company_search(viewer=UserFactory(), params=params)
+    staff = company_search(viewer=UserFactory(is_staff=True), params=params)
+
+    assert [c.name for c in visitor.companies] == ["B"]
+    assert [c.name for c in member.companies] == ["B", "C"]
+    assert [c.name for c in staff.companies] == ["B", "C"]
 
 
 def test_tier_filter_keeps_the_counts_of_the_other_tiers(catalogue):
