@@ -329,8 +329,8 @@ def test_served_countries_follow_the_details_visibility(catalogue):
     ids=["with words", "with a second facet"],
 )
 def test_served_countries_follow_the_details_visibility_beside_other_filters(catalogue, extra):
-    # With words or a second facet the filters read the facet rows (one array per audience):
-    # the same rule as the country filter alone.
+    # With words the filters read the facet rows (one array per audience), with a second facet
+    # the link tables: the same rule as the country filter alone either way.
     for company in catalogue.values():
         company.description = "A partner."
         company.save()

@@ -119,12 +119,11 @@ def facet_row_conditions(
 
 def search_filters(params: SearchParams, terms: list[str], levels: tuple[str, ...]) -> dict[str, Q]:
     """Each active filter as a condition on Company, keyed by facet name (on PostgreSQL, with
-    words or two facets, the facet filters together, as "facets": see `_facet_row_filter`)."""
+    words, the facet filters together, as "facets": see `_facet_row_filter`)."""
     filters: dict[str, Q] = {}
     if params.q:
         filters["q"] = _text_filter(terms) if terms else Q(pk__in=[])
-    facets = sum(map(bool, (params.competency, params.industry, params.country)))
-    if connection.vendor == "postgresql" and facets and (params.q or facets > 1):
+    if params.q and connection.vendor == "postgresql":
         return {**filters, **_facet_row_filter(params, levels)}
     if params.competency:
         claims = CompanyCompetency.objects.filter(
@@ -154,10 +153,11 @@ def _facet_row_filter(params: SearchParams, levels: tuple[str, ...]) -> dict[str
     """The active facet filters as one probe of the company's facet row (migration 0004), whose
     arrays hold its competencies, industries and the countries each audience sees.
 
-    Used with words or with two facets: the planner can then start from the arrays' GIN indexes
-    (intersected) instead of probing each company once per filter. For one facet alone the
+    Used with words: the planner can then start from the arrays' GIN indexes (intersected)
+    instead of probing each company matching the words once per filter. Without words the
     filters below stay: walking a sort index, their covered columns and narrow link tables
-    reject cheaper than a probe of the facet row (deep pages read six times fewer buffers).
+    reject cheaper than a probe of the facet row, which the planner otherwise picks for one or
+    two facets (see the README's cold-path figures).
     The tier stays a company column, which the sort indexes cover.
     """
     conditions = facet_row_conditions(params, levels)
