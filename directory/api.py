@@ -180,8 +180,10 @@ SEARCH_PARAMETERS = [
             "relevance (default; by rating without q), rating, name or newest. Relevance orders"
             " by the points of the published ranking rules (/directory/about/ranking/; each"
             " result's ranking says which applied) while a search matches at most 2,000"
-            " companies; above that, companies with a search word in their name come first,"
-            " then the other matches, each group by rating."
+            " companies; above that, the first page ranks by points the 20 best-rated"
+            " companies with a search word in their name and the 20 best-rated of all, then"
+            " companies with a search word in their name come first, then the other matches,"
+            " each group by rating."
         ),
     ),
     OpenApiParameter(

@@ -18,7 +18,7 @@ from directory.search_forms import (
 )
 from directory.selectors.search import SearchParams, SearchResult
 from directory.selectors.search import company_search as search_companies
-from directory.selectors.search.ordering import RANK_ALL_LIMIT
+from directory.selectors.search.ordering import RANK_ALL_LIMIT, RANK_POOL
 from directory.selectors.search.ranking import ranking_rules as search_ranking_rules
 
 
@@ -41,7 +41,11 @@ def ranking_rules(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "directory/ranking.html",
-        {"rules": search_ranking_rules(), "rank_all_limit": RANK_ALL_LIMIT},
+        {
+            "rules": search_ranking_rules(),
+            "rank_all_limit": RANK_ALL_LIMIT,
+            "rank_pool": RANK_POOL,
+        },
     )
 
 

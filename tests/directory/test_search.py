@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from directory.facet_cache import facet_cache_invalidate
-from directory.models import CompanyCompetency, Tier, Visibility
+from directory.models import CompanyCompetency, Industry, Tier, Visibility
 from directory.search_forms import (
     ERROR_COMPETENCY,
     ERROR_COUNTRY,
@@ -61,12 +61,51 @@ def test_a_name_match_ranks_above_a_description_match():
     assert search(q="azure") == ["Azure Experts", "Cloudsmiths"]
 
 
-@pytest.mark.parametrize("walk", [10, 0], ids=["rating walk", "name index"])
-def test_a_search_matching_very_many_puts_name_matches_first_then_by_rating(monkeypatch, walk):
-    # Above RANK_ALL_LIMIT matches the order is not ranked match by match (too slow at scale):
-    # name matches come first, each group by rating, whether found walking the matches by
-    # rating or (a walk too short to be sure) through the name index.
+def test_a_search_matching_very_many_still_puts_the_best_match_first(monkeypatch):
+    # Above RANK_ALL_LIMIT matches not every match is ranked, but the first pages are: a name
+    # match with a verified competency for the words outranks a better-rated name match.
     monkeypatch.setattr("directory.selectors.search.ordering.RANK_ALL_LIMIT", 1)
+    zeppelin = CompetencyFactory(name="Zeppelin")
+    best = CompanyFactory(name="Zeppelin Verified", rating_average=2)
+    CompanyCompetencyFactory(company=best, competency=zeppelin, verified=True)
+    indexed(
+        best,
+        CompanyFactory(name="Zeppelin Rated", rating_average=5),
+        CompanyFactory(name="Quiet Co", description="Zeppelin.", rating_average=5),
+    )
+
+    result = company_search(viewer=None, params=search_params_clean({"q": "zeppelin"}))
+
+    assert result.name_first
+    assert [c.name for c in result.companies] == ["Zeppelin Verified", "Zeppelin Rated", "Quiet Co"]
+    assert result.companies[0].ranking.reasons[1].rule == "verified_competency"
+
+
+def test_past_the_ranked_pool_pages_go_on_name_first_without_repeating(monkeypatch):
+    # A pool of one candidate of each kind: the best-rated name match and the best-rated match
+    # are ranked by points; the others follow, name matches first, each group by rating.
+    monkeypatch.setattr("directory.selectors.search.ordering.RANK_ALL_LIMIT", 1)
+    monkeypatch.setattr("directory.selectors.search.ordering.RANK_POOL", 1)
+    monkeypatch.setattr("directory.selectors.search.results.PAGE_SIZE", 1)
+    indexed(
+        CompanyFactory(name="Other", description="Azure.", rating_average=5),
+        CompanyFactory(name="Azure High", rating_average=4),
+        CompanyFactory(name="Azure Low", rating_average=2),
+        CompanyFactory(name="Quiet Co", description="Azure, Azure, Azure.", rating_average=3),
+    )
+
+    pages = [search(q="azur", page=page) for page in (1, 2, 3, 4)]
+
+    assert pages == [["Azure High"], ["Other"], ["Azure Low"], ["Quiet Co"]]
+
+
+@pytest.mark.parametrize("walk", [10, 0], ids=["rating walk", "name index"])
+def test_past_the_ranked_pool_name_matches_come_first_then_by_rating(monkeypatch, walk):
+    # Past the ranked pool (none here) the order is not ranked match by match (too slow at
+    # scale): name matches come first, each group by rating, whether found walking the matches
+    # by rating or (a walk too short to be sure) through the name index.
+    monkeypatch.setattr("directory.selectors.search.ordering.RANK_ALL_LIMIT", 1)
+    monkeypatch.setattr("directory.selectors.search.ordering.RANK_POOL", 0)
     monkeypatch.setattr("directory.selectors.search.ordering.NAME_FIRST_WALK", walk)
     indexed(
         CompanyFactory(name="Quiet Co", description="Azure, Azure, Azure.", rating_average=3),
@@ -82,6 +121,7 @@ def test_name_first_pages_agree_whether_the_rating_walk_suffices_or_not(monkeypa
     # One company a page, a walk of twice the page's end: pages 1-2 come from the name matches
     # the walk met (a name match second by rating), pages 3-4 from a walk that met every match.
     monkeypatch.setattr("directory.selectors.search.ordering.RANK_ALL_LIMIT", 1)
+    monkeypatch.setattr("directory.selectors.search.ordering.RANK_POOL", 0)
     monkeypatch.setattr("directory.selectors.search.results.PAGE_SIZE", 1)
     monkeypatch.setattr("directory.selectors.search.ordering.NAME_FIRST_WALK", 2)
     indexed(
@@ -283,6 +323,32 @@ def test_served_countries_follow_the_details_visibility(catalogue):
     assert facet(member, "country") == {"DE": 2, "FR": 2}
 
 
+@pytest.mark.parametrize(
+    "extra",
+    [{"q": "partner"}, {"industry": ["banking", "retail"]}],
+    ids=["with words", "with a second facet"],
+)
+def test_served_countries_follow_the_details_visibility_beside_other_filters(catalogue, extra):
+    # With words the filters read the facet rows (one array per audience), with a second facet
+    # the link tables: the same rule as the country filter alone either way.
+    for company in catalogue.values():
+        company.description = "A partner."
+        company.save()
+    catalogue["c"].details_visibility = Visibility.MEMBERS
+    catalogue["c"].save()
+    catalogue["c"].industries.add(*Industry.objects.all())
+    indexed(*catalogue.values())
+    params = search_params_clean({"country": "FR", **extra})
+
+    visitor = company_search(viewer=None, params=params)
+    member = company_search(viewer=UserFactory(), params=params)
+    staff = company_search(viewer=UserFactory(is_staff=True), params=params)
+
+    assert [c.name for c in visitor.companies] == ["B"]
+    assert [c.name for c in member.companies] == ["B", "C"]
+    assert [c.name for c in staff.companies] == ["B", "C"]
+
+
 def test_tier_filter_keeps_the_counts_of_the_other_tiers(catalogue):
     result = company_search(viewer=None, params=search_params_clean({"tier": "gold"}))
 
@@ -449,12 +515,30 @@ def test_the_page_runs_a_constant_number_of_queries(
         CompanyCompetencyFactory(company=company, competency=competency, verified=True)
     indexed()
 
-    # Cold facet cache: vocabulary check, the facet estimate, counts and their labels, the
+    # Cold facet cache: vocabulary check, the facet estimate, counts with their labels, the
     # spelling check (few results), the page's ids with their ranking reasons, rows, competencies.
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(8):
         response = client.get(URL, {"q": "partner", "competency": "azure", "country": "DE"})
 
     assert response.status_code == 200
+    assert len(response.context["result"].companies) == min(companies, 20)
+
+
+@pytest.mark.parametrize("companies", [2, 50])
+def test_a_search_matching_very_many_runs_a_constant_number_of_queries(
+    client, django_assert_max_num_queries, monkeypatch, companies
+):
+    monkeypatch.setattr("directory.selectors.search.ordering.RANK_ALL_LIMIT", 1)
+    CompanyFactory.create_batch(companies, description="Azure partner.")
+    indexed()
+
+    # Facet estimate and counts; the walk by rating for the pool of candidates (and the name
+    # index when the walk is too short to be sure), the pool ranked with its reasons; the rest
+    # of a short page name-first with their reasons; rows, competencies.
+    with django_assert_max_num_queries(10):
+        response = client.get(URL, {"q": "azure"})
+
+    assert response.context["result"].name_first
     assert len(response.context["result"].companies) == min(companies, 20)
 
 

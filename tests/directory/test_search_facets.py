@@ -105,3 +105,21 @@ def test_many_matches_give_estimates_and_the_page_and_api_say_about(client, monk
     assert "Counts are estimates" in page
     body = client.get("/api/v1/partners/").json()
     assert body["count_approximate"] is True and body["facets_approximate"] is True
+
+
+def test_below_the_thresholds_counts_are_exact_and_unlabelled(client):
+    for n in range(3):
+        CompanyFactory(name=f"Partner {n}", tier=Tier.GOLD)
+    facet_cache_invalidate()
+
+    page = client.get("/directory/").content.decode()
+    body = client.get("/api/v1/partners/").json()
+
+    assert "1–3 of 3 partners" in page
+    assert "about" not in page.split('class="results-summary"')[1].split("</h2>")[0]
+    assert "Counts are estimates" not in page and "≈" not in page
+    assert body["count"] == 3
+    assert body["count_approximate"] is False and body["facets_approximate"] is False
+    assert {"value": "gold", "label": "Gold", "count": 3, "selected": False} in body["facets"][
+        "tier"
+    ]

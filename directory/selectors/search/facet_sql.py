@@ -20,55 +20,26 @@ forget anything for the counts to be right.
 from __future__ import annotations
 
 import json
+import time
 
 from django.db import connection
 
-from directory.models import SEARCH_CONFIG, Visibility
-from directory.selectors.search.filters import tsquery_text
+from directory.models import SEARCH_CONFIG
+from directory.selectors.search.filters import (
+    VERIFIED_CLAIMS_SQL,
+    facet_row_conditions,
+    facet_row_countries,
+    tsquery_text,
+)
 from directory.selectors.search.params import SearchParams
 
 FACET_EXACT_LIMIT = 5_000
 FACET_SAMPLE_ROWS = 3_000
 COUNT_EXACT_LIMIT = 10_000
+TABLE_ROWS_SECONDS = 300
+_table_rows_read: tuple[float, float] | None = None
 
-# The facet row f's verified competency ids, now: a verified claim can lapse with no write, so a
-# row past its earliest expiry is recomputed.
-VERIFIED_CLAIMS_SQL = (
-    "(CASE WHEN f.verified_until IS NULL OR f.verified_until > now() THEN f.verified"
-    " ELSE directory_verified_now(f.company_id) END)"
-)
 _FACETS = ("competency", "industry", "country", "tier")
-
-
-def _countries(levels: tuple[str, ...]) -> str:
-    """The country column as this audience sees it (served countries follow the details)."""
-    if Visibility.HIDDEN in levels:
-        return "f.countries_all"
-    if Visibility.MEMBERS in levels:
-        return "f.countries_members"
-    return "f.countries_public"
-
-
-def _conditions(params: SearchParams, levels: tuple[str, ...]) -> dict[str, tuple[str, list]]:
-    """Each active facet filter as SQL on the facet row ``f``, with its parameters."""
-    conditions: dict[str, tuple[str, list]] = {}
-    if params.competency:
-        claims = "f.verified" if params.verified else "f.claimed"
-        ids = [c.pk for c in params.competency]
-        condition = f"{claims} && %s::bigint[]"
-        if params.verified:
-            # The index finds the candidates; the exact rule drops lapsed verifications.
-            condition += f" AND {VERIFIED_CLAIMS_SQL} && %s::bigint[]"
-            conditions["competency"] = (condition, [ids, ids])
-        else:
-            conditions["competency"] = (condition, [ids])
-    if params.industry:
-        conditions["industry"] = ("f.industries && %s::bigint[]", [[i.pk for i in params.industry]])
-    if params.country:
-        conditions["country"] = (f"{_countries(levels)} && %s::varchar[]", [list(params.country)])
-    if params.tier:
-        conditions["tier"] = ("f.tier = %s", [params.tier])
-    return conditions
 
 
 def _domain(terms: list[str], q: bool, sample_percent: float | None = None) -> tuple[str, list]:
@@ -105,11 +76,15 @@ def _sample_percent(table_rows: float) -> float:
 def facet_counts_postgresql(
     params: SearchParams, terms: list[str], levels: tuple[str, ...]
 ) -> dict:
-    """Counts per facet value, the number of results, and whether either is an estimate."""
+    """Counts per facet value, the number of results, and whether either is an estimate.
+
+    Competencies and industries come as (slug, name, count), countries and tiers as (value,
+    count): their labels are the caller's.
+    """
     empty: dict = {name: [] for name in _FACETS}
     if params.q and not terms:  # words with no letters or digits match nothing
         return {**empty, "total": 0, "approximate": False, "total_approximate": False}
-    conditions = _conditions(params, levels)
+    conditions = facet_row_conditions(params, levels)
     with connection.cursor() as cursor:
         estimate = _domain_estimate(cursor, terms, bool(params.q))
         percent = None
@@ -121,11 +96,13 @@ def facet_counts_postgresql(
         counts = dict(empty)
         scale = 100.0 / percent if percent else 1.0
         total = 0
-        for facet, value, n in rows:
+        for facet, value, label, n in rows:
             if facet == "total":
                 total = round(n * scale)
-            else:
+            elif label is None:
                 counts[facet].append((value, round(n * scale)))
+            else:
+                counts[facet].append((value, label, round(n * scale)))
         total_approximate = False
         if percent is not None:
             if total <= COUNT_EXACT_LIMIT:
@@ -155,9 +132,17 @@ def _domain_estimate(cursor, terms: list[str], q: bool) -> float:
 
 def _table_rows(cursor) -> float:
     """The planner's count of companies (-1 before the table was first analyzed: then small
-    enough to count exactly is the safe guess)."""
-    cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'directory_company'::regclass")
-    return float(cursor.fetchone()[0])
+    enough to count exactly is the safe guess), read at most every ``TABLE_ROWS_SECONDS``.
+
+    It only chooses between exact and sampled counts and the sample's size, so a count some
+    minutes old does: a round trip saved on every search.
+    """
+    global _table_rows_read
+    now = time.monotonic()
+    if _table_rows_read is None or now - _table_rows_read[0] > TABLE_ROWS_SECONDS:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'directory_company'::regclass")
+        _table_rows_read = (now, float(cursor.fetchone()[0]))
+    return _table_rows_read[1]
 
 
 def _capped_total(cursor, terms: list[str], q: bool, conditions: dict) -> int:
@@ -175,7 +160,7 @@ def _capped_total(cursor, terms: list[str], q: bool, conditions: dict) -> int:
 
 def _grouped_counts(
     cursor, terms, q, conditions, levels, percent, *, verified: bool
-) -> list[tuple[str, str, int]]:
+) -> list[tuple[str, str, str | None, int]]:
     """One statement: each facet's values counted under the other active filters, and the
     number matching every filter, over the domain (or its sample)."""
     domain, domain_params = _domain(terms, q, percent)
@@ -186,18 +171,29 @@ def _grouped_counts(
     def others(name: str) -> str:
         return " AND ".join(f"pass_{o}" for o in conditions if o != name) or "true"
 
+    # Each vocabulary's slug and name joined to its counts: no second round trip for labels.
     parts = [
-        f"SELECT '{name}', x::text, count(*) FROM m, unnest(m.{name}) x WHERE {others(name)}"
-        " GROUP BY x"
-        for name in ("competency", "industry", "country")
+        f"SELECT '{name}', v.slug::text, v.name::text, n FROM (SELECT x, count(*) AS n"
+        f" FROM m, unnest(m.{name}) x WHERE {others(name)} GROUP BY x) counted"
+        f" JOIN {table} v ON v.id = counted.x"
+        for name, table in (
+            ("competency", "directory_competency"),
+            ("industry", "directory_industry"),
+        )
     ]
-    parts.append(f"SELECT 'tier', m.tier, count(*) FROM m WHERE {others('tier')} GROUP BY m.tier")
+    parts.append(
+        f"SELECT 'country', x::text, NULL, count(*) FROM m, unnest(m.country) x"
+        f" WHERE {others('country')} GROUP BY x"
+    )
+    parts.append(
+        f"SELECT 'tier', m.tier, NULL, count(*) FROM m WHERE {others('tier')} GROUP BY m.tier"
+    )
     every = " AND ".join(f"pass_{name}" for name in conditions) or "true"
-    parts.append(f"SELECT 'total', '', count(*) FROM m WHERE {every}")
+    parts.append(f"SELECT 'total', '', NULL, count(*) FROM m WHERE {every}")
     cursor.execute(
         f"""WITH m AS MATERIALIZED (
                 SELECT {claims} AS competency, f.industries AS industry,
-                       {_countries(levels)} AS country, f.tier AS tier{flags}
+                       {facet_row_countries(levels)} AS country, f.tier AS tier{flags}
                 FROM {domain})
             {" UNION ALL ".join(parts)}""",
         [*flag_params, *domain_params],

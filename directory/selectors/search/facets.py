@@ -99,12 +99,15 @@ def _facet_counts(
     """(value, label, count) per facet, and the number of results ("total", with "approximate"
     and "total_approximate" saying whether they are estimates)."""
     if connection.vendor == "postgresql":
+        # Competencies and industries come labelled, in the same statement.
         found = facet_counts_postgresql(params, terms, levels)
+        labelled = {"competency": found["competency"], "industry": found["industry"]}
     else:
         found = _facet_counts_orm(params, filters, levels)
+        labelled = _labelled(dict(found["competency"]), dict(found["industry"]))
     names = country_names_by_code()
     return {
-        **_labelled(dict(found["competency"]), dict(found["industry"])),
+        **labelled,
         "country": [(code, names.get(code, code), n) for code, n in found["country"]],
         "tier": [(value, _tier_label(value), n) for value, n in found["tier"]],
         "total": found["total"],

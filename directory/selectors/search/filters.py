@@ -1,3 +1,4 @@
+# ruff: noqa: S608, S611 - SQL text from this module's constants; every value is a parameter
 """What a search matches: its words, and each active filter as a condition on Company.
 
 A company's overview (name, description, tier, competencies, headquarters, rating) is public;
@@ -11,7 +12,16 @@ import re
 
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
-from django.db.models import CharField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+)
+from django.db.models.expressions import RawSQL
 
 from directory.models import (
     SEARCH_CONFIG,
@@ -63,11 +73,58 @@ def _text_filter(terms: list[str]) -> Q:
     return condition
 
 
+# The facet row f's verified competency ids, now: a verified claim can lapse with no write, so a
+# row past its earliest expiry is recomputed.
+VERIFIED_CLAIMS_SQL = (
+    "(CASE WHEN f.verified_until IS NULL OR f.verified_until > now() THEN f.verified"
+    " ELSE directory_verified_now(f.company_id) END)"
+)
+
+
+def facet_row_countries(levels: tuple[str, ...]) -> str:
+    """The country column as this audience sees it (served countries follow the details)."""
+    if Visibility.HIDDEN in levels:
+        return "f.countries_all"
+    if Visibility.MEMBERS in levels:
+        return "f.countries_members"
+    return "f.countries_public"
+
+
+def facet_row_conditions(
+    params: SearchParams, levels: tuple[str, ...]
+) -> dict[str, tuple[str, list]]:
+    """Each active facet filter as SQL on the facet row ``f``, with its parameters."""
+    conditions: dict[str, tuple[str, list]] = {}
+    if params.competency:
+        claims = "f.verified" if params.verified else "f.claimed"
+        ids = [c.pk for c in params.competency]
+        condition = f"{claims} && %s::bigint[]"
+        if params.verified:
+            # The index finds the candidates; the exact rule drops lapsed verifications.
+            condition += f" AND {VERIFIED_CLAIMS_SQL} && %s::bigint[]"
+            conditions["competency"] = (condition, [ids, ids])
+        else:
+            conditions["competency"] = (condition, [ids])
+    if params.industry:
+        conditions["industry"] = ("f.industries && %s::bigint[]", [[i.pk for i in params.industry]])
+    if params.country:
+        conditions["country"] = (
+            f"{facet_row_countries(levels)} && %s::varchar[]",
+            [list(params.country)],
+        )
+    if params.tier:
+        conditions["tier"] = ("f.tier = %s", [params.tier])
+    return conditions
+
+
 def search_filters(params: SearchParams, terms: list[str], levels: tuple[str, ...]) -> dict[str, Q]:
-    """Each active filter as a condition on Company, keyed by facet name."""
+    """Each active filter as a condition on Company, keyed by facet name (on PostgreSQL, with
+    words, the facet filters together, as "facets": see `_facet_row_filter`)."""
     filters: dict[str, Q] = {}
     if params.q:
         filters["q"] = _text_filter(terms) if terms else Q(pk__in=[])
+    if params.q and connection.vendor == "postgresql":
+        return {**filters, **_facet_row_filter(params, levels)}
     if params.competency:
         claims = CompanyCompetency.objects.filter(
             company=OuterRef("pk"), competency__in=[c.pk for c in params.competency]
@@ -88,6 +145,35 @@ def search_filters(params: SearchParams, terms: list[str], levels: tuple[str, ..
     if params.country:
         filters["country"] = _country_filter(list(params.country), levels)
     if params.tier:
+        filters["tier"] = Q(tier=params.tier)
+    return filters
+
+
+def _facet_row_filter(params: SearchParams, levels: tuple[str, ...]) -> dict[str, Q]:
+    """The active facet filters as one probe of the company's facet row (migration 0004), whose
+    arrays hold its competencies, industries and the countries each audience sees.
+
+    Used with words: the planner can then start from the arrays' GIN indexes (intersected)
+    instead of probing each company matching the words once per filter. Without words the
+    filters below stay: walking a sort index, their covered columns and narrow link tables
+    reject cheaper than a probe of the facet row, which the planner otherwise picks for one or
+    two facets (see the README's cold-path figures).
+    The tier stays a company column, which the sort indexes cover.
+    """
+    conditions = facet_row_conditions(params, levels)
+    filters: dict[str, Q] = {}
+    tier = conditions.pop("tier", None)
+    if conditions:
+        sql = " AND ".join(condition for condition, _ in conditions.values())
+        values = [value for _, parameters in conditions.values() for value in parameters]
+        exists = RawSQL(
+            "EXISTS (SELECT 1 FROM directory_search_facets f"
+            f' WHERE f.company_id = "directory_company"."id" AND {sql})',
+            values,
+            output_field=BooleanField(),
+        )
+        filters["facets"] = Q(exists)
+    if tier:
         filters["tier"] = Q(tier=params.tier)
     return filters
 

@@ -34,8 +34,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce
 
 from directory.models import SEARCH_CONFIG, Company, Competency, Tier
-from directory.selectors.search.facet_sql import VERIFIED_CLAIMS_SQL
-from directory.selectors.search.filters import tsquery_text
+from directory.selectors.search.filters import VERIFIED_CLAIMS_SQL, tsquery_text
 
 FIELD_RULES = ("name", "verified_competency", "competency", "offering", "description")
 RULES = (*FIELD_RULES, "tier", "rating", "completeness")

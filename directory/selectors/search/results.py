@@ -5,14 +5,23 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
+from django.db.models import Q, QuerySet
+
+from directory.models import Company
 from directory.selectors.search.cards import CompanyCard, company_cards
 from directory.selectors.search.facets import FacetValue, search_facets
 from directory.selectors.search.filters import filtered, search_filters, search_terms, viewer_levels
 from directory.selectors.search.fuzzy import corrected_terms
-from directory.selectors.search.ordering import name_first_ids, ordered, uses_name_first
+from directory.selectors.search.ordering import (
+    name_first_ids,
+    ordered,
+    ranked_pool,
+    uses_name_first,
+)
 from directory.selectors.search.params import SORT_RELEVANCE, SearchParams
 from directory.selectors.search.ranking import (
     EXPLAINED_FIELDS,
+    RankExplanation,
     explanation_columns,
     rank_explanation,
     rank_explanations,
@@ -43,7 +52,8 @@ class SearchResult:
     # one proposed when they found little.
     searched_for: str = ""
     did_you_mean: str = ""
-    # True when "best match" meant name matches first, then by rating (see name_first_ids).
+    # True when "best match" matched too many to rank them all: a pool of candidates is ranked
+    # by points for the first pages, then name matches first, then by rating (ordering.py).
     name_first: bool = False
 
     @property
@@ -97,18 +107,9 @@ def company_search(*, viewer, params: SearchParams) -> SearchResult:
     if count:
         offset = (params.page - 1) * PAGE_SIZE
         if name_first:
-            ids = name_first_ids(filters, terms, offset=offset, limit=PAGE_SIZE)
+            ids, explanations = _pooled_page(filters, terms, offset=offset)
         elif scored:
-            # Ordered by points: the page's ids come with what explains them, in one query.
-            columns = explanation_columns(terms)
-            rows = list(
-                ordered(filtered(filters), params.sort, terms)
-                .annotate(**columns)
-                .values(*EXPLAINED_FIELDS, *columns)[offset : offset + PAGE_SIZE]
-            )
-            ids = [row["pk"] for row in rows]
-            weights = ranking_weights()
-            explanations = {row["pk"]: rank_explanation(row, weights) for row in rows}
+            ids, explanations = _ranked_page(filtered(filters), terms, offset=offset)
         else:
             ordered_companies = ordered(filtered(filters), params.sort, terms)
             # Ids first: on PostgreSQL the sort indexes cover the filter columns, so walking past
@@ -118,8 +119,6 @@ def company_search(*, viewer, params: SearchParams) -> SearchResult:
             # The number of pages was estimated: an empty page is the one past the end.
             raise PageOutOfRange(number=params.page, num_pages=num_pages)
         companies = company_cards(ids)
-        if name_first:
-            explanations = rank_explanations(ids, terms)
         if explanations:
             companies = [replace(card, ranking=explanations.get(card.pk)) for card in companies]
     return SearchResult(
@@ -137,3 +136,40 @@ def company_search(*, viewer, params: SearchParams) -> SearchResult:
         searched_for=searched_for,
         did_you_mean=did_you_mean,
     )
+
+
+def _ranked_page(
+    companies: QuerySet[Company], terms: list[str], *, offset: int, limit: int = 0
+) -> tuple[list[int], dict[int, RankExplanation]]:
+    """One page of these companies ordered by points, with what explains each, in one query."""
+    columns = explanation_columns(terms)
+    rows = list(
+        ordered(companies, SORT_RELEVANCE, terms)
+        .annotate(**columns)
+        .values(*EXPLAINED_FIELDS, *columns)[offset : offset + (limit or PAGE_SIZE)]
+    )
+    weights = ranking_weights()
+    return [row["pk"] for row in rows], {row["pk"]: rank_explanation(row, weights) for row in rows}
+
+
+def _pooled_page(
+    filters: dict[str, Q], terms: list[str], *, offset: int
+) -> tuple[list[int], dict[int, RankExplanation]]:
+    """One page of "best match" over very many matches: the pool of candidates ranked by
+    points first (ordering.ranked_pool), then the other matches in the name-first order."""
+    pool = ranked_pool(filters, terms)
+    ids: list[int] = []
+    explanations: dict[int, RankExplanation] = {}
+    if offset < len(pool):
+        # The pool's companies passed the filters already: rank them by id alone.
+        candidates = Company.objects.filter(pk__in=pool)
+        ids, explanations = _ranked_page(candidates, terms, offset=offset)
+    if len(ids) < PAGE_SIZE:
+        rest_filters = {**filters, "pool": ~Q(pk__in=pool)} if pool else filters
+        rest = name_first_ids(
+            rest_filters, terms, offset=max(0, offset - len(pool)), limit=PAGE_SIZE - len(ids)
+        )
+        ids += rest
+        if rest:
+            explanations.update(rank_explanations(rest, terms))
+    return ids, explanations
