@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "groups",
     "moderation",
     "collaboration",
+    "deals",
     "digests",
     "home",
 ]
@@ -297,6 +298,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
 MODERATION_ESCALATE_AFTER = timedelta(
     hours=env.float("MODERATION_ESCALATE_AFTER_HOURS", default=24)
 )
+
+# Deal registration: how long an approved registration protects its customer for the company,
+# and how many days before the end the company is reminded (each reminder goes once).
+DEAL_PROTECTION_DAYS = env.int("DEAL_PROTECTION_DAYS", default=90)
+DEAL_REMINDER_DAYS = (14, 3)
+# Attribution: community activity this many days before a registration counts as influence.
+DEAL_INFLUENCE_WINDOW_DAYS = 90
 
 # Digests: due from this local hour (Mondays for weekly ones), members per batch task, and how
 # long the signed unsubscribe / preferences links in a digest keep working.
