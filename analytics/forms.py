@@ -10,6 +10,7 @@ from django.utils import timezone
 from django_countries import countries
 
 from analytics.models import ScorecardRules
+from collaboration.services import CURRENCIES
 from directory.models import Competency, Tier
 from groups.models import Group
 
@@ -20,6 +21,8 @@ BREAKDOWNS = [
     ("group", "Group"),
     ("competency", "Competency"),
 ]
+
+DEFAULT_CURRENCY = "USD"
 DEFAULT_DAYS = 180
 MAX_DAYS = 3 * 366
 RANGE_BACKWARDS = "The start date must be on or before the end date."
@@ -38,6 +41,7 @@ class Filters:
     group: Group | None = None
     competency: Competency | None = None
     breakdown: str = "country"
+    currency: str = DEFAULT_CURRENCY
 
     def as_query(self) -> dict[str, str]:
         """The filters as URL parameters (for the CSV links and chart captions)."""
@@ -46,6 +50,7 @@ class Filters:
             "from": self.start.isoformat(),
             "to": self.end.isoformat(),
             "breakdown": self.breakdown,
+            "currency": self.currency,
         }
         if self.country:
             query["country"] = self.country
@@ -63,7 +68,9 @@ class AnalyticsFilterForm(forms.Form):
     start = forms.DateField(
         label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    end = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     country = forms.ChoiceField(choices=[("", "Any country"), *countries], required=False)
     tier = forms.ChoiceField(choices=[("", "Any tier"), *Tier.choices], required=False)
     group = forms.ModelChoiceField(
@@ -79,6 +86,11 @@ class AnalyticsFilterForm(forms.Form):
         empty_label="Any competency",
     )
     breakdown = forms.ChoiceField(label="Break down by", choices=BREAKDOWNS, required=False)
+    currency = forms.ChoiceField(
+        choices=[(code, code) for code in CURRENCIES],
+        required=False,
+        help_text="Values in different currencies are never added up.",
+    )
 
     def add_prefix(self, field_name: str) -> str:
         # "from" is a Python keyword: the URL's from/to are the start/end fields.
@@ -110,13 +122,26 @@ class AnalyticsFilterForm(forms.Form):
             group=data.get("group"),
             competency=data.get("competency"),
             breakdown=data.get("breakdown") or "country",
+            currency=data.get("currency") or DEFAULT_CURRENCY,
         )
 
 
 class ScorecardRulesForm(forms.ModelForm):
     class Meta:
         model = ScorecardRules
-        exclude = ["updated_by"]
+        fields = [
+            "won_value_per_point",
+            "approved_registration",
+            "verified_competency",
+            "review",
+            "accepted_answer",
+            "helpful_vote",
+            "fast_response",
+            "response_target_hours",
+            "window_days",
+            "certified_points",
+            "gold_points",
+        ]
 
     def clean(self) -> dict:
         data = super().clean()

@@ -135,6 +135,9 @@ class TierProposal(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    notified_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the company's admins were emailed the change."
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "collaboration",
     "deals",
     "digests",
+    "analytics",
     "home",
 ]
 
@@ -287,6 +288,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "notify-moderators": {
         "task": "moderation.tasks.notify_moderators",
         "schedule": timedelta(minutes=10),
+    },
+    "compute-partner-scorecards": {
+        "task": "analytics.tasks.scorecards_compute",
+        "schedule": crontab(hour=4, minute=23),
     },
     "escalate-overdue-moderation-items": {
         "task": "moderation.tasks.escalate_overdue_items",

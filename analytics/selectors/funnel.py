@@ -83,10 +83,7 @@ def metric_counts(*, metric: Metric, filters, grouping: str | None) -> dict | No
             for row in rows.values_list(*keys, source.counted).distinct():
                 seen[row[0] if keys else None].add(row[-1])
             continue
-        if metric.is_value:
-            aggregate = Sum(source.value)
-        else:
-            aggregate = Count(source.counted, distinct=True)
+        aggregate = Sum(source.value) if metric.is_value else Count(source.counted, distinct=True)
         if keys:
             for row in rows.values(*keys).annotate(n=aggregate).order_by():
                 totals[row["key"]] += row["n"] or 0
@@ -154,9 +151,7 @@ def breakdown(*, metrics: tuple[Metric, ...], filters, label_for=None) -> Breakd
         keys.update((counts or {}).keys())
     rows = []
     for key in keys:
-        values = [
-            NOT_APPLICABLE if counts is None else counts.get(key, 0) for counts in per_metric
-        ]
+        values = [NOT_APPLICABLE if counts is None else counts.get(key, 0) for counts in per_metric]
         label = UNKNOWN if key in (None, "") else (label_for(key) if label_for else str(key))
         rows.append((label, values))
 

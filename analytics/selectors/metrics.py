@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from collaboration.models import Collaboration, FindPartnerRequest, Referral
+from deals.models import DealRegistration, DealStatus
 from groups.models import PostStatus, Reply, Thread
 
 DIMENSIONS = ("country", "tier", "group", "competency")
@@ -65,15 +66,21 @@ ACTIVE_MEMBERS = Metric(
         Source(
             _published_threads,
             "created_at",
-            {"country": "author_company__hq_country", "tier": "author_company__tier",
-             "group": "group"},
+            {
+                "country": "author_company__hq_country",
+                "tier": "author_company__tier",
+                "group": "group",
+            },
             counted="author_id",
         ),
         Source(
             _published_replies,
             "created_at",
-            {"country": "author_company__hq_country", "tier": "author_company__tier",
-             "group": "thread__group"},
+            {
+                "country": "author_company__hq_country",
+                "tier": "author_company__tier",
+                "group": "thread__group",
+            },
             counted="author_id",
         ),
     ),
@@ -86,8 +93,12 @@ REQUESTS = Metric(
         Source(
             FindPartnerRequest.objects.all,
             "created_at",
-            {"country": "company__hq_country", "tier": "company__tier", "group": "thread__group",
-             "competency": "competencies"},
+            {
+                "country": "company__hq_country",
+                "tier": "company__tier",
+                "group": "thread__group",
+                "competency": "competencies",
+            },
         ),
     ),
 )
@@ -99,8 +110,12 @@ RESPONSES = Metric(
         Source(
             lambda: Collaboration.objects.filter(request__isnull=False),
             "created_at",
-            {"country": "responding_company__hq_country", "tier": "responding_company__tier",
-             "group": "request__thread__group", "competency": "request__competencies"},
+            {
+                "country": "responding_company__hq_country",
+                "tier": "responding_company__tier",
+                "group": "request__thread__group",
+                "competency": "request__competencies",
+            },
         ),
     ),
 )
@@ -112,8 +127,12 @@ COLLABORATIONS = Metric(
         Source(
             Collaboration.objects.all,
             "created_at",
-            {"country": "responding_company__hq_country", "tier": "responding_company__tier",
-             "group": "request__thread__group", "competency": "request__competencies"},
+            {
+                "country": "responding_company__hq_country",
+                "tier": "responding_company__tier",
+                "group": "request__thread__group",
+                "competency": "request__competencies",
+            },
         ),
     ),
 )
@@ -125,18 +144,82 @@ REFERRALS = Metric(
         Source(
             Referral.objects.all,
             "created_at",
-            {"country": "from_company__hq_country", "tier": "from_company__tier",
-             "group": "thread__group"},
+            {
+                "country": "from_company__hq_country",
+                "tier": "from_company__tier",
+                "group": "thread__group",
+            },
         ),
     ),
 )
 
-COMMUNITY_METRICS: tuple[Metric, ...] = (
+_DEAL_DIMS = {
+    "country": "company__hq_country",
+    "tier": "company__tier",
+    "group": "source_thread__group",
+    "competency": "competencies",
+}
+REGISTRATIONS = Metric(
+    "registrations",
+    "Deal registrations",
+    "Registrations submitted to the program.",
+    sources=(
+        Source(
+            lambda: DealRegistration.objects.filter(submitted_at__isnull=False),
+            "submitted_at",
+            _DEAL_DIMS,
+        ),
+    ),
+)
+APPROVED = Metric(
+    "approved",
+    "Approved",
+    "Registrations the program approved.",
+    sources=(
+        Source(
+            lambda: DealRegistration.objects.filter(approved_at__isnull=False),
+            "approved_at",
+            _DEAL_DIMS,
+        ),
+    ),
+)
+WON = Metric(
+    "won",
+    "Won",
+    "Registrations closed as won.",
+    sources=(
+        Source(
+            lambda: DealRegistration.objects.filter(status=DealStatus.WON),
+            "closed_at",
+            _DEAL_DIMS,
+        ),
+    ),
+)
+WON_VALUE = Metric(
+    "won_value",
+    "Won value",
+    "Value of the registrations closed as won, in the chosen currency.",
+    sources=(
+        Source(
+            lambda: DealRegistration.objects.filter(status=DealStatus.WON),
+            "closed_at",
+            {**_DEAL_DIMS, "currency": "currency"},
+            value="value",
+        ),
+    ),
+    is_value=True,
+)
+
+FUNNEL_METRICS: tuple[Metric, ...] = (
     ACTIVE_MEMBERS,
     REQUESTS,
     RESPONSES,
     COLLABORATIONS,
     REFERRALS,
+    REGISTRATIONS,
+    APPROVED,
+    WON,
+    WON_VALUE,
 )
 
 
@@ -160,6 +243,8 @@ def filter_source(queryset: QuerySet, source: Source, filters) -> QuerySet | Non
         "tier": filters.tier or None,
         "group": filters.group,
         "competency": filters.competency,
+        # Values in different currencies are never added up: value figures take one.
+        "currency": filters.currency if "currency" in source.dims else None,
     }
     for dimension, value in wanted.items():
         if value is None:
