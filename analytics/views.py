@@ -143,7 +143,6 @@ def my_scorecard(request: HttpRequest) -> HttpResponse:
     return redirect("analytics:scorecard", slug=company.slug)
 
 
-@login_required
 def scorecard(request: HttpRequest, slug: str) -> HttpResponse:
     company = scorecards.scorecard_company_for(viewer=request.user, slug=slug)
     view = scorecards.scorecard_view(
