@@ -1,7 +1,10 @@
+from django.db.models import Exists
 from django.http import HttpRequest
 from django.urls import reverse
 
-from groups.selectors import user_is_any_moderator
+from directory.models import CompanyMembership
+from groups.selectors import groups_moderated_by
+from portal.models import User
 
 NAV_SECTIONS = [
     ("directory:search", "Directory"),
@@ -10,12 +13,38 @@ NAV_SECTIONS = [
 ]
 
 
+def _member_sections(user) -> list[tuple[str, str]]:
+    """The sections only some signed-in people have, found in one query: the moderation queue
+    for moderators (and staff), deal registration for a company's people, its review for staff."""
+    flags = (
+        User.objects.filter(pk=user.pk)
+        .annotate(
+            moderates=Exists(groups_moderated_by(user=user)),
+            in_company=Exists(
+                CompanyMembership.objects.filter(
+                    user=user, status=CompanyMembership.Status.APPROVED
+                )
+            ),
+        )
+        .values("moderates", "in_company")
+        .first()
+    ) or {}
+    sections = []
+    if flags.get("in_company"):
+        sections.append(("deals:list", "Deals"))
+    elif user.is_staff:
+        sections.append(("deals:review", "Deals"))
+    if flags.get("moderates"):
+        sections.append(("moderation:queue", "Moderation"))
+    return sections
+
+
 def navigation(request: HttpRequest) -> dict:
     """The main navigation entries the viewer may use, with the current section marked."""
     user = getattr(request, "user", None)
     sections = list(NAV_SECTIONS)
-    if user is not None and user.is_authenticated and user_is_any_moderator(user=user):
-        sections.append(("moderation:queue", "Moderation"))
+    if user is not None and user.is_authenticated:
+        sections += _member_sections(user)
     items = []
     for url_name, label in sections:
         url = reverse(url_name)

@@ -293,6 +293,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "analytics.tasks.scorecards_compute",
         "schedule": crontab(hour=4, minute=23),
     },
+    "expire-deal-registrations": {
+        "task": "deals.tasks.deals_expire",
+        "schedule": crontab(minute=5),
+    },
+    "remind-deal-registrations": {
+        "task": "deals.tasks.deals_remind",
+        "schedule": crontab(minute=35),
+    },
     "escalate-overdue-moderation-items": {
         "task": "moderation.tasks.escalate_overdue_items",
         "schedule": timedelta(minutes=15),

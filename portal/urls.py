@@ -26,6 +26,7 @@ urlpatterns = [
     path("groups/", include("groups.urls")),
     path("moderation/", include("moderation.urls")),
     path("collaborate/", include("collaboration.urls")),
+    path("deals/", include("deals.urls")),
     path("digest/", include("digests.urls")),
     path("analytics/", include("analytics.urls")),
 ]

@@ -1,0 +1,496 @@
+"""Writes for deal registrations: drafting, submitting, the program's decisions, expiry.
+
+Access is checked by the caller (``deals.selectors``: the company's own people draft and submit,
+program staff decide); these functions assume it passed and enforce the business rules, raising
+``ValidationError`` with the messages below. Every status change writes a
+``DealRegistrationEvent`` in the same transaction, and the company is emailed after commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from collaboration.models import Collaboration, FindPartnerRequest, Referral
+from deals import selectors
+from deals import tasks as deals_tasks
+from deals.customers import customer_host, registrable_domain
+from deals.models import (
+    DealRegistration,
+    DealRegistrationEvent,
+    DealReminder,
+    DealStatus,
+)
+from directory.models import Company, CompanyMembership, Competency
+from groups.models import Thread
+from portal.emails import absolute_url, email_subject
+from portal.models import User
+from portal.queueing import enqueue_on_commit
+
+CONFLICT_NOTICE = "Another registration exists for this customer; the program team will decide."
+NOT_A_DOMAIN = "Enter the customer's web domain, such as acme.com."
+PUBLIC_SUFFIX_ONLY = (
+    "{domain} is a public suffix, not a customer's domain: enter e.g. acme.{domain}."
+)
+NEGATIVE_VALUE = "The value cannot be negative."
+CLOSE_DATE_PAST = "The expected close date cannot be in the past."
+NO_COMPETENCIES = "Choose at least one product or competency."
+NOT_EDITABLE = "Only a draft can be edited; this registration is {status}."
+BAD_TRANSITION = "A registration cannot go from {current} to {target}."
+REASON_REQUIRED = "Give a reason: the partner sees it."
+ALREADY_APPROVED = (
+    "Another registration for this customer is already approved and protected; reject this one "
+    "or let the other expire first."
+)
+EXTEND_DAYS = "Extend by 1 to 365 days."
+
+# status -> statuses it may move to, and who moves it there.
+TRANSITIONS: dict[tuple[str, str], str] = {
+    (DealStatus.DRAFT, DealStatus.SUBMITTED): "company",
+    (DealStatus.SUBMITTED, DealStatus.APPROVED): "staff",
+    (DealStatus.SUBMITTED, DealStatus.REJECTED): "staff",
+    (DealStatus.APPROVED, DealStatus.WON): "company or staff",
+    (DealStatus.APPROVED, DealStatus.LOST): "company or staff",
+    (DealStatus.APPROVED, DealStatus.EXPIRED): "portal",
+}
+
+
+def _labels() -> dict[str, str]:
+    return dict(DealStatus.choices)
+
+
+def _check_transition(registration: DealRegistration, target: str) -> None:
+    if (registration.status, target) not in TRANSITIONS:
+        labels = _labels()
+        raise ValidationError(
+            BAD_TRANSITION.format(
+                current=labels.get(registration.status, registration.status).lower(),
+                target=labels.get(target, target).lower(),
+            )
+        )
+
+
+def _record(
+    registration: DealRegistration,
+    *,
+    actor: User | None,
+    from_status: str,
+    kind: str = DealRegistrationEvent.Kind.STATUS,
+    reason: str = "",
+) -> None:
+    DealRegistrationEvent.objects.create(
+        registration=registration,
+        actor=actor,
+        kind=kind,
+        from_status=from_status,
+        to_status=registration.status,
+        reason=reason,
+    )
+
+
+def _notify(registration: DealRegistration, event: str) -> None:
+    enqueue_on_commit(
+        deals_tasks.deal_notify,
+        if_broker_down="the company is not emailed about this decision",
+        registration_id=registration.pk,
+        event=event,
+    )
+
+
+# --- drafts -------------------------------------------------------------------------------
+
+
+def _clean_fields(
+    *,
+    customer_domain: str,
+    value: Decimal,
+    expected_close_date: date | None,
+    competencies: list[Competency],
+    check_close_date: bool,
+) -> tuple[str, dict[str, list[str]]]:
+    errors: dict[str, list[str]] = {}
+    host = customer_host(customer_domain)
+    if not host or "." not in host:
+        errors["customer_domain"] = [NOT_A_DOMAIN]
+    elif not registrable_domain(host):
+        errors["customer_domain"] = [PUBLIC_SUFFIX_ONLY.format(domain=host)]
+    if value is not None and value < 0:
+        errors["value"] = [NEGATIVE_VALUE]
+    if check_close_date and expected_close_date and expected_close_date < timezone.localdate():
+        errors["expected_close_date"] = [CLOSE_DATE_PAST]
+    if not competencies:
+        errors["competencies"] = [NO_COMPETENCIES]
+    return host, errors
+
+
+@transaction.atomic
+def deal_create(
+    *,
+    company: Company,
+    created_by: User,
+    customer_name: str,
+    customer_domain: str,
+    country: str,
+    competencies: Iterable[Competency],
+    value: Decimal,
+    currency: str,
+    expected_close_date: date | None = None,
+    description: str = "",
+    source_thread: Thread | None = None,
+    source_request: FindPartnerRequest | None = None,
+    source_collaboration: Collaboration | None = None,
+    source_referral: Referral | None = None,
+) -> DealRegistration:
+    """Save a draft registration for the company, linked to the community item it came from."""
+    competencies = list(competencies)
+    host, errors = _clean_fields(
+        customer_domain=customer_domain,
+        value=value,
+        expected_close_date=expected_close_date,
+        competencies=competencies,
+        check_close_date=True,
+    )
+    if errors:
+        raise ValidationError(errors)
+    if source_collaboration is not None and source_request is None:
+        source_request = source_collaboration.request
+    if source_request is not None and source_thread is None:
+        source_thread = source_request.thread
+    registration = DealRegistration(
+        company=company,
+        created_by=created_by,
+        customer_name=customer_name.strip(),
+        customer_domain=host,
+        country=country,
+        value=value,
+        currency=(currency or "").upper(),
+        expected_close_date=expected_close_date,
+        description=description,
+        source_thread=source_thread,
+        source_request=source_request,
+        source_collaboration=source_collaboration,
+        source_referral=source_referral,
+    )
+    registration.full_clean()
+    registration.save()
+    registration.competencies.set(competencies)
+    _record(registration, actor=created_by, from_status="")
+    return registration
+
+
+@transaction.atomic
+def deal_update(
+    *,
+    registration: DealRegistration,
+    editor: User,
+    customer_name: str,
+    customer_domain: str,
+    country: str,
+    competencies: Iterable[Competency],
+    value: Decimal,
+    currency: str,
+    expected_close_date: date | None = None,
+    description: str = "",
+) -> DealRegistration:
+    """Edit a draft. The community item it came from stays linked (it is not editable)."""
+    registration = DealRegistration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status != DealStatus.DRAFT:
+        raise ValidationError(NOT_EDITABLE.format(status=registration.get_status_display().lower()))
+    competencies = list(competencies)
+    host, errors = _clean_fields(
+        customer_domain=customer_domain,
+        value=value,
+        expected_close_date=expected_close_date,
+        competencies=competencies,
+        check_close_date=expected_close_date != registration.expected_close_date,
+    )
+    if errors:
+        raise ValidationError(errors)
+    registration.customer_name = customer_name.strip()
+    registration.customer_domain = host
+    registration.country = country
+    registration.value = value
+    registration.currency = (currency or "").upper()
+    registration.expected_close_date = expected_close_date
+    registration.description = description
+    registration.full_clean()
+    registration.save()
+    registration.competencies.set(competencies)
+    _record(
+        registration,
+        actor=editor,
+        from_status=registration.status,
+        kind=DealRegistrationEvent.Kind.EDIT,
+    )
+    return registration
+
+
+@transaction.atomic
+def deal_submit(*, registration: DealRegistration, actor: User) -> DealRegistration:
+    """Send a draft to the program team: flag a conflict with another company's active
+    registration for the same customer, and decide *influenced* (docs/attribution.md)."""
+    registration = DealRegistration.objects.select_for_update().get(pk=registration.pk)
+    _check_transition(registration, DealStatus.SUBMITTED)
+    now = timezone.now()
+    competencies = list(registration.competencies.all())
+    if not competencies:
+        raise ValidationError({"competencies": [NO_COMPETENCIES]})
+    previous = registration.status
+    registration.status = DealStatus.SUBMITTED
+    registration.submitted_at = now
+    registration.has_conflict = selectors.registration_has_conflict(registration=registration)
+    registration.influence_evidence = selectors.influence_evidence(
+        company_id=registration.company_id, competencies=competencies, at=now
+    )
+    registration.is_influenced = bool(registration.influence_evidence)
+    registration.save()
+    _record(registration, actor=actor, from_status=previous)
+    if registration.has_conflict:
+        # The others' flags too: staff see every side of it in the queue.
+        selectors.customer_conflicts(
+            company_id=registration.company_id,
+            registrable_domain=registration.customer_registrable_domain,
+            name_key=registration.customer_name_key,
+            exclude_id=registration.pk,
+        ).filter(status=DealStatus.SUBMITTED, has_conflict=False).update(has_conflict=True)
+    _notify(registration, "submitted")
+    return registration
+
+
+# --- the program's decisions --------------------------------------------------------------
+
+
+def deal_approve(
+    *, registration: DealRegistration, staff: User, reason: str = "", now: datetime | None = None
+) -> DealRegistration:
+    """Approve a submitted registration: the customer is protected for the company for
+    ``DEAL_PROTECTION_DAYS``. Fails with ``ALREADY_APPROVED`` when another registration for the
+    same customer domain holds it (the database constraint decides between concurrent
+    approvals)."""
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            registration = DealRegistration.objects.select_for_update().get(pk=registration.pk)
+            _check_transition(registration, DealStatus.APPROVED)
+            # An approval whose protection ran out but that the beat task has not flipped yet
+            # must not block this one.
+            for lapsed in selectors.registrations_lapsed(now=now).filter(
+                customer_registrable_domain=registration.customer_registrable_domain
+            ):
+                _expire(lapsed)
+            previous = registration.status
+            registration.status = DealStatus.APPROVED
+            registration.decided_at = now
+            registration.approved_at = now
+            registration.protected_until = now + timedelta(days=settings.DEAL_PROTECTION_DAYS)
+            registration.rejection_reason = ""
+            registration.save()
+            _record(registration, actor=staff, from_status=previous, reason=reason.strip())
+            _notify(registration, "approved")
+    except IntegrityError as error:
+        if "one_approved_registration_per_customer_domain" in str(error):
+            raise ValidationError(ALREADY_APPROVED) from error
+        raise
+    return registration
+
+
+@transaction.atomic
+def deal_reject(*, registration: DealRegistration, staff: User, reason: str) -> DealRegistration:
+    """Reject a submitted registration with a reason the company sees."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [REASON_REQUIRED]})
+    registration = DealRegistration.objects.select_for_update().get(pk=registration.pk)
+    _check_transition(registration, DealStatus.REJECTED)
+    previous = registration.status
+    registration.status = DealStatus.REJECTED
+    registration.decided_at = timezone.now()
+    registration.rejection_reason = reason
+    registration.save()
+    _record(registration, actor=staff, from_status=previous, reason=reason)
+    _notify(registration, "rejected")
+    return registration
+
+
+@transaction.atomic
+def deal_close(
+    *, registration: DealRegistration, actor: User, outcome: str, reason: str = ""
+) -> DealRegistration:
+    """Record that an approved registration was won or lost (by the company or staff)."""
+    registration = DealRegistration.objects.select_for_update().get(pk=registration.pk)
+    if outcome not in (DealStatus.WON, DealStatus.LOST):
+        raise ValidationError(BAD_TRANSITION.format(current=registration.status, target=outcome))
+    _check_transition(registration, outcome)
+    previous = registration.status
+    registration.status = outcome
+    registration.closed_at = timezone.now()
+    registration.save()
+    _record(registration, actor=actor, from_status=previous, reason=(reason or "").strip())
+    _notify(registration, outcome)
+    return registration
+
+
+@transaction.atomic
+def deal_extend(
+    *, registration: DealRegistration, staff: User, days: int, reason: str
+) -> DealRegistration:
+    """Move an approved registration's protection end further out, with a reason."""
+    reason = (reason or "").strip()
+    errors: dict[str, list[str]] = {}
+    if not reason:
+        errors["reason"] = [REASON_REQUIRED]
+    if not 1 <= days <= 365:
+        errors["days"] = [EXTEND_DAYS]
+    if errors:
+        raise ValidationError(errors)
+    registration = DealRegistration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status != DealStatus.APPROVED:
+        raise ValidationError(
+            BAD_TRANSITION.format(
+                current=registration.get_status_display().lower(), target="extended"
+            )
+        )
+    start = max(registration.protected_until, timezone.now())
+    registration.protected_until = start + timedelta(days=days)
+    registration.save()
+    _record(
+        registration,
+        actor=staff,
+        from_status=registration.status,
+        kind=DealRegistrationEvent.Kind.EXTEND,
+        reason=reason,
+    )
+    _notify(registration, "extended")
+    return registration
+
+
+def deal_bulk_decide(
+    *, registrations: Iterable[DealRegistration], staff: User, decision: str, reason: str
+) -> tuple[list[DealRegistration], dict[int, str]]:
+    """Approve or reject several registrations; each succeeds or fails on its own. Returns the
+    decided ones and, by id, why the others were not."""
+    done: list[DealRegistration] = []
+    failed: dict[int, str] = {}
+    for registration in registrations:
+        try:
+            if decision == "approve":
+                done.append(deal_approve(registration=registration, staff=staff, reason=reason))
+            else:
+                done.append(deal_reject(registration=registration, staff=staff, reason=reason))
+        except ValidationError as error:
+            failed[registration.pk] = " ".join(error.messages)
+    return done, failed
+
+
+# --- expiry and reminders (beat) ----------------------------------------------------------
+
+
+def _expire(registration: DealRegistration) -> None:
+    registration.status = DealStatus.EXPIRED
+    registration.save(update_fields=["status", "updated_at"])
+    _record(registration, actor=None, from_status=DealStatus.APPROVED)
+    _notify(registration, "expired")
+
+
+def deals_expire(*, now: datetime | None = None) -> int:
+    """Flip every approved registration whose protection has ended to expired; returns how
+    many. Safe to run any number of times."""
+    now = now or timezone.now()
+    count = 0
+    for registration_id in selectors.registrations_lapsed(now=now).values_list("pk", flat=True):
+        with transaction.atomic():
+            registration = (
+                selectors.registrations_lapsed(now=now)
+                .select_for_update(skip_locked=True)
+                .filter(pk=registration_id)
+                .first()
+            )
+            if registration is None:  # decided meanwhile
+                continue
+            _expire(registration)
+            count += 1
+    return count
+
+
+def deals_remind(*, now: datetime | None = None) -> int:
+    """Remind companies 14 and 3 days before their protection ends, each once per end date
+    (the ``DealReminder`` row is the guard); returns how many reminders went out."""
+    now = now or timezone.now()
+    days_list = sorted(settings.DEAL_REMINDER_DAYS, reverse=True)
+    sent = 0
+    for position, days in enumerate(days_list):
+        closer = days_list[position + 1] if position + 1 < len(days_list) else None
+        due = selectors.registrations_due_reminder(now=now, days=days, closer_days=closer)
+        for registration in due.select_related("company"):
+            with transaction.atomic():
+                _, created = DealReminder.objects.get_or_create(
+                    registration=registration,
+                    kind=f"{days}d",
+                    protected_until=registration.protected_until,
+                )
+                if not created:
+                    continue
+                deal_send_email(registration=registration, event=f"reminder_{days}d")
+            sent += 1
+    return sent
+
+
+# --- email --------------------------------------------------------------------------------
+
+SUBJECTS = {
+    "submitted": "Deal registration received: {customer}",
+    "approved": "Deal registration approved: {customer}",
+    "rejected": "Deal registration rejected: {customer}",
+    "won": "Deal registration marked won: {customer}",
+    "lost": "Deal registration marked lost: {customer}",
+    "expired": "Deal registration expired: {customer}",
+    "extended": "Deal registration protection extended: {customer}",
+    "reminder_14d": "Protection ends in 14 days: {customer}",
+    "reminder_3d": "Protection ends in 3 days: {customer}",
+}
+
+
+def deal_recipients(*, registration: DealRegistration) -> list[str]:
+    """Who hears about a registration: the person who registered it and the company's admins,
+    while they are still approved people of the company."""
+    people = User.objects.filter(
+        is_active=True,
+        company_memberships__company_id=registration.company_id,
+        company_memberships__status=CompanyMembership.Status.APPROVED,
+    )
+    admins = people.filter(company_memberships__role=CompanyMembership.Role.ADMIN)
+    emails = set(admins.values_list("email", flat=True))
+    if registration.created_by_id:
+        emails |= set(people.filter(pk=registration.created_by_id).values_list("email", flat=True))
+    return sorted(email for email in emails if email)
+
+
+def deal_send_email(*, registration: DealRegistration, event: str) -> int:
+    """Email the company about one event of its registration; returns how many were sent."""
+    recipients = deal_recipients(registration=registration)
+    if not recipients:
+        return 0
+    event_row = registration.events.order_by("-created_at", "-pk").first()
+    context = {
+        "registration": registration,
+        "event": event,
+        "reason": event_row.reason if event_row else "",
+        "has_conflict": registration.has_conflict,
+        "conflict_notice": CONFLICT_NOTICE,
+        "url": absolute_url(reverse("deals:detail", kwargs={"registration_id": registration.pk})),
+    }
+    return send_mail(
+        subject=email_subject(SUBJECTS[event].format(customer=registration.customer_name)[:150]),
+        message=render_to_string("deals/email/decision.txt", context),
+        from_email=None,
+        recipient_list=recipients,
+    )
