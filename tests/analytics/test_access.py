@@ -114,3 +114,13 @@ def test_bad_filters_say_why_with_400(staff_client, params, message):
 
 def test_an_unknown_table_is_404(staff_client):
     assert staff_client.get(reverse("analytics:export", args=["salaries"])).status_code == 404
+
+
+def test_navigation_leads_staff_to_analytics_and_a_company_to_its_scorecard(
+    client, staff_client, own_admin
+):
+    labels = [item["label"] for item in staff_client.get("/").context["nav_items"]]
+    assert "Analytics" in labels and "Scorecard" not in labels
+    client.force_login(own_admin)
+    labels = [item["label"] for item in client.get("/").context["nav_items"]]
+    assert "Scorecard" in labels and "Analytics" not in labels
