@@ -53,22 +53,31 @@ class Dashboard:
 
     @property
     def funnel_chart(self) -> charts.HorizontalBars:
+        # Counts only: a value in money next to them would flatten every other bar.
         return charts.horizontal_bars(
-            title="Funnel for the whole range",
-            items=[(row.metric.label, row.total) for row in self.funnel.rows],
+            title="Funnel for the whole range (counts)",
+            items=[
+                (row.metric.label, row.total) for row in self.funnel.rows if not row.metric.is_value
+            ],
         )
 
     @property
     def breakdown_chart(self) -> charts.HorizontalBars | None:
+        # The chart shows one figure: deal registrations where they apply and exist, else the
+        # first figure with data; the table beside it has them all.
         applicable = [
             index
             for index, metric in enumerate(self.breakdown.metrics)
             if metric.applies(self.breakdown.dimension)
+            and not metric.is_value
             and any(values[index] for _, values in self.breakdown.rows)
         ]
         if not applicable:
             return None
-        index = applicable[-1] if len(applicable) else 0
+        keys = [self.breakdown.metrics[index].key for index in applicable]
+        index = (
+            applicable[keys.index("registrations")] if "registrations" in keys else applicable[0]
+        )
         metric = self.breakdown.metrics[index]
         rows = sorted(self.breakdown.rows, key=lambda row: -(row[1][index] or 0))[:12]
         return charts.horizontal_bars(

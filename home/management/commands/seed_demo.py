@@ -3,6 +3,7 @@ from collections.abc import Callable
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from faker import Faker
 
+from analytics.seeding import seed_deal_history, seed_scorecards
 from collaboration.seeding import seed_collaboration
 from directory.seeding import seed_companies
 from groups.seeding import seed_groups
@@ -62,6 +63,9 @@ class Command(BaseCommand):
             f"Requests: {collaboration['requests']}  Collaborations: "
             f"{collaboration['collaborations']}  Referrals: {collaboration['referrals']}"
         )
+        history = seed_deal_history(faker=faker, progress=self._progress("deals"))
+        scorecards = seed_scorecards()
+        self._summary(f"Deal registrations over twelve months: {history}  Scorecards: {scorecards}")
         self.stdout.write(
             f"Sign in as {seeding.DEMO_MEMBER_EMAIL} (member, company admin) or "
             f"{seeding.DEMO_STAFF_EMAIL} (program staff), password {seeding.DEMO_PASSWORD}"
