@@ -163,3 +163,47 @@ class TierProposal(models.Model):
     def is_promotion(self) -> bool:
         order = list(Tier.values)
         return order.index(self.to_tier) > order.index(self.from_tier)
+
+
+class DealDayRollup(models.Model):
+    """Deal registration events per day, partner country, tier and currency: what /analytics/
+    reads instead of scanning every registration (kept by ``deal_rollup_refresh``).
+
+    Country and tier are the company's when the rollup was built; the nightly full rebuild
+    brings a changed tier into the whole history.
+    """
+
+    day = models.DateField()
+    country = models.CharField(max_length=2, blank=True)
+    tier = models.CharField(max_length=12, choices=Tier.choices)
+    currency = models.CharField(max_length=3)
+    submitted = models.PositiveIntegerField(default=0)
+    approved = models.PositiveIntegerField(default=0)
+    won = models.PositiveIntegerField(default=0)
+    won_value = models.DecimalField(max_digits=18, decimal_places=2, default=Decimal("0"))
+    won_sourced = models.DecimalField(max_digits=18, decimal_places=2, default=Decimal("0"))
+    won_influenced = models.DecimalField(max_digits=18, decimal_places=2, default=Decimal("0"))
+    won_other = models.DecimalField(max_digits=18, decimal_places=2, default=Decimal("0"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "country", "tier", "currency"], name="one_deal_rollup_per_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.country} {self.tier} {self.currency}"
+
+
+class RollupFreshness(models.Model):
+    """When the deal rollup was last brought up to date (row 1); shown on /analytics/."""
+
+    refreshed_at = models.DateTimeField()
+    rebuilt_at = models.DateTimeField(help_text="The last full rebuild (nightly).")
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="one_rollup_freshness")]
+
+    def __str__(self) -> str:
+        return f"Deal rollup refreshed at {self.refreshed_at:%Y-%m-%d %H:%M}"

@@ -4,7 +4,7 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
-from analytics import services
+from analytics import rollup, services
 from analytics.models import TierProposal
 
 
@@ -27,3 +27,15 @@ def tier_change_notify(*, proposal_id: int) -> int:
     if proposal is None:
         return 0
     return services.tier_change_notify(proposal=proposal)
+
+
+@shared_task(acks_late=True)
+def deal_rollup_refresh_recent() -> int:
+    """Every ten minutes (beat): the deal rollup's last days, where approvals and wins land."""
+    return rollup.deal_rollup_refresh_recent()
+
+
+@shared_task(acks_late=True)
+def deal_rollup_rebuild() -> int:
+    """Nightly (beat), and on demand from /analytics/: the whole deal rollup again."""
+    return rollup.deal_rollup_refresh()

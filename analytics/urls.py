@@ -7,6 +7,7 @@ app_name = "analytics"
 urlpatterns = [
     path("", views.index, name="index"),
     path("export/<slug:table>.csv", views.export, name="export"),
+    path("refresh/", views.refresh, name="refresh"),
     path("scorecards/", views.league, name="league"),
     path("scorecards/export.csv", views.league_export, name="league-export"),
     path("scorecards/recompute/", views.recompute, name="recompute"),

@@ -20,6 +20,7 @@ from analytics import selectors, services
 from analytics.forms import AnalyticsFilterForm, ScorecardRulesForm
 from analytics.models import ScorecardRules
 from analytics.selectors import scorecards
+from analytics.tasks import deal_rollup_rebuild as deal_rollup_rebuild_task
 from analytics.tasks import scorecards_compute as scorecards_compute_task
 from directory.selectors.companies import user_company
 from portal.errors import NotFound
@@ -27,6 +28,7 @@ from portal.spreadsheets import write_csv_rows
 
 FILTERS_INVALID = "Some filters could not be used; correct them to see the figures."
 RULES_SAVED = "Scoring rules saved. They apply from the next computation."
+ROLLUP_QUEUED = "Deal figures are being brought up to date; reload in a moment."
 RECOMPUTE_QUEUED = "Scorecards are being recomputed; reload the league table in a minute."
 PROPOSAL_APPLIED = "{company} is now {tier}; its admins are told by email."
 PROPOSAL_DISMISSED = "{company} keeps its tier."
@@ -68,6 +70,18 @@ def export(request: HttpRequest, table: str) -> HttpResponse:
     filters = form.filters()
     filename = f"analytics-{table}-{filters.start}-{filters.end}.csv"
     return _csv(selectors.csv_rows(table=table, filters=filters), filename)
+
+
+@login_required
+@require_POST
+def refresh(request: HttpRequest) -> HttpResponse:
+    selectors.analytics_access(user=request.user)
+    deal_rollup_rebuild_task.delay()
+    messages.success(request, ROLLUP_QUEUED)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("analytics:index")
+    return redirect(back)
 
 
 def _staff_only(request: HttpRequest) -> None:

@@ -20,6 +20,7 @@ from analytics.selectors.health import (
 )
 from analytics.selectors.metrics import FUNNEL_METRICS
 from analytics.selectors.revenue import Revenue, revenue
+from analytics.selectors.rolled import rollup_freshness, rollup_usable
 from directory.models import Tier
 from portal.errors import NotFound
 
@@ -45,6 +46,8 @@ def _dimension_label(dimension: str):
 class Dashboard:
     filters: object
     computed_at: datetime
+    rollup_refreshed_at: datetime | None
+    deals_from_rollup: bool
     funnel: Funnel
     breakdown: Breakdown
     response_times: ResponseTimes | None
@@ -113,19 +116,25 @@ class Dashboard:
 
 
 def dashboard(*, filters) -> Dashboard:
-    """Every /analytics/ figure for the filters, counted now from the portal's tables."""
+    """Every /analytics/ figure for the filters: community figures counted now, deal figures
+    from the rollup when it is built and the filters allow (else counted now too)."""
+    freshness = rollup_freshness()
+    built = freshness is not None
     return Dashboard(
         filters=filters,
         computed_at=timezone.now(),
-        funnel=funnel(metrics=FUNNEL_METRICS, filters=filters),
+        rollup_refreshed_at=freshness,
+        deals_from_rollup=rollup_usable(filters=filters, grouping="period", built=built),
+        funnel=funnel(metrics=FUNNEL_METRICS, filters=filters, rollup_built=built),
         breakdown=breakdown(
             metrics=FUNNEL_METRICS,
             filters=filters,
             label_for=_dimension_label(filters.breakdown),
+            rollup_built=built,
         ),
         response_times=response_times(filters=filters),
         moderation=moderation_health(filters=filters),
-        revenue=revenue(filters=filters),
+        revenue=revenue(filters=filters, rollup_built=built),
     )
 
 
@@ -139,8 +148,9 @@ def _hours(duration: timedelta | None) -> object:
 
 def csv_rows(*, table: str, filters) -> Iterator[list]:
     """One /analytics/ table as CSV rows (header first), for the same filters."""
+    built = rollup_freshness() is not None
     if table == "funnel":
-        data = funnel(metrics=FUNNEL_METRICS, filters=filters)
+        data = funnel(metrics=FUNNEL_METRICS, filters=filters, rollup_built=built)
         yield ["Figure", "Total", *data.labels]
         for row in data.rows:
             yield [row.metric.label, _cell(row.total), *[_cell(v) for v in row.per_period]]
@@ -149,6 +159,7 @@ def csv_rows(*, table: str, filters) -> Iterator[list]:
             metrics=FUNNEL_METRICS,
             filters=filters,
             label_for=_dimension_label(filters.breakdown),
+            rollup_built=built,
         )
         yield [filters.breakdown.capitalize(), *[metric.label for metric in data.metrics]]
         for label, values in data.rows:
@@ -169,7 +180,7 @@ def csv_rows(*, table: str, filters) -> Iterator[list]:
             yield ["Still waiting", health.waiting]
             yield ["Median hours waiting for a decision", _hours(health.median_wait)]
     elif table == "revenue":
-        data = revenue(filters=filters)
+        data = revenue(filters=filters, rollup_built=built)
         if data is None:
             yield ["Not applicable to these filters"]
             return

@@ -12,6 +12,7 @@ from django.db.models.functions import Trunc
 from django.utils import timezone
 
 from analytics.selectors.metrics import Metric, Source, filter_source
+from analytics.selectors.rolled import rollup_counts, rollup_usable
 
 NOT_APPLICABLE = None
 UNKNOWN = "Unknown"
@@ -61,11 +62,24 @@ def _key_expression(source: Source, grouping: str, period: str):
     return F(path)
 
 
-def metric_counts(*, metric: Metric, filters, grouping: str | None) -> dict | None:
+def metric_counts(
+    *, metric: Metric, filters, grouping: str | None, rollup_built: bool = False
+) -> dict | None:
     """The metric's figure per key (``None`` key: the whole range), or None when a filter or the
-    grouping does not apply to it. Values are counts, or sums for value figures."""
+    grouping does not apply to it. Values are counts, or sums for value figures. Deal figures
+    come from the rollup when it is built and the filters allow."""
     if grouping not in (None, "period") and not metric.applies(grouping):
         return None
+    if metric.rollup and rollup_usable(filters=filters, grouping=grouping, built=rollup_built):
+        counts = rollup_counts(
+            column=metric.rollup,
+            filters=filters,
+            grouping=grouping,
+            with_currency=metric.is_value,
+        )
+        if grouping == "period":
+            return {_as_date(key): value for key, value in counts.items()}
+        return counts
     totals: dict = defaultdict(int)
     seen: dict = defaultdict(set)
     several = len(metric.sources) > 1
@@ -110,24 +124,25 @@ class Funnel:
     rows: list[FunnelRow]
 
 
-def funnel(*, metrics: tuple[Metric, ...], filters) -> Funnel:
+def funnel(*, metrics: tuple[Metric, ...], filters, rollup_built: bool = False) -> Funnel:
     """Every funnel figure for the range and for each period of it."""
     periods = period_starts(period=filters.period, start=filters.start, end=filters.end)
     rows = []
     for metric in metrics:
-        per_period = metric_counts(metric=metric, filters=filters, grouping="period")
+        per_period = metric_counts(
+            metric=metric, filters=filters, grouping="period", rollup_built=rollup_built
+        )
         if per_period is None:
             rows.append(FunnelRow(metric, NOT_APPLICABLE, [NOT_APPLICABLE] * len(periods)))
             continue
         per_period = {_as_date(key): value for key, value in per_period.items()}
-        total = metric_counts(metric=metric, filters=filters, grouping=None)
-        rows.append(
-            FunnelRow(
-                metric,
-                total.get(None, 0) if total is not None else NOT_APPLICABLE,
-                [per_period.get(start, 0) for start in periods],
-            )
-        )
+        values = [per_period.get(start, 0) for start in periods]
+        if len(metric.sources) == 1:
+            # Each row falls in exactly one period: the total is their sum.
+            total = sum(per_period.values(), 0)
+        else:  # people active in two periods count once in the total
+            total = metric_counts(metric=metric, filters=filters, grouping=None).get(None, 0)
+        rows.append(FunnelRow(metric, total, values))
     labels = [period_label(filters.period, start) for start in periods]
     return Funnel(periods=periods, labels=labels, rows=rows)
 
@@ -139,12 +154,15 @@ class Breakdown:
     rows: list[tuple[str, list[int | Decimal | None]]]
 
 
-def breakdown(*, metrics: tuple[Metric, ...], filters, label_for=None) -> Breakdown:
+def breakdown(
+    *, metrics: tuple[Metric, ...], filters, label_for=None, rollup_built: bool = False
+) -> Breakdown:
     """Each figure per value of the chosen dimension (country, tier, group, competency),
     largest first by the first figure that applies."""
     dimension = filters.breakdown
     per_metric = [
-        metric_counts(metric=metric, filters=filters, grouping=dimension) for metric in metrics
+        metric_counts(metric=metric, filters=filters, grouping=dimension, rollup_built=rollup_built)
+        for metric in metrics
     ]
     keys = set()
     for counts in per_metric:

@@ -45,6 +45,8 @@ class Metric:
     help: str
     sources: tuple[Source, ...] = field(default_factory=tuple)
     is_value: bool = False
+    # The DealDayRollup column that holds this figure, when there is one.
+    rollup: str | None = None
 
     def applies(self, dimension: str) -> bool:
         return all(dimension in source.dims for source in self.sources)
@@ -170,6 +172,7 @@ REGISTRATIONS = Metric(
             _DEAL_DIMS,
         ),
     ),
+    rollup="submitted",
 )
 APPROVED = Metric(
     "approved",
@@ -182,6 +185,7 @@ APPROVED = Metric(
             _DEAL_DIMS,
         ),
     ),
+    rollup="approved",
 )
 WON = Metric(
     "won",
@@ -194,6 +198,7 @@ WON = Metric(
             _DEAL_DIMS,
         ),
     ),
+    rollup="won",
 )
 WON_VALUE = Metric(
     "won_value",
@@ -208,6 +213,7 @@ WON_VALUE = Metric(
         ),
     ),
     is_value=True,
+    rollup="won_value",
 )
 
 FUNNEL_METRICS: tuple[Metric, ...] = (

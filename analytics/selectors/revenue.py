@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from analytics.selectors.funnel import _as_date, period_label, period_starts
 from analytics.selectors.metrics import WON_VALUE, day_bounds, filter_source
+from analytics.selectors.rolled import rollup_rows, rollup_usable
 from collaboration.models import Referral, ReferralEvent
 
 CATEGORIES = [
@@ -52,7 +53,22 @@ def _attribution():
     )
 
 
-def revenue(*, filters) -> Revenue | None:
+def _from_rollup(*, filters, values) -> None:
+    rows = (
+        rollup_rows(filters=filters, with_currency=True)
+        .annotate(bucket=Trunc("day", filters.period))
+        .values("bucket")
+        .annotate(
+            sourced=Sum("won_sourced"), influenced=Sum("won_influenced"), other=Sum("won_other")
+        )
+        .order_by()
+    )
+    for row in rows:
+        for kind in ("sourced", "influenced", "other"):
+            values[kind][_as_date(row["bucket"])] += row[kind] or Decimal("0")
+
+
+def revenue(*, filters, rollup_built: bool = False) -> Revenue | None:
     """Won value in the chosen currency per period and attribution (None when a filter does not
     apply)."""
     zone = timezone.get_current_timezone()
@@ -62,14 +78,10 @@ def revenue(*, filters) -> Revenue | None:
         return None
     periods = period_starts(period=filters.period, start=filters.start, end=filters.end)
     values: dict[str, dict[date, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    rows = (
-        deals.annotate(bucket=Trunc("closed_at", filters.period, tzinfo=zone), kind=_attribution())
-        .values("bucket", "kind")
-        .annotate(total=Sum("value"))
-        .order_by()
-    )
-    for row in rows:
-        values[row["kind"]][_as_date(row["bucket"])] += row["total"] or Decimal("0")
+    if rollup_usable(filters=filters, grouping="period", built=rollup_built):
+        _from_rollup(filters=filters, values=values)
+    else:
+        _from_deals(deals=deals, filters=filters, values=values, zone=zone)
     if filters.competency is None:  # referrals name no competency
         values["referrals"] = _referrals_won(filters=filters)
     series, totals = [], {}
@@ -84,6 +96,17 @@ def revenue(*, filters) -> Revenue | None:
         series=series,
         totals=totals,
     )
+
+
+def _from_deals(*, deals, filters, values, zone) -> None:
+    rows = (
+        deals.annotate(bucket=Trunc("closed_at", filters.period, tzinfo=zone), kind=_attribution())
+        .values("bucket", "kind")
+        .annotate(total=Sum("value"))
+        .order_by()
+    )
+    for row in rows:
+        values[row["kind"]][_as_date(row["bucket"])] += row["total"] or Decimal("0")
 
 
 def _referrals_won(*, filters) -> dict[date, Decimal]:

@@ -9,11 +9,20 @@ import pytest
 from django.urls import reverse
 
 from analytics.forms import AnalyticsFilterForm
+from analytics.rollup import deal_rollup_refresh
 from analytics.selectors import dashboard
 from tests.analytics.conftest import RANGE
 
 pytestmark = pytest.mark.django_db
 URL = reverse("analytics:index")
+
+
+@pytest.fixture(autouse=True, params=["live", "rollup"])
+def deal_figures_from(request, world):
+    """Every figure holds whether deal figures are counted live or read from the rollup."""
+    if request.param == "rollup":
+        deal_rollup_refresh()
+    return request.param
 
 
 def figures_for(**params):
