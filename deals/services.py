@@ -97,12 +97,13 @@ def _record(
     )
 
 
-def _notify(registration: DealRegistration, event: str) -> None:
+def _notify(registration: DealRegistration, event: str, reason: str = "") -> None:
     enqueue_on_commit(
         deals_tasks.deal_notify,
         if_broker_down="the company is not emailed about this decision",
         registration_id=registration.pk,
         event=event,
+        reason=reason,
     )
 
 
@@ -295,7 +296,7 @@ def deal_approve(
             registration.rejection_reason = ""
             registration.save()
             _record(registration, actor=staff, from_status=previous, reason=reason.strip())
-            _notify(registration, "approved")
+            _notify(registration, "approved", reason.strip())
     except IntegrityError as error:
         if "one_approved_registration_per_customer_domain" in str(error):
             raise ValidationError(ALREADY_APPROVED) from error
@@ -317,7 +318,7 @@ def deal_reject(*, registration: DealRegistration, staff: User, reason: str) -> 
     registration.rejection_reason = reason
     registration.save()
     _record(registration, actor=staff, from_status=previous, reason=reason)
-    _notify(registration, "rejected")
+    _notify(registration, "rejected", reason)
     return registration
 
 
@@ -335,7 +336,7 @@ def deal_close(
     registration.closed_at = timezone.now()
     registration.save()
     _record(registration, actor=actor, from_status=previous, reason=(reason or "").strip())
-    _notify(registration, outcome)
+    _notify(registration, outcome, (reason or "").strip())
     return registration
 
 
@@ -369,7 +370,7 @@ def deal_extend(
         kind=DealRegistrationEvent.Kind.EXTEND,
         reason=reason,
     )
-    _notify(registration, "extended")
+    _notify(registration, "extended", reason)
     return registration
 
 
@@ -474,16 +475,15 @@ def deal_recipients(*, registration: DealRegistration) -> list[str]:
     return sorted(email for email in emails if email)
 
 
-def deal_send_email(*, registration: DealRegistration, event: str) -> int:
+def deal_send_email(*, registration: DealRegistration, event: str, reason: str = "") -> int:
     """Email the company about one event of its registration; returns how many were sent."""
     recipients = deal_recipients(registration=registration)
     if not recipients:
         return 0
-    event_row = registration.events.order_by("-created_at", "-pk").first()
     context = {
         "registration": registration,
         "event": event,
-        "reason": event_row.reason if event_row else "",
+        "reason": reason,
         "has_conflict": registration.has_conflict,
         "conflict_notice": CONFLICT_NOTICE,
         "url": absolute_url(reverse("deals:detail", kwargs={"registration_id": registration.pk})),

@@ -13,7 +13,7 @@ from deals.models import DealRegistration
     max_retries=5,
     retry_backoff=True,
 )
-def deal_notify(*, registration_id: int, event: str) -> int:
+def deal_notify(*, registration_id: int, event: str, reason: str = "") -> int:
     """Email the company about a decision on its registration."""
     from deals import services
 
@@ -22,7 +22,7 @@ def deal_notify(*, registration_id: int, event: str) -> int:
     )
     if registration is None:
         return 0
-    return services.deal_send_email(registration=registration, event=event)
+    return services.deal_send_email(registration=registration, event=event, reason=reason)
 
 
 @shared_task(acks_late=True)

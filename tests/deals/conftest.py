@@ -1,7 +1,9 @@
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pytest
 
+from deals import services
 from directory.models import Company, Competency
 from tests.collaboration.factories import person_of
 from tests.directory.factories import CompanyFactory, CompetencyFactory
@@ -36,9 +38,6 @@ def world(db) -> World:
 @pytest.fixture
 def draft_for(world):
     """``draft_for(company, person, **fields)``: a draft through the service, as a user makes it."""
-    from decimal import Decimal
-
-    from deals import services
 
     def make(company=None, person=None, **fields):
         values = {

@@ -14,7 +14,7 @@ class DealRegistrationFactory(factory.django.DjangoModelFactory):
 
     company = factory.SubFactory(CompanyFactory)
     customer_name = factory.Sequence(lambda n: f"Customer {n} Ltd")
-    customer_domain = factory.Sequence(lambda n: f"customer{n}.example.com")
+    customer_domain = factory.Sequence(lambda n: f"customer{n}.com")
     country = "DE"
     value = 100000
     currency = "EUR"

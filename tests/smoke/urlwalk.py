@@ -33,6 +33,7 @@ from django_celery_beat.models import (
 )
 
 from collaboration.models import Collaboration, FindPartnerRequest, Referral
+from deals.models import DealRegistration, DealReminder
 from digests.models import DigestSent, Frequency
 from digests.services import digest_preferences_update, digest_token_make
 from directory.models import Company, CompanyCompetency, CompanyMembership
@@ -181,6 +182,12 @@ def demo_values() -> Values:
             "collaboration_id": collaboration.pk,
             "referral_id": referral.pk,
         },
+        "deals": {
+            "registration_id": DealRegistration.objects.filter(company=company)
+            .order_by("pk")
+            .first()
+            .pk
+        },
         "digest": {"token": token},
         # Uploaded files: a name the demo has no file for answers 404 (media served by Django).
         "media": {"path": "logos/no-such-logo.png"},
@@ -288,6 +295,10 @@ def add_rows_the_demo_lacks() -> None:
     digest_preferences_update(member=member, frequency=Frequency.WEEKLY, enabled_group_ids=set())
     DigestSent.objects.create(member=member, period_key="2026-W01")
     PermissionGroup.objects.create(name="Partner program team")
+    deal = DealRegistration.objects.exclude(protected_until=None).order_by("pk").first()
+    DealReminder.objects.get_or_create(
+        registration=deal, kind=DealReminder.Kind.DAYS_3, protected_until=deal.protected_until
+    )
     every_ten = IntervalSchedule.objects.create(every=10, period=IntervalSchedule.MINUTES)
     CrontabSchedule.objects.create(minute="0", hour="7")
     SolarSchedule.objects.create(event="sunrise", latitude=52.52, longitude=13.40)

@@ -3,8 +3,9 @@ from collections.abc import Callable
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from faker import Faker
 
-from analytics.seeding import seed_deal_history, seed_scorecards
+from analytics.seeding import seed_analytics
 from collaboration.seeding import seed_collaboration
+from deals.seeding import seed_deals
 from directory.seeding import seed_companies
 from groups.seeding import seed_groups
 from moderation.seeding import screen_seeded_posts
@@ -63,9 +64,17 @@ class Command(BaseCommand):
             f"Requests: {collaboration['requests']}  Collaborations: "
             f"{collaboration['collaborations']}  Referrals: {collaboration['referrals']}"
         )
-        history = seed_deal_history(faker=faker, progress=self._progress("deals"))
-        scorecards = seed_scorecards()
-        self._summary(f"Deal registrations over twelve months: {history}  Scorecards: {scorecards}")
+        deals = seed_deals(faker=faker, progress=self._progress("deals"))
+        self._summary(
+            f"Deal registrations: {deals['registrations']} (approved {deals['approved']}, won "
+            f"{deals['won']}, lost {deals['lost']}, expired {deals['expired']}, rejected "
+            f"{deals['rejected']}, waiting {deals['submitted']}, conflicts {deals['conflicts']})"
+        )
+        analytics = seed_analytics()
+        self._summary(
+            f"Analytics: deal rollup of {analytics['rollup_rows']} rows, "
+            f"{analytics['scorecards']} scorecards, {analytics['proposals']} tier proposals"
+        )
         self.stdout.write(
             f"Sign in as {seeding.DEMO_MEMBER_EMAIL} (member, company admin) or "
             f"{seeding.DEMO_STAFF_EMAIL} (program staff), password {seeding.DEMO_PASSWORD}"
