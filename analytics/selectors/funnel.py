@@ -12,7 +12,7 @@ from django.db.models.functions import Trunc
 from django.utils import timezone
 
 from analytics.selectors.metrics import Metric, Source, filter_source
-from analytics.selectors.rolled import rollup_counts, rollup_usable
+from analytics.selectors.rolled import rollup_counts, rollup_table, rollup_usable
 
 NOT_APPLICABLE = None
 UNKNOWN = "Unknown"
@@ -63,7 +63,12 @@ def _key_expression(source: Source, grouping: str, period: str):
 
 
 def metric_counts(
-    *, metric: Metric, filters, grouping: str | None, rollup_built: bool = False
+    *,
+    metric: Metric,
+    filters,
+    grouping: str | None,
+    rollup_built: bool = False,
+    rolled: dict | None = None,
 ) -> dict | None:
     """The metric's figure per key (``None`` key: the whole range), or None when a filter or the
     grouping does not apply to it. Values are counts, or sums for value figures. Deal figures
@@ -71,12 +76,15 @@ def metric_counts(
     if grouping not in (None, "period") and not metric.applies(grouping):
         return None
     if metric.rollup and rollup_usable(filters=filters, grouping=grouping, built=rollup_built):
-        counts = rollup_counts(
-            column=metric.rollup,
-            filters=filters,
-            grouping=grouping,
-            with_currency=metric.is_value,
-        )
+        if rolled is not None:  # the caller read every column at once
+            counts = {key: columns[metric.rollup] for key, columns in rolled.items()}
+        else:
+            counts = rollup_counts(
+                column=metric.rollup,
+                filters=filters,
+                grouping=grouping,
+                with_currency=metric.is_value,
+            )
         if grouping == "period":
             return {_as_date(key): value for key, value in counts.items()}
         return counts
@@ -94,7 +102,7 @@ def metric_counts(
             keys = []
         if several:
             # A person active in two places counts once: distinct across the sources.
-            for row in rows.values_list(*keys, source.counted).distinct():
+            for row in rows.values_list(*keys, source.counted).order_by().distinct():
                 seen[row[0] if keys else None].add(row[-1])
             continue
         aggregate = Sum(source.value) if metric.is_value else Count(source.counted, distinct=True)
@@ -108,6 +116,12 @@ def metric_counts(
     if grouping == "period":
         return {_as_date(key): value for key, value in totals.items()}
     return dict(totals)
+
+
+def _rolled(*, filters, grouping: str, built: bool) -> dict | None:
+    if not rollup_usable(filters=filters, grouping=grouping, built=built):
+        return None
+    return rollup_table(filters=filters, grouping=grouping)
 
 
 @dataclass
@@ -127,10 +141,15 @@ class Funnel:
 def funnel(*, metrics: tuple[Metric, ...], filters, rollup_built: bool = False) -> Funnel:
     """Every funnel figure for the range and for each period of it."""
     periods = period_starts(period=filters.period, start=filters.start, end=filters.end)
+    rolled = _rolled(filters=filters, grouping="period", built=rollup_built)
     rows = []
     for metric in metrics:
         per_period = metric_counts(
-            metric=metric, filters=filters, grouping="period", rollup_built=rollup_built
+            metric=metric,
+            filters=filters,
+            grouping="period",
+            rollup_built=rollup_built,
+            rolled=rolled,
         )
         if per_period is None:
             rows.append(FunnelRow(metric, NOT_APPLICABLE, [NOT_APPLICABLE] * len(periods)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import F, Sum
+from django.db.models import F, Q, Sum
 from django.db.models.functions import Trunc
 
 from analytics.models import DealDayRollup, RollupFreshness
@@ -37,6 +37,25 @@ def rollup_rows(*, filters, with_currency: bool):
     if with_currency:
         rows = rows.filter(currency=filters.currency)
     return rows
+
+
+def rollup_table(*, filters, grouping: str | None) -> dict:
+    """Every rollup column summed per key in one query: {key: {column: value}}. Counts take
+    every currency; won value only the chosen one."""
+    rows = rollup_rows(filters=filters, with_currency=False)
+    sums = {
+        "submitted": Sum("submitted"),
+        "approved": Sum("approved"),
+        "won": Sum("won"),
+        "won_value": Sum("won_value", filter=Q(currency=filters.currency)),
+    }
+    if grouping is None:
+        return {None: {column: value or 0 for column, value in rows.aggregate(**sums).items()}}
+    key = Trunc("day", filters.period) if grouping == "period" else F(grouping)
+    return {
+        row.pop("key"): {column: value or 0 for column, value in row.items()}
+        for row in rows.annotate(key=key).values("key").annotate(**sums).order_by()
+    }
 
 
 def rollup_counts(*, column: str, filters, grouping: str | None, with_currency: bool) -> dict:
