@@ -26,7 +26,9 @@ CHUNK = 1000
 
 def _json_figures(figures: dict) -> dict:
     return {
-        key: (str(value) if isinstance(value, Decimal) else value) for key, value in figures.items()
+        # Numbers, not text, so that the league table sorts them as numbers.
+        key: (float(value) if isinstance(value, Decimal) else value)
+        for key, value in figures.items()
     }
 
 

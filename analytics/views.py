@@ -10,6 +10,7 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,8 +25,10 @@ from analytics.tasks import deal_rollup_rebuild as deal_rollup_rebuild_task
 from analytics.tasks import scorecards_compute as scorecards_compute_task
 from directory.selectors.companies import user_company
 from portal.errors import NotFound
+from portal.paging import page_get
 from portal.spreadsheets import write_csv_rows
 
+LEAGUE_PAGE_SIZE = 50
 FILTERS_INVALID = "Some filters could not be used; correct them to see the figures."
 RULES_SAVED = "Scoring rules saved. They apply from the next computation."
 ROLLUP_QUEUED = "Deal figures are being brought up to date; reload in a moment."
@@ -94,14 +97,19 @@ def league(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort", "points")
     if sort not in scorecards.LEAGUE_SORTS:
         sort = "points"
-    rows = scorecards.league_table(sort=sort)
+    page = page_get(
+        Paginator(scorecards.league_table(sort=sort), LEAGUE_PAGE_SIZE), request.GET.get("page")
+    )
+    rows = scorecards.with_pending_proposals(list(page.object_list))
+    proposals, waiting = scorecards.pending_proposals()
     context = {
+        "page": page,
         "rows": rows,
         "sort": sort,
         "dimensions": scorecards.DIMENSIONS,
-        "proposals": scorecards.pending_proposals(),
+        "proposals": proposals,
+        "proposals_waiting": waiting,
         "computed_at": rows[0].computed_at if rows else None,
-        "rules": ScorecardRules.current(),
     }
     return render(request, "analytics/league.html", context)
 
@@ -115,7 +123,7 @@ def league_export(request: HttpRequest) -> HttpResponse:
 
     def lines():
         yield header
-        for row in rows:
+        for row in rows.iterator(chunk_size=2000):
             figures = [row.figures.get(key, "") for key, _, _ in scorecards.DIMENSIONS]
             yield [
                 row.company.name,

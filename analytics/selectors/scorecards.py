@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from statistics import median
 
-from django.db.models import Count, Exists, F, OuterRef, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
 
 from analytics.models import ScorecardRules, ScorecardSnapshot, TierProposal
 from collaboration.models import Collaboration, Referral, ReferralEvent
@@ -238,35 +238,41 @@ def scorecard_view(*, company: Company, rules: ScorecardRules, show_proposal: bo
     )
 
 
-def league_table(*, sort: str) -> list[ScorecardSnapshot]:
-    """Every company's latest scorecard (from the latest nightly run), sorted."""
+def league_table(*, sort: str) -> QuerySet[ScorecardSnapshot]:
+    """Every company's scorecard from the latest nightly run, sorted (page it, then call
+    ``with_pending_proposals`` on the page)."""
     latest = ScorecardSnapshot.objects.order_by("-day").values_list("day", flat=True).first()
-    if latest is None:
-        return []
     order = LEAGUE_SORTS.get(sort, LEAGUE_SORTS["points"])
-    rows = (
+    return (
         ScorecardSnapshot.objects.filter(day=latest)
         .select_related("company")
-        .annotate(company_tier=F("company__tier"))
         .order_by(order, "company__name", "pk")
     )
+
+
+def with_pending_proposals(rows: list[ScorecardSnapshot]) -> list[ScorecardSnapshot]:
+    """Mark each row with its company's pending tier proposal (one query for the page)."""
     proposals = {
         proposal.company_id: proposal
-        for proposal in TierProposal.objects.filter(status=TierProposal.Status.PENDING)
+        for proposal in TierProposal.objects.filter(
+            status=TierProposal.Status.PENDING, company_id__in=[row.company_id for row in rows]
+        )
     }
-    rows = list(rows)
     for row in rows:
         row.pending_proposal = proposals.get(row.company_id)
     return rows
 
 
-def pending_proposals() -> list[TierProposal]:
-    """Tier changes waiting for a staff decision, oldest first."""
-    return list(
-        TierProposal.objects.filter(status=TierProposal.Status.PENDING)
-        .select_related("company", "snapshot")
-        .order_by("created_at", "pk")
+PROPOSALS_SHOWN = 50
+
+
+def pending_proposals() -> tuple[list[TierProposal], int]:
+    """The oldest tier changes waiting for a staff decision, and how many wait in all."""
+    waiting = TierProposal.objects.filter(status=TierProposal.Status.PENDING)
+    first = list(
+        waiting.select_related("company", "snapshot").order_by("created_at", "pk")[:PROPOSALS_SHOWN]
     )
+    return first, waiting.count()
 
 
 def proposal_get(*, proposal_id: int) -> TierProposal:

@@ -92,7 +92,7 @@ def test_figures_and_points_match_the_hand_count(busy):
     services.scorecards_compute()
     snapshot = ScorecardSnapshot.objects.get(company=busy)
     assert snapshot.figures == {
-        "won_value": "25000.00",
+        "won_value": 25000.0,
         "approved_registrations": 2,
         "verified_competencies": 2,
         "reviews": 2,
@@ -223,4 +223,19 @@ def test_league_table_sorts_by_a_column(staff_client, busy):
     assert by_name.index("Busy Partner") < by_name.index("Quiet Partner")
     assert 'aria-sort="ascending"' in by_name
     csv = staff_client.get(reverse("analytics:league-export")).content.decode()
-    assert csv.splitlines()[1].startswith("Busy Partner,Registered,Certified,54.00")
+    assert csv.splitlines()[1].startswith("Busy Partner,Registered,Certified,54.00,25000.0,2,")
+
+
+def test_league_table_sorts_won_value_as_a_number(staff_client, busy):
+    small = CompanyFactory(name="Small Winner")
+    _won_deal(small, "9000", timezone.now() - timedelta(days=3))
+    services.scorecards_compute()
+    page = staff_client.get(reverse("analytics:league"), {"sort": "won_value"}).content.decode()
+    assert page.index("Busy Partner") < page.index("Small Winner")  # 25,000 before 9,000
+
+
+def test_league_table_pages(staff_client, busy):
+    CompanyFactory.create_batch(55)
+    services.scorecards_compute()
+    assert "Page 1 of 2" in staff_client.get(reverse("analytics:league")).content.decode()
+    assert staff_client.get(reverse("analytics:league"), {"page": 3}).status_code == 404
