@@ -85,6 +85,13 @@ def seed(*, registrations: int, companies: int) -> None:
                 SELECT i, i %% {CUSTOMERS} AS customer, (hashtext(i::text) & 1023) AS roll,
                        now() - ((i %% 365) || ' days')::interval AS created
                 FROM generate_series(%s, %s) AS i
+            ), rows AS (
+                SELECT *, CASE WHEN roll < 50 THEN 'submitted'
+                     WHEN roll < 130 AND i < {CUSTOMERS} THEN 'approved'
+                     WHEN roll < 400 THEN 'won' WHEN roll < 650 THEN 'lost'
+                     WHEN roll < 850 THEN 'expired' WHEN roll < 1000 THEN 'rejected'
+                     ELSE 'draft' END AS status
+                FROM numbered
             )
             INSERT INTO deals_dealregistration (
                 company_id, customer_name, customer_name_key, customer_domain,
@@ -97,22 +104,17 @@ def seed(*, registrations: int, companies: int) -> None:
                 'Customer ' || customer || ' Ltd', 'customer ' || customer,
                 'www.customer' || customer || '.' || ({suffixes})[customer %% 8 + 1],
                 'customer' || customer || '.' || ({suffixes})[customer %% 8 + 1],
-                'DE', (roll * 1000)::numeric, 'EUR', '',
-                CASE WHEN roll < 50 THEN 'submitted'
-                     WHEN roll < 130 AND i < {CUSTOMERS} THEN 'approved'
-                     WHEN roll < 400 THEN 'won' WHEN roll < 650 THEN 'lost'
-                     WHEN roll < 850 THEN 'expired' WHEN roll < 1000 THEN 'rejected'
-                     ELSE 'draft' END,
-                CASE WHEN roll >= 850 AND roll < 1000 THEN 'Not a fit.' ELSE '' END,
-                CASE WHEN roll < 1000 THEN created END,
-                CASE WHEN roll >= 50 AND roll < 1000 THEN created END,
-                CASE WHEN roll >= 50 AND roll < 850 THEN created END,
-                CASE WHEN roll >= 50 AND roll < 130 AND i < {CUSTOMERS}
-                     THEN now() + interval '30 days'
-                     WHEN roll >= 50 AND roll < 850 THEN created + interval '90 days' END,
-                CASE WHEN roll >= 130 AND roll < 650 THEN created END,
+                'DE', (roll * 1000)::numeric, 'EUR', '', status,
+                CASE WHEN status = 'rejected' THEN 'Not a fit.' ELSE '' END,
+                CASE WHEN status <> 'draft' THEN created END,
+                CASE WHEN status NOT IN ('draft', 'submitted') THEN created END,
+                CASE WHEN status IN ('approved', 'won', 'lost', 'expired') THEN created END,
+                CASE WHEN status = 'approved' THEN now() + interval '30 days'
+                     WHEN status IN ('won', 'lost', 'expired')
+                     THEN created + interval '90 days' END,
+                CASE WHEN status IN ('won', 'lost') THEN created END,
                 roll %% 3 = 0, '', false, created, created
-            FROM numbered
+            FROM rows
             """,  # noqa: S608
             [existing, registrations - 1, low, high, low],
         )

@@ -101,9 +101,9 @@ def require_staff(*, viewer: Viewer) -> None:
         raise NotFound(REGISTRATION_NOT_FOUND)
 
 
-def registration_list(*, viewer: Viewer, status: str = "") -> QuerySet[DealRegistration]:
-    """The viewer's company's registrations, newest first, ready to list."""
-    rows = registrations_visible_to(viewer=viewer)
+def registration_list(*, company: Company, status: str = "") -> QuerySet[DealRegistration]:
+    """A company's registrations (for its own people), newest first, ready to list."""
+    rows = DealRegistration.objects.filter(company=company)
     if status:
         rows = rows.filter(status=status)
     return (

@@ -48,7 +48,7 @@ def registration_list(request: HttpRequest) -> HttpResponse:
     company = selectors.registration_company_for(viewer=request.user)
     form = forms.ListFilterForm(request.GET)
     status = form.cleaned_data["status"] if form.is_valid() else ""
-    rows = selectors.registration_list(viewer=request.user, status=status).filter(company=company)
+    rows = selectors.registration_list(company=company, status=status)
     page = page_get(Paginator(rows, PAGE_SIZE), request.GET.get("page"))
     context = {"company": company, "page": page, "filter_form": form}
     return render(request, "deals/list.html", context, status=_bad_form(form))
@@ -78,6 +78,12 @@ def registration_edit(request: HttpRequest, registration_id: int) -> HttpRespons
     registration = selectors.registration_get_for_editor(
         viewer=request.user, registration_id=registration_id
     )
+    if registration.status != DealStatus.DRAFT:
+        messages.info(
+            request,
+            services.NOT_EDITABLE.format(status=registration.get_status_display().lower()),
+        )
+        return redirect("deals:detail", registration_id=registration.pk)
     initial = {
         "customer_name": registration.customer_name,
         "customer_domain": registration.customer_domain,

@@ -109,6 +109,25 @@ def test_a_partner_cannot_extend_its_own_protection(as_role, world, draft_for, s
     assert registration.protected_until == end
 
 
+def test_the_main_navigation_offers_deals_to_a_companys_people_and_staff(as_role, world, staff):
+    def nav(role):
+        page = as_role(role).get(reverse("groups:list")).content.decode()
+        return page.split('aria-label="Main"', 1)[1].split("</nav>", 1)[0]
+
+    assert f'href="{reverse("deals:list")}"' in nav("own")
+    assert f'href="{reverse("deals:review")}"' in nav("staff")
+    assert "/deals/" not in nav("no_company")
+    assert "/deals/" not in nav("visitor")
+
+
+def test_a_submitted_registration_is_no_longer_editable(client, world, draft_for):
+    registration = services.deal_submit(registration=draft_for(), actor=world.a_person)
+    client.force_login(world.a_person)
+    response = client.get(reverse("deals:edit", kwargs={"registration_id": registration.pk}))
+    assert response.status_code == 302
+    assert response["Location"] == detail_url(registration)
+
+
 # --- a member's flow ----------------------------------------------------------------------
 
 
