@@ -13,8 +13,9 @@ companies over ten countries and the three tiers, then times with a warm cache:
   themselves), to show what the rollup saves;
 * the nightly scorecard computation over every company.
 
-It prints p50/p95/max in milliseconds, the query count and the machine's load, and asserts
-nothing about time.
+It prints p50/p95/max in milliseconds, the query count, the process's CPU time per request
+(less sensitive to a busy machine than the wall clock), a small page as a baseline for the
+machine's load, and the load average. It asserts nothing about time.
 """
 
 import argparse
@@ -50,10 +51,14 @@ def spread_companies() -> None:
         )
 
 
-def timed(label: str, runs: list[float], queries: int | None = None) -> None:
+def timed(
+    label: str, runs: list[float], queries: int | None = None, cpu: list[float] | None = None
+) -> None:
     runs_ms = sorted(run * 1000 for run in runs)
     p95 = runs_ms[max(0, int(len(runs_ms) * 0.95) - 1)]
     extra = f"   {queries} queries" if queries is not None else ""
+    if cpu:
+        extra += f"   cpu p50 {statistics.median(cpu) * 1000:.1f} ms"
     print(
         f"{label:<52} p50 {statistics.median(runs_ms):8.1f} ms   p95 {p95:8.1f} ms   "
         f"max {runs_ms[-1]:8.1f} ms   (n={len(runs_ms)}){extra}",
@@ -88,6 +93,7 @@ def measure(*, rounds: int) -> None:
     start, end = last_full_quarter(timezone.localdate())
     quarter = {"from": start.isoformat(), "to": end.isoformat(), "currency": "EUR"}
     cases = [
+        ("baseline: /analytics/scorecards/rules/ (a small form)", None, rounds),
         ("/analytics/ quarter by month, by country", {"period": "month"}, rounds),
         ("/analytics/ quarter by month, by tier, country=FR",
          {"period": "month", "breakdown": "tier", "country": "FR"}, rounds),
@@ -97,16 +103,18 @@ def measure(*, rounds: int) -> None:
          {"period": "month", "breakdown": "competency"}, max(3, rounds // 10)),
     ]  # fmt: skip
     for label, params, count in cases:
-        params = {**quarter, **params}
-        assert client.get("/analytics/", params).status_code == 200  # warm
-        runs = []
+        url = "/analytics/scorecards/rules/" if params is None else "/analytics/"
+        params = {**quarter, **(params or {})}
+        assert client.get(url, params).status_code == 200  # warm
+        runs, cpu = [], []
         for _ in range(count):
-            began = time.perf_counter()
+            began, began_cpu = time.perf_counter(), time.process_time()
             with CaptureQueriesContext(connection) as captured:
-                response = client.get("/analytics/", params)
+                response = client.get(url, params)
             runs.append(time.perf_counter() - began)
+            cpu.append(time.process_time() - began_cpu)
             assert response.status_code == 200
-        timed(label, runs, len(captured))
+        timed(label, runs, len(captured), cpu)
 
     started = time.perf_counter()
     written = services.scorecards_compute()
