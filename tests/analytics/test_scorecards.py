@@ -239,3 +239,11 @@ def test_league_table_pages(staff_client, busy):
     services.scorecards_compute()
     assert "Page 1 of 2" in staff_client.get(reverse("analytics:league")).content.decode()
     assert staff_client.get(reverse("analytics:league"), {"page": 3}).status_code == 404
+
+
+def test_staff_see_the_proposal_on_the_scorecard_and_the_league_table(staff_client, busy):
+    services.scorecards_compute()
+    card = staff_client.get(reverse("analytics:scorecard", args=[busy.slug])).content.decode()
+    assert "Make Certified" in card and "Keep Registered" in card
+    league = staff_client.get(reverse("analytics:league")).content.decode()
+    assert "Tier changes to decide" in league and "Make Certified" in league
