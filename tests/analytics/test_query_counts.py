@@ -76,3 +76,12 @@ def test_nightly_computation_queries_do_not_grow_with_companies(
     add_activity(15)
     with django_assert_max_num_queries(len(few)):
         services.scorecards_compute()
+
+
+@pytest.mark.parametrize("table", ["funnel", "breakdown", "health", "revenue"])
+def test_csv_exports_queries_do_not_grow_with_data(staff_client, table):
+    url = reverse("analytics:export", args=[table])
+    add_activity(1)
+    few = queries(staff_client, url)
+    add_activity(12)
+    assert queries(staff_client, url) == few
