@@ -14,6 +14,7 @@ urlpatterns = [
     path("scorecards/rules/", views.rules, name="rules"),
     path("scorecards/mine/", views.my_scorecard, name="my-scorecard"),
     path("scorecards/<slug:slug>/", views.scorecard, name="scorecard"),
+    path("scorecards/<slug:slug>/export.csv", views.scorecard_export, name="scorecard-export"),
     path("proposals/<int:proposal_id>/apply/", views.proposal_apply, name="proposal-apply"),
     path("proposals/<int:proposal_id>/dismiss/", views.proposal_dismiss, name="proposal-dismiss"),
 ]

@@ -173,6 +173,29 @@ def scorecard(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "analytics/scorecard.html", {"card": view})
 
 
+def scorecard_export(request: HttpRequest, slug: str) -> HttpResponse:
+    company = scorecards.scorecard_company_for(viewer=request.user, slug=slug)
+    view = scorecards.scorecard_view(
+        company=company, rules=ScorecardRules.current(), show_proposal=False
+    )
+
+    def lines():
+        yield ["Dimension", "Figure", "Points"]
+        for line in view.lines:
+            yield [line.label, "" if line.figure is None else line.figure, line.points]
+        yield ["Total", "", view.total]
+        yield []
+        yield ["Day", "Points", "Earned tier"]
+        for snapshot in view.history:
+            yield [
+                snapshot.day.isoformat(),
+                snapshot.total_points,
+                snapshot.get_earned_tier_display(),
+            ]
+
+    return _csv(lines(), f"scorecard-{company.slug}.csv")
+
+
 def _decide(request: HttpRequest, proposal_id: int, decide, message: str) -> HttpResponse:
     _staff_only(request)
     proposal = scorecards.proposal_get(proposal_id=proposal_id)

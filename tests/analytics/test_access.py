@@ -68,11 +68,19 @@ def test_a_company_sees_its_own_scorecard(client, own_admin, company):
     assert mine["Location"] == reverse("analytics:scorecard", args=[company.slug])
 
 
-def test_other_companies_and_visitors_get_404_for_a_scorecard(client, other_member, company):
-    url = reverse("analytics:scorecard", args=[company.slug])
+@pytest.mark.parametrize("name", ["analytics:scorecard", "analytics:scorecard-export"])
+def test_other_companies_and_visitors_get_404_for_a_scorecard(client, other_member, company, name):
+    url = reverse(name, args=[company.slug])
     assert client.get(url).status_code == 404
     client.force_login(other_member)
     assert client.get(url).status_code == 404
+
+
+def test_a_company_downloads_its_own_scorecard_as_csv(client, own_admin, company):
+    client.force_login(own_admin)
+    response = client.get(reverse("analytics:scorecard-export", args=[company.slug]))
+    assert response.status_code == 200
+    assert response.content.decode().splitlines()[0] == "Dimension,Figure,Points"
 
 
 def test_a_pending_member_does_not_see_the_company_scorecard(client, company):
