@@ -161,8 +161,3 @@ def stacked_columns(
     description = "; ".join(f"{label}: {_number(total)} {unit}".strip() for label, total in pairs)
     legend = [(f"series-{index + 1}", name) for index, (_, name, _) in enumerate(series)]
     return StackedColumns(title=title, description=description, columns=columns, legend=legend)
-
-
-def single_series_columns(*, title: str, labels: list[str], values: list, unit: str = ""):
-    """Columns for one figure over time (a row of the funnel per period)."""
-    return stacked_columns(title=title, labels=labels, series=[("value", title, values)], unit=unit)

@@ -38,7 +38,6 @@ LEAGUE_SORTS = {
     "tier": "company__tier",
     **{key: f"-figures__{key}" for key, _, _ in DIMENSIONS if key != "median_response_hours"},
 }
-TIER_ORDER = [Tier.REGISTERED, Tier.CERTIFIED, Tier.GOLD]
 
 
 def _by_company(rows, key="company", value="n") -> dict[int, object]:
