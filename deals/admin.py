@@ -54,6 +54,12 @@ class DealRegistrationAdmin(admin.ModelAdmin):
     ]
     inlines = [EventInline]
 
+    def has_add_permission(self, request) -> bool:
+        return False  # partners register deals on /deals/new/, with the checks and audit row
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # decisions go through /deals/review/, which audits and emails them
+
 
 @admin.register(DealReminder)
 class DealReminderAdmin(admin.ModelAdmin):

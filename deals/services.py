@@ -288,6 +288,8 @@ def deal_approve(
                 customer_registrable_domain=registration.customer_registrable_domain
             ):
                 _expire(lapsed)
+            if _approved_elsewhere(registration):
+                raise ValidationError(ALREADY_APPROVED)
             previous = registration.status
             registration.status = DealStatus.APPROVED
             registration.decided_at = now
@@ -298,10 +300,23 @@ def deal_approve(
             _record(registration, actor=staff, from_status=previous, reason=reason.strip())
             _notify(registration, "approved", reason.strip())
     except IntegrityError as error:
-        if "one_approved_registration_per_customer_domain" in str(error):
+        # A concurrent approval committed between the check above and this write: the partial
+        # unique index decided, and the loser is told the same as if it had come second.
+        if _approved_elsewhere(registration):
             raise ValidationError(ALREADY_APPROVED) from error
         raise
     return registration
+
+
+def _approved_elsewhere(registration: DealRegistration) -> bool:
+    return (
+        DealRegistration.objects.filter(
+            status=DealStatus.APPROVED,
+            customer_registrable_domain=registration.customer_registrable_domain,
+        )
+        .exclude(pk=registration.pk)
+        .exists()
+    )
 
 
 @transaction.atomic

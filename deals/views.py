@@ -16,10 +16,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
 
 from deals import forms, selectors, services
 from deals.models import DealStatus
 from portal.paging import page_get
+from portal.ratelimits import THREAD_RATE
 from portal.spreadsheets import write_csv_rows
 
 SAVED = "Draft saved. Submit it when it is complete."
@@ -55,6 +57,7 @@ def registration_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@ratelimit(key="user", rate=THREAD_RATE, method="POST", block=True)
 def registration_create(request: HttpRequest) -> HttpResponse:
     company = selectors.registration_company_for(viewer=request.user)
     source = selectors.registration_source(viewer=request.user, params=request.GET)
