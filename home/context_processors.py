@@ -36,6 +36,10 @@ def _member_sections(user) -> list[tuple[str, str]]:
         sections.append(("deals:review", "Deals"))
     if flags.get("moderates"):
         sections.append(("moderation:queue", "Moderation"))
+    if user.is_staff:
+        sections.append(("analytics:index", "Analytics"))
+    elif flags.get("in_company"):
+        sections.append(("analytics:my-scorecard", "Scorecard"))
     return sections
 
 

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "collaboration",
     "deals",
     "digests",
+    "analytics",
     "home",
 ]
 
@@ -310,6 +311,18 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "notify-moderators": {
         "task": "moderation.tasks.notify_moderators",
         "schedule": timedelta(minutes=10),
+    },
+    "refresh-deal-rollup": {
+        "task": "analytics.tasks.deal_rollup_refresh_recent",
+        "schedule": timedelta(minutes=10),
+    },
+    "rebuild-deal-rollup": {
+        "task": "analytics.tasks.deal_rollup_rebuild",
+        "schedule": crontab(hour=4, minute=3),
+    },
+    "compute-partner-scorecards": {
+        "task": "analytics.tasks.scorecards_compute",
+        "schedule": crontab(hour=4, minute=23),
     },
     "expire-deal-registrations": {
         "task": "deals.tasks.deals_expire",

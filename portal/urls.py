@@ -28,6 +28,7 @@ urlpatterns = [
     path("collaborate/", include("collaboration.urls")),
     path("deals/", include("deals.urls")),
     path("digest/", include("digests.urls")),
+    path("analytics/", include("analytics.urls")),
 ]
 
 # Uploaded logos, served by the portal whatever DEBUG is (none of this with S3 storage).

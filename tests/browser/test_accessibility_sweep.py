@@ -75,6 +75,10 @@ class World:
             "login": "/accounts/login/",
             "signup": "/accounts/signup/",
             "moderation": "/moderation/",
+            "analytics": "/analytics/",
+            "league": "/analytics/scorecards/",
+            "rules": "/analytics/scorecards/rules/",
+            "scorecard": f"/analytics/scorecards/{self.company.slug}/",
         }[name]
 
 
@@ -171,6 +175,10 @@ PAGES = [
     ("staff", "collaborate"),
     ("staff", "moderation"),
     ("staff", "curate"),
+    ("staff", "analytics"),
+    ("staff", "league"),
+    ("staff", "rules"),
+    ("member", "scorecard"),
 ]
 
 

@@ -33,6 +33,7 @@ from django_celery_beat.models import (
     SolarSchedule,
 )
 
+from analytics.models import TierProposal
 from collaboration.models import Collaboration, FindPartnerRequest, Referral
 from deals.models import DealRegistration, DealReminder
 from digests.models import DigestSent, Frequency
@@ -191,6 +192,13 @@ def demo_values() -> Values:
             .order_by("pk")
             .first()
             .pk
+        },
+        "analytics": {
+            "table": "funnel",
+            "slug": company.slug,
+            # Apply and dismiss answer POST only; a GET must still not fail.
+            "proposal_id": TierProposal.objects.order_by("pk").values_list("pk", flat=True).first()
+            or 1,
         },
         "digest": {"token": token},
         # Uploaded files: a name the demo has no file for answers 404 (media served by Django).

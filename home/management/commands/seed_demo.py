@@ -3,6 +3,7 @@ from collections.abc import Callable
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from faker import Faker
 
+from analytics.seeding import seed_analytics
 from collaboration.seeding import seed_collaboration
 from deals.seeding import seed_deals
 from directory.seeding import seed_companies
@@ -68,6 +69,11 @@ class Command(BaseCommand):
             f"Deal registrations: {deals['registrations']} (approved {deals['approved']}, won "
             f"{deals['won']}, lost {deals['lost']}, expired {deals['expired']}, rejected "
             f"{deals['rejected']}, waiting {deals['submitted']}, conflicts {deals['conflicts']})"
+        )
+        analytics = seed_analytics()
+        self._summary(
+            f"Analytics: deal rollup of {analytics['rollup_rows']} rows, "
+            f"{analytics['scorecards']} scorecards, {analytics['proposals']} tier proposals"
         )
         self.stdout.write(
             f"Sign in as {seeding.DEMO_MEMBER_EMAIL} (member, company admin) or "

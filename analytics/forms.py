@@ -1,0 +1,151 @@
+"""The /analytics/ filters (all in the URL, so a view can be bookmarked) and the rules form."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django import forms
+from django.utils import timezone
+from django_countries import countries
+
+from analytics.models import ScorecardRules
+from collaboration.services import CURRENCIES
+from directory.models import Competency, Tier
+from groups.models import Group
+
+PERIODS = [("week", "Week"), ("month", "Month"), ("quarter", "Quarter")]
+BREAKDOWNS = [
+    ("country", "Country"),
+    ("tier", "Tier"),
+    ("group", "Group"),
+    ("competency", "Competency"),
+]
+
+DEFAULT_CURRENCY = "USD"
+DEFAULT_DAYS = 180
+MAX_DAYS = 3 * 366
+RANGE_BACKWARDS = "The start date must be on or before the end date."
+RANGE_TOO_LONG = "Choose a range of at most three years."
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Clean filter values, as the selectors take them."""
+
+    period: str
+    start: date
+    end: date
+    country: str = ""
+    tier: str = ""
+    group: Group | None = None
+    competency: Competency | None = None
+    breakdown: str = "country"
+    currency: str = DEFAULT_CURRENCY
+
+    def as_query(self) -> dict[str, str]:
+        """The filters as URL parameters (for the CSV links and chart captions)."""
+        query = {
+            "period": self.period,
+            "from": self.start.isoformat(),
+            "to": self.end.isoformat(),
+            "breakdown": self.breakdown,
+            "currency": self.currency,
+        }
+        if self.country:
+            query["country"] = self.country
+        if self.tier:
+            query["tier"] = self.tier
+        if self.group is not None:
+            query["group"] = self.group.slug
+        if self.competency is not None:
+            query["competency"] = self.competency.slug
+        return query
+
+
+class AnalyticsFilterForm(forms.Form):
+    period = forms.ChoiceField(choices=PERIODS, required=False)
+    start = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    country = forms.ChoiceField(choices=[("", "Any country"), *countries], required=False)
+    tier = forms.ChoiceField(choices=[("", "Any tier"), *Tier.choices], required=False)
+    group = forms.ModelChoiceField(
+        queryset=Group.objects.order_by("name"),
+        to_field_name="slug",
+        required=False,
+        empty_label="Any group",
+    )
+    competency = forms.ModelChoiceField(
+        queryset=Competency.objects.order_by("name"),
+        to_field_name="slug",
+        required=False,
+        empty_label="Any competency",
+    )
+    breakdown = forms.ChoiceField(label="Break down by", choices=BREAKDOWNS, required=False)
+    currency = forms.ChoiceField(
+        choices=[(code, code) for code in CURRENCIES],
+        required=False,
+        help_text="Values in different currencies are never added up.",
+    )
+
+    def add_prefix(self, field_name: str) -> str:
+        # "from" is a Python keyword: the URL's from/to are the start/end fields.
+        return {"start": "from", "end": "to"}.get(field_name, field_name)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        today = timezone.localdate()
+        end = data.get("end") or today
+        start = data.get("start") or end - timedelta(days=DEFAULT_DAYS)
+        if "start" in self.errors or "end" in self.errors:
+            return data
+        if start > end:
+            raise forms.ValidationError(RANGE_BACKWARDS)
+        if (end - start).days > MAX_DAYS:
+            raise forms.ValidationError(RANGE_TOO_LONG)
+        data["start"], data["end"] = start, end
+        return data
+
+    def filters(self) -> Filters:
+        """The clean filters (only after ``is_valid()``)."""
+        data = self.cleaned_data
+        return Filters(
+            period=data.get("period") or "month",
+            start=data["start"],
+            end=data["end"],
+            country=data.get("country") or "",
+            tier=data.get("tier") or "",
+            group=data.get("group"),
+            competency=data.get("competency"),
+            breakdown=data.get("breakdown") or "country",
+            currency=data.get("currency") or DEFAULT_CURRENCY,
+        )
+
+
+class ScorecardRulesForm(forms.ModelForm):
+    class Meta:
+        model = ScorecardRules
+        fields = [
+            "won_value_per_point",
+            "approved_registration",
+            "verified_competency",
+            "review",
+            "accepted_answer",
+            "helpful_vote",
+            "fast_response",
+            "response_target_hours",
+            "window_days",
+            "certified_points",
+            "gold_points",
+        ]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        certified, gold = data.get("certified_points"), data.get("gold_points")
+        if certified is not None and gold is not None and gold <= certified:
+            self.add_error("gold_points", "Gold must need more points than Certified.")
+        return data
