@@ -27,6 +27,7 @@ urlpatterns = [
     path("moderation/", include("moderation.urls")),
     path("collaborate/", include("collaboration.urls")),
     path("digest/", include("digests.urls")),
+    path("sso/", include("sso.urls")),
 ]
 
 # Uploaded logos, served by the portal whatever DEBUG is (none of this with S3 storage).

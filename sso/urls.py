@@ -1,0 +1,12 @@
+from django.urls import path
+
+from sso import views
+
+app_name = "sso"
+
+urlpatterns = [
+    path("sign-in/", views.sign_in, name="sign-in"),
+    path("companies/<slug:slug>/", views.company_connection, name="company"),
+    path("review/", views.review_list, name="review"),
+    path("review/<int:connection_id>/", views.review_detail, name="review-detail"),
+]

@@ -1,0 +1,176 @@
+"""Single sign-on pages: "sign in with your company's identity provider", a company admin's
+connection page and program staff's review.
+
+Answers: the company page is 404 for anyone but the company's admins, the review pages 404 for
+anyone but staff; an identity provider that does not answer gives a 503 page saying so.
+"""
+
+from __future__ import annotations
+
+from allauth.socialaccount.adapter import get_adapter
+from allauth.socialaccount.providers.base import AuthProcess
+from csp.decorators import csp_update
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from requests import RequestException
+
+from portal.emails import absolute_url
+from portal.errors import NotFound
+from sso import forms, selectors, services
+from sso.adapters import PROVIDER_UNAVAILABLE
+
+NO_PROVIDER = (
+    "No identity provider is connected for {domain}. Sign in with your email and password instead."
+)
+REQUESTED = "Your request was sent to program staff. People can sign in with it once approved."
+SWITCHED_OFF = "Password sign-in and reset are now off for your domains."
+SWITCHED_ON = "Password sign-in is on again for your domains."
+APPROVED = "Connection approved: its people can sign in with it now."
+REJECTED = "Connection rejected; the company admin sees your reason."
+
+
+def _safe_next(request: HttpRequest) -> str | None:
+    next_url = request.POST.get("next") or request.GET.get("next")
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return next_url
+    return None
+
+
+# The sign-in form's answer is a redirect to the identity provider, which a browser follows only
+# where the page's Content-Security-Policy form-action allows: any https origin (connections are
+# https), plus loopback in development and tests.
+SIGN_IN_FORM_ACTION = ["'self'", "https:"] + (
+    ["http://127.0.0.1:*", "http://localhost:*"] if settings.DEBUG else []
+)
+
+
+@csp_update({"form-action": SIGN_IN_FORM_ACTION})
+def sign_in(request: HttpRequest) -> HttpResponse:
+    """Home-realm discovery: the email's domain picks the identity provider to go to."""
+    form = forms.HomeRealmForm(request.POST or None)
+    context = {"form": form, "next": _safe_next(request)}
+    if request.method != "POST":
+        return render(request, "sso/sign_in.html", context)
+    if not form.is_valid():
+        return render(request, "sso/sign_in.html", context, status=400)
+    email = form.cleaned_data["email"]
+    provider_id = selectors.provider_id_for_email(email)
+    if provider_id is None:
+        form.add_error("email", NO_PROVIDER.format(domain=selectors.email_domain(email)))
+        return render(request, "sso/sign_in.html", context, status=400)
+    provider = get_adapter(request).get_provider(request, provider_id)
+    auth_params = {**provider.get_auth_params(), "login_hint": email}
+    try:
+        return provider.redirect(
+            request, AuthProcess.LOGIN, next_url=context["next"], auth_params=auth_params
+        )
+    except (RequestException, KeyError, ValueError):
+        # Discovery failed: the provider is down, or answered no usable configuration.
+        return render(
+            request, "sso/provider_unavailable.html", {"message": PROVIDER_UNAVAILABLE}, status=503
+        )
+
+
+def _callback_url(provider_id: str) -> str:
+    return absolute_url(reverse("openid_connect_callback", kwargs={"provider_id": provider_id}))
+
+
+def company_connection(request: HttpRequest, slug: str) -> HttpResponse:
+    """A company admin requests, changes or reviews the company's identity provider."""
+    company = selectors.company_get_for_sso_admin(user=request.user, slug=slug)
+    connection = selectors.connection_for_company(company)
+    form = forms.ConnectionForm(company=company, connection=connection)
+    status = 200
+    if request.method == "POST" and request.POST.get("action") == "password":
+        switch = forms.PasswordSignInForm(request.POST)
+        if connection is not None and switch.is_valid():
+            enabled = switch.cleaned_data["enabled"]
+            try:
+                services.connection_set_password_sign_in(
+                    connection=connection, actor=request.user, enabled=enabled
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, SWITCHED_ON if enabled else SWITCHED_OFF)
+            return redirect("sso:company", slug=company.slug)
+        status = 400
+    elif request.method == "POST":
+        form = forms.ConnectionForm(request.POST, company=company, connection=connection)
+        if form.is_valid():
+            try:
+                services.connection_request(
+                    company=company, admin=request.user, **form.cleaned_data
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, REQUESTED)
+                return redirect("sso:company", slug=company.slug)
+        status = 400
+    context = {
+        "company": company,
+        "connection": connection,
+        "form": form,
+        "callback_url": _callback_url(selectors.provider_id_for(company)),
+        "log": list(connection.log.select_related("actor")[:20]) if connection else [],
+    }
+    return render(request, "sso/company.html", context, status=status)
+
+
+def review_list(request: HttpRequest) -> HttpResponse:
+    """Program staff: every company's connection, pending ones first."""
+    if not request.user.is_staff:
+        raise NotFound
+    return render(
+        request, "sso/review_list.html", {"connections": selectors.connections_for_review()}
+    )
+
+
+def review_detail(request: HttpRequest, connection_id: int) -> HttpResponse:
+    """Program staff approve or reject one connection, or switch its password sign-in."""
+    connection = selectors.connection_get_for_staff(user=request.user, connection_id=connection_id)
+    reject_form = forms.RejectForm()
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "approve":
+                services.connection_approve(connection=connection, staff=request.user)
+                messages.success(request, APPROVED)
+                return redirect("sso:review-detail", connection_id=connection.pk)
+            if action == "reject":
+                reject_form = forms.RejectForm(request.POST)
+                if reject_form.is_valid():
+                    services.connection_reject(
+                        connection=connection, staff=request.user, **reject_form.cleaned_data
+                    )
+                    messages.success(request, REJECTED)
+                    return redirect("sso:review-detail", connection_id=connection.pk)
+            if action == "password":
+                switch = forms.PasswordSignInForm(request.POST)
+                if switch.is_valid():
+                    services.connection_set_password_sign_in(
+                        connection=connection,
+                        actor=request.user,
+                        enabled=switch.cleaned_data["enabled"],
+                    )
+                    return redirect("sso:review-detail", connection_id=connection.pk)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("sso:review-detail", connection_id=connection.pk)
+        status = 400
+    context = {
+        "connection": connection,
+        "reject_form": reject_form,
+        "callback_url": _callback_url(connection.app.provider_id),
+        "log": list(connection.log.all()[:50]),
+    }
+    return render(request, "sso/review_detail.html", context, status=status)
