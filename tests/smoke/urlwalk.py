@@ -16,6 +16,7 @@ from typing import Any
 from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from allauth.account.utils import user_pk_to_url_str
+from allauth.socialaccount.models import SocialAccount, SocialToken
 from django.contrib import admin
 from django.contrib.admin import ModelAdmin
 from django.contrib.auth.models import Group as PermissionGroup
@@ -43,6 +44,7 @@ from moderation.services.acts import watched_word_add
 from moderation.services.flags import post_flag
 from portal.models import User
 from portal.seeding import DEMO_MEMBER_EMAIL, DEMO_STAFF_EMAIL
+from sso.models import IdentityProviderConnection
 
 ROLES = ("visitor", "member", "staff")
 
@@ -160,9 +162,12 @@ def demo_values() -> Values:
     item = ModerationItem.objects.filter(group=group).order_by("pk").first()
     item = item or ModerationItem.objects.order_by("pk").first()
     token = digest_token_make(member=member)
+    connection = IdentityProviderConnection.objects.select_related("company", "app").get()
     return {
         "": {},
-        "accounts": {},
+        # allauth's OpenID Connect routes: the demo company's (placeholder) identity provider.
+        "accounts": {"provider_id": connection.app.provider_id},
+        "sso": {"slug": connection.company.slug, "connection_id": connection.pk},
         "api": {"slug": company.slug},
         "directory": {"slug": company.slug},
         "groups": {"slug": group.slug, "thread_id": thread.pk, "reply_id": reply.pk},
@@ -277,7 +282,7 @@ def _build(route: Route, kwargs: dict[str, Any]) -> str:
 def add_rows_the_demo_lacks() -> None:
     """A little activity seed_demo does not make, so every admin page has a row to open:
     a verified claim, a flag, a watched word, digest preferences and a sent digest, a
-    permission group and one beat schedule of each kind."""
+    permission group, a social account and token, and one beat schedule of each kind."""
     staff = User.objects.get(email=DEMO_STAFF_EMAIL)
     member = User.objects.get(email=DEMO_MEMBER_EMAIL)
     claim = CompanyCompetency.objects.order_by("pk").first()
@@ -288,6 +293,9 @@ def add_rows_the_demo_lacks() -> None:
     digest_preferences_update(member=member, frequency=Frequency.WEEKLY, enabled_group_ids=set())
     DigestSent.objects.create(member=member, period_key="2026-W01")
     PermissionGroup.objects.create(name="Partner program team")
+    app = IdentityProviderConnection.objects.select_related("app").get().app
+    account = SocialAccount.objects.create(user=member, provider=app.provider_id, uid="demo-sub")
+    SocialToken.objects.create(app=app, account=account, token="demo-token")
     every_ten = IntervalSchedule.objects.create(every=10, period=IntervalSchedule.MINUTES)
     CrontabSchedule.objects.create(minute="0", hour="7")
     SolarSchedule.objects.create(event="sunrise", latitude=52.52, longitude=13.40)

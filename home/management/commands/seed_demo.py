@@ -8,6 +8,7 @@ from directory.seeding import seed_companies
 from groups.seeding import seed_groups
 from moderation.seeding import screen_seeded_posts
 from portal import seeding
+from sso.seeding import seed_identity_provider
 
 
 class Command(BaseCommand):
@@ -62,6 +63,9 @@ class Command(BaseCommand):
             f"Requests: {collaboration['requests']}  Collaborations: "
             f"{collaboration['collaborations']}  Referrals: {collaboration['referrals']}"
         )
+        connection = seed_identity_provider()
+        if connection is not None:
+            self._summary(f"Identity providers: 1 ({connection.company.name}, placeholder issuer)")
         self.stdout.write(
             f"Sign in as {seeding.DEMO_MEMBER_EMAIL} (member, company admin) or "
             f"{seeding.DEMO_STAFF_EMAIL} (program staff), password {seeding.DEMO_PASSWORD}"
