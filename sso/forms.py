@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
 from django import forms
@@ -73,10 +75,12 @@ class HomeRealmForm(forms.Form):
     )
 
 
+LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
+
+
 def _issuer_is_acceptable(url: str) -> bool:
-    return url.startswith("https://") or url.startswith(
-        ("http://localhost", "http://127.0.0.1", "http://[::1]")
-    )
+    parts = urlsplit(url)
+    return parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS)
 
 
 class ConnectionForm(forms.Form):

@@ -10,7 +10,6 @@ from __future__ import annotations
 from allauth.socialaccount.adapter import get_adapter
 from allauth.socialaccount.providers.base import AuthProcess
 from csp.decorators import csp_update
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -44,11 +43,9 @@ def _safe_next(request: HttpRequest) -> str | None:
 
 
 # The sign-in form's answer is a redirect to the identity provider, which a browser follows only
-# where the page's Content-Security-Policy form-action allows: any https origin (connections are
-# https), plus loopback in development and tests.
-SIGN_IN_FORM_ACTION = ["'self'", "https:"] + (
-    ["http://127.0.0.1:*", "http://localhost:*"] if settings.DEBUG else []
-)
+# where the page's Content-Security-Policy form-action allows: the issuers a connection may have
+# (https, or http on loopback: sso.forms.ConnectionForm).
+SIGN_IN_FORM_ACTION = ["'self'", "https:", "http://127.0.0.1:*", "http://localhost:*"]
 
 
 @csp_update({"form-action": SIGN_IN_FORM_ACTION})

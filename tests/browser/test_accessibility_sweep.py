@@ -75,6 +75,9 @@ class World:
             "login": "/accounts/login/",
             "signup": "/accounts/signup/",
             "moderation": "/moderation/",
+            "sso-sign-in": "/sso/sign-in/",
+            "sso-company": f"/sso/companies/{self.company.slug}/",
+            "sso-review": "/sso/review/",
         }[name]
 
 
@@ -158,6 +161,7 @@ PAGES = [
     ("visitor", "collaborate"),
     ("visitor", "login"),
     ("visitor", "signup"),
+    ("visitor", "sso-sign-in"),
     ("member", "home"),
     ("member", "edit"),
     ("member", "thread"),
@@ -168,9 +172,11 @@ PAGES = [
     ("member", "digest-preview"),
     ("member", "digest-preferences"),
     ("member", "profile-account"),
+    ("member", "sso-company"),
     ("staff", "collaborate"),
     ("staff", "moderation"),
     ("staff", "curate"),
+    ("staff", "sso-review"),
 ]
 
 

@@ -98,10 +98,11 @@ def test_only_domains_the_company_claimed_can_be_covered(admin_client, company):
     assert not IdentityProviderConnection.objects.exists()
 
 
-def test_an_issuer_without_https_is_refused(admin_client, company):
+@pytest.mark.parametrize("issuer", ["http://idp.example", "http://localhost.evil.example/o"])
+def test_an_issuer_without_https_is_refused(admin_client, company, issuer):
     url = reverse("sso:company", args=[company.slug])
 
-    response = admin_client.post(url, request_data(company, issuer="http://idp.example"))
+    response = admin_client.post(url, request_data(company, issuer=issuer))
 
     assert response.status_code == 400
     assert "must start with https://" in response.content.decode()

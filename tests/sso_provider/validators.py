@@ -1,7 +1,7 @@
 from oauth2_provider.oauth2_validators import OAuth2Validator
 
-# The portal under test answers as http://testserver (Django's test client).
-PORTAL_CALLBACK_PREFIX = "http://testserver/accounts/oidc/"
+# The portal under test: Django's test client (http://testserver) or a loopback live server.
+PORTAL_CALLBACK_PREFIXES = ("http://testserver/", "http://localhost:", "http://127.0.0.1:")
 
 
 class Validator(OAuth2Validator):
@@ -16,4 +16,6 @@ class Validator(OAuth2Validator):
         }
 
     def validate_redirect_uri(self, client_id, redirect_uri, request, *args, **kwargs):
-        return redirect_uri.startswith(PORTAL_CALLBACK_PREFIX)
+        return redirect_uri.startswith(PORTAL_CALLBACK_PREFIXES) and "/accounts/oidc/" in (
+            redirect_uri
+        )
