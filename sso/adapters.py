@@ -28,6 +28,13 @@ PROVIDER_UNAVAILABLE = (
 NO_EMAIL = "Your identity provider did not tell the portal your email address."
 
 
+def _entra_domain_verified(extra_data: dict) -> bool:
+    # Microsoft Entra ID sends no email_verified; its optional claim xms_edov ("email domain
+    # owner verified") in the ID token says the tenant verified the email's domain.
+    id_token = extra_data.get("id_token") or {}
+    return id_token.get("xms_edov") in (True, "true", "1", 1)
+
+
 def refuse(request: HttpRequest, message: str) -> ImmediateHttpResponse:
     """An answer that ends the sign-in with a page saying why (403, nobody is signed in)."""
     response = render(request, "sso/refused.html", {"message": message}, status=403)
@@ -54,11 +61,14 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         policy = self._policy(sociallogin)
         if policy is None:
             raise refuse(request, CONNECTION_UNAVAILABLE)
+        entra_verified = _entra_domain_verified(sociallogin.account.extra_data)
         addresses = [
             address
             for address in sociallogin.email_addresses
-            if address.verified and policy.covers(address.email)
+            if (address.verified or entra_verified) and policy.covers(address.email)
         ]
+        for address in addresses:
+            address.verified = True
         if not addresses:
             emails = [address.email for address in sociallogin.email_addresses]
             if not emails:

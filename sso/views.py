@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django_ratelimit.decorators import ratelimit
 from requests import RequestException
 
 from portal.emails import absolute_url
@@ -48,7 +49,12 @@ def _safe_next(request: HttpRequest) -> str | None:
 SIGN_IN_FORM_ACTION = ["'self'", "https:", "http://127.0.0.1:*", "http://localhost:*"]
 
 
+# Each answer may fetch an identity provider's discovery document: a person needs a few tries.
+DISCOVERY_RATE = "20/m"
+
+
 @csp_update({"form-action": SIGN_IN_FORM_ACTION})
+@ratelimit(key="ip", rate=DISCOVERY_RATE, method="POST", block=True)
 def sign_in(request: HttpRequest) -> HttpResponse:
     """Home-realm discovery: the email's domain picks the identity provider to go to."""
     form = forms.HomeRealmForm(request.POST or None)

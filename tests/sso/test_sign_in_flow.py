@@ -171,3 +171,21 @@ def test_a_revoked_connection_stops_signing_people_in(client, acme):
 
     assert response.status_code == 404
     assert "_auth_user_id" not in client.session
+
+
+def test_too_many_discovery_attempts_are_rate_limited(client, db):
+    for _ in range(20):
+        assert start(client, "someone@nowhere.example").status_code == 400
+
+    response = start(client, "someone@nowhere.example")
+
+    assert response.status_code == 429
+
+
+def test_entra_ids_domain_verified_claim_counts_as_a_verified_email(client, acme):
+    # Microsoft Entra ID sends xms_edov (email domain owner verified) instead of email_verified.
+    response = sign_in_through_provider(client, "erin@acme.example")
+
+    assert response.status_code == 302
+    erin = User.objects.get(email="erin@acme.example")
+    assert EmailAddress.objects.get(user=erin).verified

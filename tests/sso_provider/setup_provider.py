@@ -8,10 +8,11 @@ import sys
 import django
 
 PASSWORD = "idp-password-1"
-# email, name, last name ("unverified" makes email_verified false)
+# email, name, last name (see validators.Validator: "unverified", "entra")
 PEOPLE = [
     ("alice@acme.example", "Alice Acme", ""),
     ("unverified@acme.example", "Uma Unverified", "unverified"),
+    ("erin@acme.example", "Erin Entra", "entra"),
     ("bob@other.example", "Bob Other", ""),
     ("dana@vendor.example", "Dana Staff", ""),
 ]
