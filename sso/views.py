@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from allauth.socialaccount.adapter import get_adapter
 from allauth.socialaccount.providers.base import AuthProcess
+from allauth.socialaccount.providers.openid_connect import views as openid_connect_views
 from csp.decorators import csp_update
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -76,9 +77,29 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         )
     except (RequestException, KeyError, ValueError):
         # Discovery failed: the provider is down, or answered no usable configuration.
-        return render(
-            request, "sso/provider_unavailable.html", {"message": PROVIDER_UNAVAILABLE}, status=503
-        )
+        return _provider_unavailable(request)
+
+
+def _provider_unavailable(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "sso/provider_unavailable.html", {"message": PROVIDER_UNAVAILABLE}, status=503
+    )
+
+
+def oidc_login(request: HttpRequest, provider_id: str) -> HttpResponse:
+    """allauth's sign-in start for one provider; 503 with a clear page when it is down."""
+    try:
+        return openid_connect_views.login(request, provider_id)
+    except (RequestException, KeyError, ValueError):
+        return _provider_unavailable(request)
+
+
+def oidc_callback(request: HttpRequest, provider_id: str) -> HttpResponse:
+    """allauth's callback (code exchange); 503 with a clear page when the provider is down."""
+    try:
+        return openid_connect_views.callback(request, provider_id)
+    except (RequestException, KeyError, ValueError):
+        return _provider_unavailable(request)
 
 
 def _callback_url(provider_id: str) -> str:

@@ -189,3 +189,28 @@ def test_entra_ids_domain_verified_claim_counts_as_a_verified_email(client, acme
     assert response.status_code == 302
     erin = User.objects.get(email="erin@acme.example")
     assert EmailAddress.objects.get(user=erin).verified
+
+
+def test_a_provider_that_is_down_at_the_callback_gives_a_clear_error_page(client, acme):
+    started = start(client, "alice@acme.example")
+    callback = provider_sign_in(started["Location"], "alice@acme.example")
+    # The whole provider (its discovery document too) is gone when the browser comes back.
+    acme.app.settings["server_url"] = "http://127.0.0.1:9/o"
+    acme.app.save()
+    parts = urlsplit(callback)
+
+    response = client.get(f"{parts.path}?{parts.query}")
+
+    assert response.status_code == 503
+    assert escape(PROVIDER_UNAVAILABLE) in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_allauths_own_sign_in_url_gives_a_clear_error_page_when_the_provider_is_down(client, db):
+    connection = connect_company(issuer="http://127.0.0.1:9/o")
+    url = reverse("openid_connect_login", kwargs={"provider_id": connection.app.provider_id})
+
+    response = client.post(url)
+
+    assert response.status_code == 503
+    assert escape(PROVIDER_UNAVAILABLE) in response.content.decode()
