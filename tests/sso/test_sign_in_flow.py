@@ -214,3 +214,30 @@ def test_allauths_own_sign_in_url_gives_a_clear_error_page_when_the_provider_is_
 
     assert response.status_code == 503
     assert escape(PROVIDER_UNAVAILABLE) in response.content.decode()
+
+
+def test_the_page_asked_for_before_signing_in_is_where_the_person_lands(client, acme):
+    login_page = client.get(reverse("account_login"), {"next": "/groups/"}).content.decode()
+    assert f"{reverse('sso:sign-in')}?next=/groups/" in login_page
+
+    started = client.post(
+        f"{reverse('sso:sign-in')}?next=/groups/", {"email": "alice@acme.example"}
+    )
+    callback = provider_sign_in(started["Location"], "alice@acme.example")
+    parts = urlsplit(callback)
+    response = client.get(f"{parts.path}?{parts.query}")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/groups/"
+
+
+def test_a_next_address_on_another_site_is_ignored(client, acme):
+    started = client.post(
+        f"{reverse('sso:sign-in')}?next=https://evil.example/", {"email": "alice@acme.example"}
+    )
+    callback = provider_sign_in(started["Location"], "alice@acme.example")
+    parts = urlsplit(callback)
+    response = client.get(f"{parts.path}?{parts.query}")
+
+    assert response.status_code == 302
+    assert "evil.example" not in response["Location"]
