@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 from requests import RequestException
 
@@ -33,6 +34,7 @@ SWITCHED_OFF = "Password sign-in and reset are now off for your domains."
 SWITCHED_ON = "Password sign-in is on again for your domains."
 APPROVED = "Connection approved: its people can sign in with it now."
 REJECTED = "Connection rejected; the company admin sees your reason."
+INVALID_SWITCH = "Choose whether password sign-in is on or off."
 
 
 def _safe_next(request: HttpRequest) -> str | None:
@@ -110,35 +112,15 @@ def company_connection(request: HttpRequest, slug: str) -> HttpResponse:
     """A company admin requests, changes or reviews the company's identity provider."""
     company = selectors.company_get_for_sso_admin(user=request.user, slug=slug)
     connection = selectors.connection_for_company(company)
-    form = forms.ConnectionForm(company=company, connection=connection)
-    status = 200
-    if request.method == "POST" and request.POST.get("action") == "password":
-        switch = forms.PasswordSignInForm(request.POST)
-        if connection is not None and switch.is_valid():
-            enabled = switch.cleaned_data["enabled"]
-            try:
-                services.connection_set_password_sign_in(
-                    connection=connection, actor=request.user, enabled=enabled
-                )
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-            else:
-                messages.success(request, SWITCHED_ON if enabled else SWITCHED_OFF)
+    form = forms.ConnectionForm(request.POST or None, company=company, connection=connection)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.connection_request(company=company, admin=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, REQUESTED)
             return redirect("sso:company", slug=company.slug)
-        status = 400
-    elif request.method == "POST":
-        form = forms.ConnectionForm(request.POST, company=company, connection=connection)
-        if form.is_valid():
-            try:
-                services.connection_request(
-                    company=company, admin=request.user, **form.cleaned_data
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, REQUESTED)
-                return redirect("sso:company", slug=company.slug)
-        status = 400
     context = {
         "company": company,
         "connection": connection,
@@ -146,7 +128,34 @@ def company_connection(request: HttpRequest, slug: str) -> HttpResponse:
         "callback_url": _callback_url(selectors.provider_id_for(company)),
         "log": list(connection.log.select_related("actor")[:20]) if connection else [],
     }
-    return render(request, "sso/company.html", context, status=status)
+    return render(request, "sso/company.html", context, status=400 if form.errors else 200)
+
+
+def _switch_password_sign_in(request: HttpRequest, connection) -> None:
+    switch = forms.PasswordSignInForm(request.POST)
+    if not switch.is_valid():
+        messages.error(request, INVALID_SWITCH)
+        return
+    enabled = switch.cleaned_data["enabled"]
+    try:
+        services.connection_set_password_sign_in(
+            connection=connection, actor=request.user, enabled=enabled
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, SWITCHED_ON if enabled else SWITCHED_OFF)
+
+
+@require_POST
+def company_password_sign_in(request: HttpRequest, slug: str) -> HttpResponse:
+    """The company admin switches password sign-in for the connection's domains off or on."""
+    company = selectors.company_get_for_sso_admin(user=request.user, slug=slug)
+    connection = selectors.connection_for_company(company)
+    if connection is None:
+        raise NotFound
+    _switch_password_sign_in(request, connection)
+    return redirect("sso:company", slug=company.slug)
 
 
 def review_list(request: HttpRequest) -> HttpResponse:
@@ -159,42 +168,36 @@ def review_list(request: HttpRequest) -> HttpResponse:
 
 
 def review_detail(request: HttpRequest, connection_id: int) -> HttpResponse:
-    """Program staff approve or reject one connection, or switch its password sign-in."""
+    """Program staff approve or reject one connection."""
     connection = selectors.connection_get_for_staff(user=request.user, connection_id=connection_id)
-    reject_form = forms.RejectForm()
-    status = 200
-    if request.method == "POST":
-        action = request.POST.get("action")
+    action = request.POST.get("action")
+    reject_form = forms.RejectForm(request.POST if action == "reject" else None)
+    if request.method == "POST" and (action == "approve" or reject_form.is_valid()):
         try:
             if action == "approve":
                 services.connection_approve(connection=connection, staff=request.user)
-                messages.success(request, APPROVED)
-                return redirect("sso:review-detail", connection_id=connection.pk)
-            if action == "reject":
-                reject_form = forms.RejectForm(request.POST)
-                if reject_form.is_valid():
-                    services.connection_reject(
-                        connection=connection, staff=request.user, **reject_form.cleaned_data
-                    )
-                    messages.success(request, REJECTED)
-                    return redirect("sso:review-detail", connection_id=connection.pk)
-            if action == "password":
-                switch = forms.PasswordSignInForm(request.POST)
-                if switch.is_valid():
-                    services.connection_set_password_sign_in(
-                        connection=connection,
-                        actor=request.user,
-                        enabled=switch.cleaned_data["enabled"],
-                    )
-                    return redirect("sso:review-detail", connection_id=connection.pk)
+            else:
+                services.connection_reject(
+                    connection=connection, staff=request.user, **reject_form.cleaned_data
+                )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-            return redirect("sso:review-detail", connection_id=connection.pk)
-        status = 400
+        else:
+            messages.success(request, APPROVED if action == "approve" else REJECTED)
+        return redirect("sso:review-detail", connection_id=connection.pk)
     context = {
         "connection": connection,
         "reject_form": reject_form,
         "callback_url": _callback_url(connection.app.provider_id),
         "log": list(connection.log.all()[:50]),
     }
+    status = 400 if request.method == "POST" else 200
     return render(request, "sso/review_detail.html", context, status=status)
+
+
+@require_POST
+def review_password_sign_in(request: HttpRequest, connection_id: int) -> HttpResponse:
+    """Program staff switch a connection's password sign-in (e.g. back on when its IdP broke)."""
+    connection = selectors.connection_get_for_staff(user=request.user, connection_id=connection_id)
+    _switch_password_sign_in(request, connection)
+    return redirect("sso:review-detail", connection_id=connection.pk)

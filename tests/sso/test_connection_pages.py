@@ -35,7 +35,6 @@ def admin_client(client, company):
 def request_data(company, **changes) -> dict:
     domain = ClaimedDomain.objects.get(company=company, domain="acme.example")
     return {
-        "action": "request",
         "issuer": ISSUER,
         "client_id": "portal-client",
         "client_secret": CLIENT_SECRET,
@@ -130,11 +129,16 @@ def test_nobody_but_the_company_admins_can_see_or_change_its_connection(client, 
         client.force_login(CompanyMembershipFactory(admin=True).user)
     elif who == "staff":
         client.force_login(UserFactory(is_staff=True))
+    connection = connect_company(issuer=ISSUER, domain="theirs.example", name="Theirs")
     url = reverse("sso:company", args=[company.slug])
+    their_switch = reverse("sso:company-password", args=[connection.company.slug])
 
     assert client.get(url).status_code == 404
     assert client.post(url, request_data(company)).status_code == 404
-    assert not IdentityProviderConnection.objects.exists()
+    assert client.post(their_switch, {"enabled": "off"}).status_code == 404
+    assert not IdentityProviderConnection.objects.filter(company=company).exists()
+    connection.refresh_from_db()
+    assert connection.password_sign_in is True
 
 
 def test_an_unknown_company_is_404(admin_client):
@@ -153,6 +157,8 @@ def test_the_review_pages_are_404_for_everyone_but_staff(client, who):
     assert client.get(reverse("sso:review")).status_code == 404
     assert client.get(detail).status_code == 404
     assert client.post(detail, {"action": "approve"}).status_code == 404
+    switch = reverse("sso:review-password", args=[connection.pk])
+    assert client.post(switch, {"enabled": "off"}).status_code == 404
     connection.refresh_from_db()
     assert connection.status == IdentityProviderConnection.Status.PENDING
 
@@ -216,12 +222,12 @@ def test_the_review_list_costs_the_same_queries_for_one_or_many(
 def test_the_admin_switches_password_sign_in_off_and_back_on_audited(client):
     connection = connect_company(issuer=ISSUER)
     client.force_login(connection.requested_by)
-    url = reverse("sso:company", args=[connection.company.slug])
+    url = reverse("sso:company-password", args=[connection.company.slug])
 
-    client.post(url, {"action": "password", "enabled": "off"})
+    client.post(url, {"enabled": "off"})
     connection.refresh_from_db()
     assert connection.password_sign_in is False
-    client.post(url, {"action": "password", "enabled": "on"})
+    client.post(url, {"enabled": "on"})
     connection.refresh_from_db()
     assert connection.password_sign_in is True
 
@@ -229,12 +235,25 @@ def test_the_admin_switches_password_sign_in_off_and_back_on_audited(client):
     assert actions[:2] == [("password_on",), ("password_off",)]
 
 
+def test_staff_switch_password_sign_in_back_on_for_a_company(staff_client, staff):
+    connection = connect_company(issuer=ISSUER)
+    connection.password_sign_in = False
+    connection.save()
+
+    staff_client.post(reverse("sso:review-password", args=[connection.pk]), {"enabled": "on"})
+
+    connection.refresh_from_db()
+    assert connection.password_sign_in is True
+    entry = ConnectionLog.objects.filter(connection=connection).first()
+    assert (entry.action, entry.actor) == ("password_on", staff)
+
+
 def test_password_sign_in_stays_on_until_staff_approved(client):
     connection = connect_company(issuer=ISSUER, approve=False)
     client.force_login(connection.requested_by)
-    url = reverse("sso:company", args=[connection.company.slug])
+    url = reverse("sso:company-password", args=[connection.company.slug])
 
-    response = client.post(url, {"action": "password", "enabled": "off"}, follow=True)
+    response = client.post(url, {"enabled": "off"}, follow=True)
 
     connection.refresh_from_db()
     assert connection.password_sign_in is True
@@ -251,7 +270,6 @@ def test_a_changed_connection_waits_for_staff_again_with_passwords_back_on(clien
     client.post(
         reverse("sso:company", args=[connection.company.slug]),
         {
-            "action": "request",
             "issuer": "https://new.example",
             "client_id": "c",
             "client_secret": "",
