@@ -453,3 +453,41 @@ LOGGING = {
 }
 
 HEALTHZ_BROKER_TIMEOUT = timedelta(seconds=2).total_seconds()
+
+# --- Single sign-on (the sso app; docs/sso.md) -----------------------------------------------
+# Companies' OpenID Connect identity providers are allauth SocialApps made by the sso app; the
+# vendor's own staff IdP comes from the environment. Kept in one block, apart from the rest.
+INSTALLED_APPS += [
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "sso",
+]
+SOCIALACCOUNT_ADAPTER = "sso.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+# Existing accounts are matched by email only where sso.adapters allows (the IdP's own
+# domains, verified by it); then the social account is connected to them.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = env.int("SOCIALACCOUNT_REQUESTS_TIMEOUT", default=5)
+# Password sign-in, reset and signup refuse the domains whose company switched passwords off.
+ACCOUNT_FORMS = {
+    **ACCOUNT_FORMS,
+    "login": "sso.forms.LoginForm",
+    "reset_password": "sso.forms.ResetPasswordForm",
+    "signup": "sso.forms.SignupForm",
+}
+STAFF_OIDC_ISSUER = env.str("STAFF_OIDC_ISSUER", default="")
+STAFF_OIDC_CLIENT_ID = env.str("STAFF_OIDC_CLIENT_ID", default="")
+STAFF_OIDC_CLIENT_SECRET = env.str("STAFF_OIDC_CLIENT_SECRET", default="")
+STAFF_OIDC_EMAIL_DOMAIN = env.str("STAFF_OIDC_EMAIL_DOMAIN", default="").lower()
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": []}}
+if STAFF_OIDC_ISSUER:
+    SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"].append(
+        {
+            "provider_id": "vendor-staff",
+            "name": env.str("STAFF_OIDC_NAME", default="Program staff sign-in"),
+            "client_id": STAFF_OIDC_CLIENT_ID,
+            "secret": STAFF_OIDC_CLIENT_SECRET,
+            "settings": {"server_url": STAFF_OIDC_ISSUER, "oauth_pkce_enabled": True},
+        }
+    )

@@ -18,6 +18,8 @@ urlpatterns = [
     path("", include("home.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/profile/", views.profile, name="profile"),
+    # Before allauth's: its OpenID Connect views, with a clear page when the provider is down.
+    path("accounts/oidc/", include("sso.oidc_urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -29,6 +31,7 @@ urlpatterns = [
     path("deals/", include("deals.urls")),
     path("digest/", include("digests.urls")),
     path("analytics/", include("analytics.urls")),
+    path("sso/", include("sso.urls")),
 ]
 
 # Uploaded logos, served by the portal whatever DEBUG is (none of this with S3 storage).

@@ -82,3 +82,27 @@ def membership_request_for_email(*, user: User, email: str) -> CompanyMembership
         return membership_request(user=user, company=claimed.company)
     except ValidationError:
         return None
+
+
+@transaction.atomic
+def membership_join_through_identity_provider(
+    *, user: User, company: Company, email: str
+) -> CompanyMembership | None:
+    """Someone the company's own identity provider vouched for (program staff approved it, the
+    email is on one of its domains) joins the company at once: their join request by email
+    domain is approved without waiting for an admin. Returns the approved membership, or None
+    when they belong to another company or an admin declined them before."""
+    membership = membership_request_for_email(user=user, email=email)
+    if membership is None:
+        membership = (
+            CompanyMembership.objects.select_for_update()
+            .filter(user=user, company=company, status__in=_ACTIVE)
+            .first()
+        )
+    if membership is None or membership.company_id != company.pk:
+        return None
+    if membership.status == CompanyMembership.Status.REQUESTED:
+        membership.status = CompanyMembership.Status.APPROVED
+        membership.decided_at = timezone.now()
+        membership.save(update_fields=["status", "decided_at"])
+    return membership

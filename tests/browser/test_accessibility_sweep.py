@@ -79,6 +79,9 @@ class World:
             "league": "/analytics/scorecards/",
             "rules": "/analytics/scorecards/rules/",
             "scorecard": f"/analytics/scorecards/{self.company.slug}/",
+            "sso-sign-in": "/sso/sign-in/",
+            "sso-company": f"/sso/companies/{self.company.slug}/",
+            "sso-review": "/sso/review/",
         }[name]
 
 
@@ -162,6 +165,7 @@ PAGES = [
     ("visitor", "collaborate"),
     ("visitor", "login"),
     ("visitor", "signup"),
+    ("visitor", "sso-sign-in"),
     ("member", "home"),
     ("member", "edit"),
     ("member", "thread"),
@@ -172,6 +176,7 @@ PAGES = [
     ("member", "digest-preview"),
     ("member", "digest-preferences"),
     ("member", "profile-account"),
+    ("member", "sso-company"),
     ("staff", "collaborate"),
     ("staff", "moderation"),
     ("staff", "curate"),
@@ -179,6 +184,7 @@ PAGES = [
     ("staff", "league"),
     ("staff", "rules"),
     ("member", "scorecard"),
+    ("staff", "sso-review"),
 ]
 
 

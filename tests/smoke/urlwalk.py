@@ -17,6 +17,7 @@ from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from allauth.account.utils import user_pk_to_url_str
 from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialAccount, SocialToken
 from django.contrib import admin
 from django.contrib.admin import ModelAdmin
 from django.contrib.auth.models import Group as PermissionGroup
@@ -47,6 +48,7 @@ from moderation.services.flags import post_flag
 from portal.models import MfaAuditEntry, User
 from portal.seeding import DEMO_MEMBER_EMAIL, DEMO_STAFF_EMAIL
 from portal.services import mfa_audit_record
+from sso.models import IdentityProviderConnection
 from tests.factories import mfa_add_recovery_codes, mfa_add_security_key, mfa_enrol
 
 ROLES = ("visitor", "member", "staff")
@@ -166,9 +168,16 @@ def demo_values() -> Values:
     item = item or ModerationItem.objects.order_by("pk").first()
     token = digest_token_make(member=member)
     security_key = Authenticator.objects.filter(user=member, type=Authenticator.Type.WEBAUTHN)
+    connection = IdentityProviderConnection.objects.select_related("company", "app").get()
     return {
         "": {},
-        "accounts": {"pk": security_key.order_by("pk").first().pk},
+        # allauth's routes: the demo member's security key, and the demo company's (placeholder)
+        # OpenID Connect identity provider.
+        "accounts": {
+            "pk": security_key.order_by("pk").first().pk,
+            "provider_id": connection.app.provider_id,
+        },
+        "sso": {"slug": connection.company.slug, "connection_id": connection.pk},
         "api": {"slug": company.slug},
         "directory": {"slug": company.slug},
         "groups": {"slug": group.slug, "thread_id": thread.pk, "reply_id": reply.pk},
@@ -296,9 +305,10 @@ def _build(route: Route, kwargs: dict[str, Any]) -> str:
 def add_rows_the_demo_lacks() -> None:
     """A little activity seed_demo does not make, so every admin page has a row to open:
     a verified claim, a flag, a watched word, digest preferences and a sent digest, a
-    permission group and one beat schedule of each kind; and the second factors the demo staff
-    and company admin would set up at their first sign-in (two-factor authentication is required
-    of them, see portal/mfa.py), so the walk reaches the pages behind it."""
+    permission group, a social account and token, and one beat schedule of each kind; and the
+    second factors the demo staff and company admin would set up at their first sign-in
+    (two-factor authentication is required of them, see portal/mfa.py), so the walk reaches the
+    pages behind it."""
     staff = User.objects.get(email=DEMO_STAFF_EMAIL)
     member = User.objects.get(email=DEMO_MEMBER_EMAIL)
     for person in (staff, member):
@@ -324,6 +334,9 @@ def add_rows_the_demo_lacks() -> None:
     DealReminder.objects.get_or_create(
         registration=deal, kind=DealReminder.Kind.DAYS_3, protected_until=deal.protected_until
     )
+    app = IdentityProviderConnection.objects.select_related("app").get().app
+    account = SocialAccount.objects.create(user=member, provider=app.provider_id, uid="demo-sub")
+    SocialToken.objects.create(app=app, account=account, token="demo-token")
     every_ten = IntervalSchedule.objects.create(every=10, period=IntervalSchedule.MINUTES)
     CrontabSchedule.objects.create(minute="0", hour="7")
     SolarSchedule.objects.create(event="sunrise", latitude=52.52, longitude=13.40)

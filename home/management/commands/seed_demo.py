@@ -10,6 +10,7 @@ from directory.seeding import seed_companies
 from groups.seeding import seed_groups
 from moderation.seeding import screen_seeded_posts
 from portal import seeding
+from sso.seeding import seed_identity_provider
 
 
 class Command(BaseCommand):
@@ -75,6 +76,9 @@ class Command(BaseCommand):
             f"Analytics: deal rollup of {analytics['rollup_rows']} rows, "
             f"{analytics['scorecards']} scorecards, {analytics['proposals']} tier proposals"
         )
+        connection = seed_identity_provider()
+        if connection is not None:
+            self._summary(f"Identity providers: 1 ({connection.company.name}, placeholder issuer)")
         self.stdout.write(
             f"Sign in as {seeding.DEMO_MEMBER_EMAIL} (member, company admin) or "
             f"{seeding.DEMO_STAFF_EMAIL} (program staff), password {seeding.DEMO_PASSWORD}"

@@ -1,0 +1,140 @@
+"""Forms for single sign-on, and allauth's password forms refusing SSO-only domains."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
+from django import forms
+from django.core.exceptions import ValidationError
+
+from directory.models import ClaimedDomain, Company
+from portal.forms import SignupForm as PortalSignupForm
+from sso.models import IdentityProviderConnection
+from sso.selectors import password_sign_in_refused
+
+SSO_ONLY_SIGN_IN = (
+    "Your company signs you in through its own identity provider: choose "
+    "“Sign in with your company's identity provider” below. Password sign-in is switched off "
+    "for this email domain."
+)
+SSO_ONLY_RESET = (
+    "Your company signs you in through its own identity provider, so the portal keeps no "
+    "password for this email domain. Choose “Sign in with your company's identity provider” "
+    "on the sign-in page; your company's IT resets passwords there."
+)
+SIGNUP_OFF = (
+    "Your company signs you in through its own identity provider: choose “Sign in with your "
+    "company's identity provider” on the sign-in page instead of making a password."
+)
+ISSUER_HELP = (
+    "The issuer URL; the portal reads <issuer>/.well-known/openid-configuration. "
+    "Must use https (http only for localhost)."
+)
+ISSUER_NOT_HTTPS = "The issuer URL must start with https:// (http:// only for localhost)."
+KEEP_STORED_CLIENT_HELP = "Leave blank to keep the secret already stored. It is never shown again."
+
+
+class LoginForm(AllauthLoginForm):
+    """allauth's sign-in, refusing passwords for domains whose company uses SSO only."""
+
+    def clean_login(self) -> str:
+        login = super().clean_login()
+        if password_sign_in_refused(login):
+            raise ValidationError(SSO_ONLY_SIGN_IN, code="sso_only")
+        return login
+
+
+class ResetPasswordForm(AllauthResetPasswordForm):
+    """allauth's password reset; the portal sends no reset link where passwords are off."""
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"]
+        if password_sign_in_refused(email):
+            raise ValidationError(SSO_ONLY_RESET, code="sso_only")
+        return super().clean_email()
+
+
+class SignupForm(PortalSignupForm):
+    """The portal's signup; no password accounts on domains whose company uses SSO only."""
+
+    def clean_email(self) -> str:
+        email = super().clean_email()
+        if password_sign_in_refused(email):
+            raise ValidationError(SIGNUP_OFF, code="sso_only")
+        return email
+
+
+class HomeRealmForm(forms.Form):
+    """Home-realm discovery: the email whose domain picks the identity provider."""
+
+    email = forms.EmailField(
+        label="Work email",
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+
+
+LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
+
+
+def _issuer_is_acceptable(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS)
+
+
+class ConnectionForm(forms.Form):
+    """A company admin's request: the identity provider's issuer, client and covered domains."""
+
+    issuer = forms.URLField(
+        label="Issuer URL", max_length=500, help_text=ISSUER_HELP, assume_scheme="https"
+    )
+    client_id = forms.CharField(label="Client ID", max_length=191)
+    client_secret = forms.CharField(
+        label="Client secret",
+        max_length=191,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+    )
+    domains = forms.ModelMultipleChoiceField(
+        label="Email domains it signs in",
+        queryset=ClaimedDomain.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Only domains program staff confirmed for your company.",
+    )
+
+    def __init__(
+        self,
+        *args,
+        company: Company,
+        connection: IdentityProviderConnection | None = None,
+        **kwargs,
+    ) -> None:
+        if connection is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "issuer": connection.issuer,
+                "client_id": connection.app.client_id,
+                "domains": list(connection.domains.all()),
+            }
+        super().__init__(*args, **kwargs)
+        self.fields["domains"].queryset = ClaimedDomain.objects.filter(company=company).order_by(
+            "domain"
+        )
+        if connection is not None:
+            self.fields["client_secret"].required = False
+            self.fields["client_secret"].help_text = KEEP_STORED_CLIENT_HELP
+
+    def clean_issuer(self) -> str:
+        issuer = self.cleaned_data["issuer"].rstrip("/")
+        if not _issuer_is_acceptable(issuer):
+            raise ValidationError(ISSUER_NOT_HTTPS)
+        return issuer
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label="Why (the company admin sees this)", max_length=300)
+
+
+class PasswordSignInForm(forms.Form):
+    enabled = forms.TypedChoiceField(
+        choices=[("on", "on"), ("off", "off")], coerce=lambda value: value == "on"
+    )
