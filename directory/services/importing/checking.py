@@ -22,7 +22,7 @@ from directory.models import (
     Visibility,
 )
 from directory.services.companies import OfferingData
-from portal.spreadsheets import looks_like_formula
+from portal.spreadsheets import FORMULA_PREFIXES, looks_like_formula
 
 REQUIRED_COLUMNS = ("slug", "name", "hq_country")
 LIST_COLUMNS = (
@@ -72,6 +72,7 @@ FORMULA_CELL = (
     "CSV the portal exports."
 )
 
+_MAYBE_FORMULA = re.compile("[" + re.escape("".join(FORMULA_PREFIXES)) + "]")
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 _CHOICES = {
     "size_band": [value for value, _ in SizeBand.choices],
@@ -305,6 +306,8 @@ def _formula_warnings(number: int, raw: dict[str | None, str | list[str]]) -> li
     warnings = []
     for column in ALL_COLUMNS:
         cell = raw.get(column) or ""
+        if not _MAYBE_FORMULA.search(cell):
+            continue  # no part of the cell can start with a formula's first character
         parts = [cell, cell.strip()]
         if column in LIST_COLUMNS:
             parts += _split(cell)
