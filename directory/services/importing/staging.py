@@ -29,10 +29,11 @@ Step = Callable[[str], None]
 
 _COMPANY_COLUMNS = ["id", "is_new", "slug", *IMPORTED_FIELDS]
 # Temporary, dropped with the transaction; dropped first too, for a second import in one
-# transaction (tests run in one). The names are the model's, no input.
+# transaction (tests run in one), from pg_temp only, so no real table of that name is touched.
+# The names in it are the model's, never input.
 _STAGE = f"""
-DROP TABLE IF EXISTS import_company, import_country, import_industry, import_tag,
-    import_offering, import_competency, import_domain;
+DROP TABLE IF EXISTS pg_temp.import_company, pg_temp.import_country, pg_temp.import_industry,
+    pg_temp.import_tag, pg_temp.import_offering, pg_temp.import_competency, pg_temp.import_domain;
 CREATE TEMP TABLE import_company ON COMMIT DROP AS
     SELECT id, true AS is_new, slug, {", ".join(IMPORTED_FIELDS)} FROM directory_company
     WITH NO DATA;
