@@ -7,9 +7,9 @@ it, loads a vocabulary of 30 competencies and 12 industries, writes a CSV of N v
 column filled, lists of 2-4 items, one claimed domain each), then runs the real command
 ``import_partners`` in a child process twice: once as a dry run and once for real, then a third
 time on the same file (every row an update). It prints, for each run, the wall time, the CPU
-time and the peak memory (max RSS) of the child, and rows per second; after the import it checks
-that a search finds an imported company and that the facet counts add up. It asserts nothing
-about time.
+time and the peak memory of the child (its own VmHWM), and rows per second; after the import it
+checks that a search finds an imported company and that the facet counts add up. It asserts
+nothing about time.
 """
 
 import argparse

@@ -79,7 +79,7 @@ def companies_import(
     with transaction.atomic():
         # Rows are saved as they are checked (on PostgreSQL; collected on other databases)
         # until one is bad; from then on they are only checked, and everything is rolled back.
-        writer = None if dry_run else _writer(updated_ids=[k[0] for k in checker.existing.values()])
+        writer = None if dry_run else _writer(updated_ids=checker.existing_ids())
         for number, raw in rows:
             row, errors, warnings = checker.check(number, raw)
             report.rows += 1

@@ -174,6 +174,10 @@ class RowChecker:
             chunk = wanted[start : start + PREFETCH_CHUNK]
             self.existing.update((row[0], row[1:]) for row in existing.filter(slug__in=chunk))
 
+    def existing_ids(self) -> list[int]:
+        """The ids of the companies the file updates (after ``prefetch``)."""
+        return [known[0] for known in self.existing.values()]
+
     def _company(self, slug: str) -> tuple[Company, bool]:
         """The company a row describes, with what an update keeps, and whether it is new."""
         known = self.existing.get(slug)
