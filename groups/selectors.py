@@ -6,18 +6,24 @@ the group to accept) and nobody else learns it has threads; program staff see ev
 A post that is not published is visible to its author and to the group's moderators.
 """
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     BooleanField,
     Exists,
     ExpressionWrapper,
+    FilteredRelation,
+    Func,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Value,
 )
-from taggit.models import Tag
+from django.db.models.functions import Coalesce
+from taggit.models import Tag, TaggedItem
 
 from groups.models import (
     Group,
@@ -35,37 +41,42 @@ GROUP_NOT_FOUND = "No group found."
 THREAD_NOT_FOUND = "No thread found."
 
 
-def _active_membership(viewer) -> QuerySet[GroupMembership]:
-    return GroupMembership.objects.filter(
-        group=OuterRef("pk"), user=viewer, status=GroupMembership.Status.ACTIVE
+def _membership_is(viewer, status: str, via: str | None) -> Q:
+    """The viewer's own membership row of the group has this status: through the relation
+    ``via`` when the query already joins that row (``group_standing``), else by a subquery."""
+    if via is not None:
+        return Q(**{f"{via}__status": status})
+    mine = GroupMembership.objects.filter(group=OuterRef("pk"), user=viewer, status=status)
+    return Q(Exists(mine))
+
+
+def _readable(viewer, via: str | None = None) -> Q:
+    """The condition on a group that the viewer may read its threads."""
+    if not is_signed_in(viewer):
+        return Q(visibility=Group.Visibility.PUBLIC)
+    if viewer.is_staff:
+        return Q()
+    return Q(visibility__in=[Group.Visibility.PUBLIC, Group.Visibility.MEMBERS]) | (
+        _membership_is(viewer, GroupMembership.Status.ACTIVE, via)
     )
+
+
+def _visible(viewer, via: str | None = None) -> Q:
+    """The condition on a group that the viewer may know it exists: readable, or private and
+    they are invited."""
+    if not is_signed_in(viewer) or viewer.is_staff:
+        return _readable(viewer, via)
+    return _readable(viewer, via) | _membership_is(viewer, GroupMembership.Status.INVITED, via)
 
 
 def groups_readable_by(*, viewer) -> QuerySet[Group]:
     """Groups whose threads the viewer may read."""
-    groups = Group.objects.all()
-    if not is_signed_in(viewer):
-        return groups.filter(visibility=Group.Visibility.PUBLIC)
-    if viewer.is_staff:
-        return groups
-    return groups.filter(
-        Q(visibility__in=[Group.Visibility.PUBLIC, Group.Visibility.MEMBERS])
-        | Q(Exists(_active_membership(viewer)))
-    )
+    return Group.objects.filter(_readable(viewer))
 
 
 def groups_visible_to(*, viewer) -> QuerySet[Group]:
     """Groups the viewer may know exist: readable ones plus private ones they are invited to."""
-    if not is_signed_in(viewer) or viewer.is_staff:
-        return groups_readable_by(viewer=viewer)
-    invited = GroupMembership.objects.filter(
-        group=OuterRef("pk"), user=viewer, status=GroupMembership.Status.INVITED
-    )
-    return Group.objects.filter(
-        Q(visibility__in=[Group.Visibility.PUBLIC, Group.Visibility.MEMBERS])
-        | Q(Exists(_active_membership(viewer)))
-        | Q(Exists(invited))
-    )
+    return Group.objects.filter(_visible(viewer))
 
 
 def group_get_for_viewer(*, viewer, slug: str) -> Group:
@@ -126,14 +137,19 @@ def user_is_any_moderator(*, user) -> bool:
     return groups_moderated_by(user=user).exists()
 
 
-def _post_visibility(*, viewer, group_field: str) -> Q:
-    """Published posts, plus the viewer's own and those in groups the viewer moderates."""
+def _post_visibility(*, viewer, group_field: str, moderates: bool | None = None) -> Q:
+    """Published posts, plus the viewer's own and those in groups the viewer moderates.
+
+    ``moderates`` says whether the viewer moderates the one group the posts are in, when the
+    caller knows it (``GroupStanding.can_moderate``); otherwise the query works it out."""
     condition = Q(status=PostStatus.PUBLISHED)
     if is_signed_in(viewer):
-        if viewer.is_staff:
+        if viewer.is_staff or moderates:
             return Q()
-        moderated = groups_moderated_by(user=viewer).values("pk")
-        condition |= Q(author=viewer) | Q(**{f"{group_field}__in": moderated})
+        condition |= Q(author=viewer)
+        if moderates is None:
+            moderated = groups_moderated_by(user=viewer).values("pk")
+            condition |= Q(**{f"{group_field}__in": moderated})
     return condition
 
 
@@ -158,11 +174,19 @@ def thread_get_for_viewer(*, viewer, group: Group, thread_id: int) -> Thread:
     return thread
 
 
-def visible_replies(*, viewer, thread: Thread) -> QuerySet[Reply]:
-    """Replies of a thread the viewer already may see: published, own, or moderated."""
+def visible_replies(*, viewer, thread: Thread, moderates: bool | None = None) -> QuerySet[Reply]:
+    """Replies of a thread the viewer already may see: published, own, or moderated.
+    (``moderates``: whether the viewer moderates the thread's group, when known.)"""
     return Reply.objects.filter(thread=thread).filter(
-        _post_visibility(viewer=viewer, group_field="thread__group")
+        _post_visibility(viewer=viewer, group_field="thread__group", moderates=moderates)
     )
+
+
+def _viewer_voted(viewer, target: str) -> Exists | Value:
+    """Whether the viewer found the row (a thread or a reply, ``target``) helpful."""
+    if not is_signed_in(viewer):
+        return Value(False)
+    return Exists(HelpfulVote.objects.filter(user=viewer, **{target: OuterRef("pk")}))
 
 
 # --- Pages: group list, group page, thread page (h3) -------------------------------------
@@ -192,7 +216,7 @@ def _thread_count_shown(viewer) -> Q | Value:
         return Value(True)
     shown = ~Q(visibility=Group.Visibility.PRIVATE)
     if is_signed_in(viewer):
-        shown |= Q(Exists(_active_membership(viewer)))
+        shown |= _membership_is(viewer, GroupMembership.Status.ACTIVE, None)
     return shown
 
 
@@ -221,6 +245,50 @@ def group_get_readable(*, viewer, slug: str) -> Group:
     return group
 
 
+@dataclass(frozen=True)
+class GroupStanding:
+    """A group as one viewer stands in it: their membership row (or None), whether they may
+    read its threads, moderate it and post in it. Read with the group in one query."""
+
+    viewer: object
+    group: Group
+    membership: GroupMembership | None
+    readable: bool
+
+    @property
+    def can_moderate(self) -> bool:
+        return can_moderate_group(user=self.viewer, group=self.group, membership=self.membership)
+
+    @property
+    def posting_refusal(self) -> str | None:
+        return posting_refusal(user=self.viewer, group=self.group, membership=self.membership)
+
+
+def group_standing(*, viewer, slug: str, readable: bool = False) -> GroupStanding:
+    """The group with this slug if the viewer may know it exists (may read its threads, with
+    ``readable``), else NotFound; with the viewer's membership, in one query."""
+    groups, via = Group.objects.filter(slug=slug), None
+    if is_signed_in(viewer):
+        via = "viewer_membership"
+        mine = FilteredRelation("memberships", condition=Q(memberships__user=viewer))
+        groups = groups.annotate(viewer_membership=mine).select_related(via)
+    may_read = _readable(viewer, via)
+    groups = groups.filter(may_read if readable else _visible(viewer, via)).annotate(
+        viewer_may_read=ExpressionWrapper(may_read, output_field=BooleanField())
+        if may_read
+        else Value(True)  # staff: every group
+    )
+    group = next(iter(groups.order_by()[:1]), None)
+    if group is None:
+        raise NotFound(GROUP_NOT_FOUND)
+    membership = getattr(group, via, None) if via else None
+    if membership is not None:  # its group and user are already loaded
+        membership.group, membership.user = group, viewer
+    return GroupStanding(
+        viewer=viewer, group=group, membership=membership, readable=group.viewer_may_read
+    )
+
+
 def group_get_for_moderator(*, user, slug: str) -> Group:
     """The group if the user moderates it, else NotFound: the tooling does not announce itself."""
     group = group_get_for_viewer(viewer=user, slug=slug)
@@ -229,13 +297,14 @@ def group_get_for_moderator(*, user, slug: str) -> Group:
     return group
 
 
-def posting_refusal(*, user, group: Group, membership: GroupMembership | None = None) -> str | None:
-    """Why the user may not post, reply or vote in the group, or None when they may."""
+def posting_refusal(*, user, group: Group, membership=_UNREAD) -> str | None:
+    """Why the user may not post, reply or vote in the group, or None when they may.
+    `membership` is the user's row in the group (or None) when the caller has already read it."""
     if not is_signed_in(user):
         return NOT_A_MEMBER
     if user.is_staff:
         return None
-    if membership is None:
+    if membership is _UNREAD:
         membership = membership_of(user=user, group=group)
     if membership is not None and membership.status == GroupMembership.Status.BANNED:
         return BANNED
@@ -288,14 +357,33 @@ _REPLY_COLUMNS += ("body_html", *_AUTHOR_COLUMNS)
 
 
 def _with_authors(threads: QuerySet[Thread]) -> QuerySet[Thread]:
-    threads = threads.select_related("author", "author_company").prefetch_related("tags")
-    return threads.only(*_THREAD_ROW_COLUMNS)
+    return threads.select_related("author", "author_company").only(*_THREAD_ROW_COLUMNS)
 
 
-def group_threads(*, viewer, group: Group, sort: str = "activity") -> QuerySet[Thread]:
-    """The group's published threads, pinned first, by activity or by helpfulness."""
+def with_tag_names(threads: Iterable[Thread]) -> list[Thread]:
+    """The threads, each given ``tag_names`` (sorted), read in one query. (Names only: taggit's
+    prefetch_related("tags") builds a model per tag and cost 5 ms for a page of 25 threads.)"""
+    threads = list(threads)
+    names: dict[int, list[str]] = {thread.pk: [] for thread in threads}
+    if names:
+        rows = TaggedItem.objects.filter(
+            content_type=ContentType.objects.get_for_model(Thread), object_id__in=list(names)
+        ).values_list("object_id", "tag__name")
+        for thread_id, name in rows:
+            names[thread_id].append(name)
+    for thread in threads:
+        thread.tag_names = sorted(names[thread.pk])
+    return threads
+
+
+def group_threads(*, standing: GroupStanding, sort: str = "activity") -> QuerySet[Thread]:
+    """The group's published threads, pinned first, by activity or by helpfulness (none when
+    the viewer may not read the group)."""
+    if not standing.readable:
+        return Thread.objects.none()
     ordering = THREAD_SORTS.get(sort, THREAD_SORTS["activity"])
-    threads = visible_threads(viewer=viewer, group=group).filter(status=PostStatus.PUBLISHED)
+    # Published threads only: visible to whoever may read the group.
+    threads = Thread.objects.filter(group=standing.group, status=PostStatus.PUBLISHED)
     return _with_authors(threads).order_by(*ordering)
 
 
@@ -312,32 +400,45 @@ def own_unpublished_threads(*, viewer, group: Group) -> QuerySet[Thread]:
     ).order_by("-created_at")[:20]
 
 
-def thread_replies(*, viewer, thread: Thread) -> QuerySet[Reply]:
-    """The thread's replies the viewer may see, oldest first, with authors."""
+def thread_for_page(*, standing: GroupStanding, thread_id: int) -> Thread:
+    """The thread if the viewer may see it, else NotFound; for its page, with its author,
+    ``visible_reply_count`` (the replies the viewer may see) and ``viewer_voted`` (whether the
+    viewer found it helpful), in one query."""
+    if not standing.readable:
+        raise NotFound(GROUP_NOT_FOUND)
+    viewer, moderates = standing.viewer, standing.can_moderate
+    replies = (
+        visible_replies(viewer=viewer, thread=OuterRef("pk"), moderates=moderates)
+        .order_by()
+        .annotate(n=Func("pk", function="COUNT"))
+        .values("n")
+    )
+    thread = (
+        Thread.objects.filter(group=standing.group, pk=thread_id)
+        .filter(_post_visibility(viewer=viewer, group_field="group", moderates=moderates))
+        .select_related("author", "author_company")
+        .annotate(
+            visible_reply_count=Coalesce(Subquery(replies), 0),
+            viewer_voted=_viewer_voted(viewer, "thread"),
+        )
+        .first()
+    )
+    if thread is None:
+        raise NotFound(THREAD_NOT_FOUND)
+    thread.group = standing.group
+    return thread
+
+
+def thread_replies(*, viewer, thread: Thread, moderates: bool | None = None) -> QuerySet[Reply]:
+    """The thread's replies the viewer may see, oldest first, with authors and ``viewer_voted``
+    (whether the viewer found each helpful)."""
     return (
-        visible_replies(viewer=viewer, thread=thread)
+        visible_replies(viewer=viewer, thread=thread, moderates=moderates)
         .select_related("author", "author_company")
         .only(*_REPLY_COLUMNS)
+        .annotate(viewer_voted=_viewer_voted(viewer, "reply"))
         .order_by("created_at", "pk")
     )
-
-
-def voted_post_ids(*, user, threads=(), replies=()) -> tuple[set[int], set[int]]:
-    """Which of these threads and replies the user already found helpful."""
-    if not is_signed_in(user):
-        return set(), set()
-    thread_ids = [t.pk for t in threads]
-    reply_ids = [r.pk for r in replies]
-    votes = HelpfulVote.objects.filter(user=user).filter(
-        Q(thread_id__in=thread_ids) | Q(reply_id__in=reply_ids)
-    )
-    voted_threads, voted_replies = set(), set()
-    for thread_id, reply_id in votes.values_list("thread_id", "reply_id"):
-        if thread_id:
-            voted_threads.add(thread_id)
-        else:
-            voted_replies.add(reply_id)
-    return voted_threads, voted_replies
 
 
 def reply_get_for_viewer(*, viewer, group: Group, reply_id: int) -> Reply:
