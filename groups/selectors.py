@@ -7,7 +7,8 @@ A post that is not published is visible to its author and to the group's moderat
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
@@ -34,7 +35,9 @@ from groups.models import (
     Reply,
     Thread,
 )
+from portal.compiledqueries import CompiledRows, compiled_query
 from portal.errors import NotFound
+from portal.models import User
 from portal.viewers import is_signed_in
 
 GROUP_NOT_FOUND = "No group found."
@@ -349,18 +352,63 @@ _AUTHOR_COLUMNS = (
     "author_company__slug",
     "author_company__name",
 )
-_ROW_COLUMNS = ("group_id", "author_id", "author_company_id", "status", "rejection_reason")
-_THREAD_ROW_COLUMNS = (*_ROW_COLUMNS, "kind", "title", "is_pinned", "is_locked")
-_THREAD_ROW_COLUMNS += ("reply_count", "helpful_count", "last_activity_at", *_AUTHOR_COLUMNS)
-_REPLY_COLUMNS = (*_ROW_COLUMNS[1:], "thread_id", "helpful_count", "created_at", "edited_at")
-_REPLY_COLUMNS += ("body_html", *_AUTHOR_COLUMNS)
 
 
-def _with_authors(threads: QuerySet[Thread]) -> QuerySet[Thread]:
-    return threads.select_related("author", "author_company").only(*_THREAD_ROW_COLUMNS)
+@dataclass(frozen=True)
+class AuthorName:
+    name: str
 
 
-def with_tag_names(threads: Iterable[Thread]) -> list[Thread]:
+@dataclass(frozen=True)
+class CompanyLink:
+    slug: str
+    name: str
+
+
+def _pop_author(values: dict) -> dict:
+    """The author's name and company link from a row's author columns (removed from it)."""
+    display_name, email = values.pop("author__display_name"), values.pop("author__email")
+    slug, company = values.pop("author_company__slug"), values.pop("author_company__name")
+    return {
+        "author": AuthorName(User.name_shown(display_name=display_name, email=email)),
+        "author_company": CompanyLink(slug, company) if slug is not None else None,
+    }
+
+
+@dataclass
+class ThreadRow:
+    """A thread as a group's list shows it, read as plain values (no model instances)."""
+
+    pk: int
+    group_id: int
+    author_id: int
+    status: str
+    rejection_reason: str
+    kind: str
+    title: str
+    is_pinned: bool
+    is_locked: bool
+    reply_count: int
+    helpful_count: int
+    last_activity_at: datetime
+    author: AuthorName
+    author_company: CompanyLink | None
+    tag_names: list[str] = field(default_factory=list)  # filled by with_tag_names
+
+    def get_kind_display(self) -> str:
+        return Thread.Kind(self.kind).label
+
+
+_THREAD_VALUES = ("pk", "group_id", "author_id", "status", "rejection_reason", "kind", "title")
+_THREAD_VALUES += ("is_pinned", "is_locked", "reply_count", "helpful_count", "last_activity_at")
+_THREAD_VALUES += _AUTHOR_COLUMNS
+
+
+def _thread_row(values: dict) -> ThreadRow:
+    return ThreadRow(**_pop_author(values), **values)
+
+
+def with_tag_names(threads: Iterable[Thread | ThreadRow]) -> list:
     """The threads, each given ``tag_names`` (sorted), read in one query. (Names only: taggit's
     prefetch_related("tags") builds a model per tag and cost 5 ms for a page of 25 threads.)"""
     threads = list(threads)
@@ -376,69 +424,167 @@ def with_tag_names(threads: Iterable[Thread]) -> list[Thread]:
     return threads
 
 
-def group_threads(*, standing: GroupStanding, sort: str = "activity") -> QuerySet[Thread]:
-    """The group's published threads, pinned first, by activity or by helpfulness (none when
-    the viewer may not read the group)."""
+def group_threads(*, standing: GroupStanding, sort: str = "activity") -> CompiledRows | list:
+    """The group's published threads, pinned first, by activity or by helpfulness, as
+    `ThreadRow`s for a ``CountedPaginator`` given ``group.thread_count`` (none when the viewer
+    may not read the group: published threads are visible to whoever may read it)."""
     if not standing.readable:
-        return Thread.objects.none()
-    ordering = THREAD_SORTS.get(sort, THREAD_SORTS["activity"])
-    # Published threads only: visible to whoever may read the group.
-    threads = Thread.objects.filter(group=standing.group, status=PostStatus.PUBLISHED)
-    return _with_authors(threads).order_by(*ordering)
+        return []
+    sort = sort if sort in THREAD_SORTS else "activity"
+
+    def build(*, group_id: int) -> QuerySet:
+        threads = Thread.objects.filter(group_id=group_id, status=PostStatus.PUBLISHED)
+        return threads.order_by(*THREAD_SORTS[sort]).values(*_THREAD_VALUES)
+
+    query = compiled_query(("groups.group_threads", sort), build, markers=("group_id",))
+    return CompiledRows(query, _thread_row, group_id=standing.group.pk)
 
 
-def own_unpublished_threads(*, viewer, group: Group) -> QuerySet[Thread]:
-    """The viewer's own threads in the group that wait for review or were rejected."""
+OWN_UNPUBLISHED_SHOWN = 20
+
+
+def own_unpublished_threads(*, viewer, group: Group) -> list[ThreadRow]:
+    """The viewer's own threads in the group that wait for review or were rejected, newest
+    first (the latest ``OWN_UNPUBLISHED_SHOWN``)."""
     if not is_signed_in(viewer):
-        return Thread.objects.none()
-    return _with_authors(
-        Thread.objects.filter(
-            group=group,
-            author=viewer,
-            status__in=[PostStatus.PENDING, PostStatus.REJECTED],
+        return []
+
+    def build(*, group_id: int, viewer_id: int) -> QuerySet:
+        return (
+            Thread.objects.filter(
+                group_id=group_id,
+                author_id=viewer_id,
+                status__in=[PostStatus.PENDING, PostStatus.REJECTED],
+            )
+            .order_by("-created_at", "-pk")
+            .values(*_THREAD_VALUES)
         )
-    ).order_by("-created_at")[:20]
+
+    markers = ("group_id", "viewer_id")
+    query = compiled_query("groups.own_unpublished_threads", build, markers=markers)
+    rows = query.rows(limit=OWN_UNPUBLISHED_SHOWN, group_id=group.pk, viewer_id=viewer.pk)
+    return [_thread_row(row) for row in rows]
+
+
+_THREAD_FIELDS = tuple(field.attname for field in Thread._meta.concrete_fields)
 
 
 def thread_for_page(*, standing: GroupStanding, thread_id: int) -> Thread:
-    """The thread if the viewer may see it, else NotFound; for its page, with its author,
-    ``visible_reply_count`` (the replies the viewer may see) and ``viewer_voted`` (whether the
-    viewer found it helpful), in one query."""
+    """The thread if the viewer may see it, else NotFound; for its page, with its author (name
+    only) and company, ``visible_reply_count`` (the replies the viewer may see) and
+    ``viewer_voted`` (whether the viewer found it helpful), in one query."""
     if not standing.readable:
         raise NotFound(GROUP_NOT_FOUND)
     viewer, moderates = standing.viewer, standing.can_moderate
-    replies = (
-        visible_replies(viewer=viewer, thread=OuterRef("pk"), moderates=moderates)
-        .order_by()
-        .annotate(n=Func("pk", function="COUNT"))
-        .values("n")
-    )
-    thread = (
-        Thread.objects.filter(group=standing.group, pk=thread_id)
-        .filter(_post_visibility(viewer=viewer, group_field="group", moderates=moderates))
-        .select_related("author", "author_company")
-        .annotate(
-            visible_reply_count=Coalesce(Subquery(replies), 0),
-            viewer_voted=_viewer_voted(viewer, "thread"),
+    signed_in = is_signed_in(viewer)
+    staff = signed_in and viewer.is_staff
+
+    def build(*, group_id: int, thread_id: int, viewer_id: int | None = None) -> QuerySet:
+        who = User(pk=viewer_id, is_active=True, is_staff=staff) if signed_in else viewer
+        replies = (
+            visible_replies(viewer=who, thread=OuterRef("pk"), moderates=moderates)
+            .order_by()
+            .annotate(n=Func("pk", function="COUNT"))
+            .values("n")
         )
-        .first()
+        return (
+            Thread.objects.filter(group_id=group_id, pk=thread_id)
+            .filter(_post_visibility(viewer=who, group_field="group", moderates=moderates))
+            .annotate(
+                visible_reply_count=Coalesce(Subquery(replies), 0),
+                viewer_voted=_viewer_voted(who, "thread"),
+            )
+            .order_by()
+            .values(*_THREAD_FIELDS, *_AUTHOR_COLUMNS, "visible_reply_count", "viewer_voted")
+        )
+
+    markers = ("group_id", "thread_id", "viewer_id") if signed_in else ("group_id", "thread_id")
+    query = compiled_query(
+        ("groups.thread_for_page", signed_in, staff, moderates), build, markers=markers
     )
-    if thread is None:
+    values = {"viewer_id": viewer.pk} if signed_in else {}
+    rows = query.rows(limit=1, group_id=standing.group.pk, thread_id=thread_id, **values)
+    if not rows:
         raise NotFound(THREAD_NOT_FOUND)
+    row, db = rows[0], query.using
+    thread = _model_from(Thread, db, {name: row[name] for name in _THREAD_FIELDS})
+    thread.visible_reply_count = row["visible_reply_count"]
+    thread.viewer_voted = row["viewer_voted"]
     thread.group = standing.group
+    thread.author = _model_from(
+        User,
+        db,
+        {"id": thread.author_id, "display_name": row["author__display_name"]}
+        | {"email": row["author__email"]},
+    )
+    if thread.author_company_id is not None:
+        thread.author_company = _model_from(
+            Thread._meta.get_field("author_company").related_model,
+            db,
+            {"id": thread.author_company_id, "slug": row["author_company__slug"]}
+            | {"name": row["author_company__name"]},
+        )
     return thread
 
 
-def thread_replies(*, viewer, thread: Thread, moderates: bool | None = None) -> QuerySet[Reply]:
-    """The thread's replies the viewer may see, oldest first, with authors and ``viewer_voted``
-    (whether the viewer found each helpful)."""
-    return (
-        visible_replies(viewer=viewer, thread=thread, moderates=moderates)
-        .select_related("author", "author_company")
-        .only(*_REPLY_COLUMNS)
-        .annotate(viewer_voted=_viewer_voted(viewer, "reply"))
-        .order_by("created_at", "pk")
+def _model_from(model, db: str, values: dict):
+    """A model instance as the ORM loads one, with only these columns (the others deferred)."""
+    fields = [field.attname for field in model._meta.concrete_fields if field.attname in values]
+    return model.from_db(db, fields, [values[name] for name in fields])
+
+
+@dataclass
+class ReplyRow:
+    """A reply as its page shows it, read as plain values (no model instances to build)."""
+
+    pk: int
+    thread_id: int
+    author_id: int
+    status: str
+    rejection_reason: str
+    helpful_count: int
+    created_at: datetime
+    edited_at: datetime | None
+    body_html: str
+    author: AuthorName
+    author_company: CompanyLink | None
+    viewer_voted: bool  # whether the viewer found it helpful
+    vote_url: str = ""
+    edit_url: str = ""
+    flag_url: str = ""
+
+
+_REPLY_VALUES = ("pk", "thread_id", "author_id", "status", "rejection_reason", "helpful_count")
+_REPLY_VALUES += ("created_at", "edited_at", "body_html", *_AUTHOR_COLUMNS, "viewer_voted")
+
+
+def _reply_row(values: dict) -> ReplyRow:
+    return ReplyRow(**_pop_author(values), **values)
+
+
+def thread_replies(*, viewer, thread: Thread, moderates: bool) -> CompiledRows:
+    """The thread's replies the viewer may see, oldest first, as `ReplyRow`s, for a
+    ``CountedPaginator`` given ``thread.visible_reply_count`` (``thread_for_page``).
+    ``moderates``: whether the viewer moderates the thread's group."""
+    signed_in = is_signed_in(viewer)
+    staff = signed_in and viewer.is_staff
+
+    def build(*, thread_id: int, viewer_id: int | None = None) -> QuerySet:
+        who = User(pk=viewer_id, is_active=True, is_staff=staff) if signed_in else viewer
+        return (
+            Reply.objects.filter(thread_id=thread_id)
+            .filter(_post_visibility(viewer=who, group_field="thread__group", moderates=moderates))
+            .annotate(viewer_voted=_viewer_voted(who, "reply"))
+            .order_by("created_at", "pk")
+            .values(*_REPLY_VALUES)
+        )
+
+    markers = ("thread_id", "viewer_id") if signed_in else ("thread_id",)
+    query = compiled_query(
+        ("groups.thread_replies", signed_in, staff, moderates), build, markers=markers
     )
+    values = {"viewer_id": viewer.pk} if signed_in else {}
+    return CompiledRows(query, _reply_row, thread_id=thread.pk, **values)
 
 
 def reply_get_for_viewer(*, viewer, group: Group, reply_id: int) -> Reply:

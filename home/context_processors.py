@@ -1,7 +1,7 @@
 from django.http import HttpRequest
 from django.urls import reverse
 
-from groups.selectors import user_is_any_moderator
+from groups.moderator_flag import user_moderates_any
 
 NAV_SECTIONS = [
     ("directory:search", "Directory"),
@@ -14,7 +14,7 @@ def navigation(request: HttpRequest) -> dict:
     """The main navigation entries the viewer may use, with the current section marked."""
     user = getattr(request, "user", None)
     sections = list(NAV_SECTIONS)
-    if user is not None and user.is_authenticated and user_is_any_moderator(user=user):
+    if user is not None and user.is_authenticated and user_moderates_any(user=user):
         sections.append(("moderation:queue", "Moderation"))
     items = []
     for url_name, label in sections:

@@ -1,7 +1,11 @@
 """The main navigation: every section for everyone, Moderation only for those who moderate."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+
+from groups import services
 
 from tests.groups.factories import MembershipFactory
 
@@ -32,3 +36,34 @@ def test_the_current_section_is_marked(client):
     items = client.get(reverse("groups:list")).context["nav_items"]
 
     assert [item["label"] for item in items if item["active"]] == ["Groups"]
+
+
+def test_a_member_made_moderator_sees_moderation_on_the_next_page(member_client, member):
+    assert "Moderation" not in nav_labels(member_client.get("/"))  # the answer is now cached
+
+    MembershipFactory(user=member, moderator=True)
+
+    assert "Moderation" in nav_labels(member_client.get("/"))
+
+
+def test_a_moderator_who_leaves_their_group_no_longer_sees_moderation(
+    member_client, member, django_capture_on_commit_callbacks
+):
+    group = MembershipFactory(user=member, moderator=True).group
+    assert "Moderation" in nav_labels(member_client.get("/"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.group_leave(group=group, user=member)
+
+    assert "Moderation" not in nav_labels(member_client.get("/"))
+
+
+def test_whether_a_member_moderates_is_asked_once_not_on_every_page(member_client, member):
+    MembershipFactory(user=member, moderator=True)
+    member_client.get("/")
+
+    with CaptureQueriesContext(connection) as queries:
+        labels = nav_labels(member_client.get(reverse("groups:list")))
+
+    assert "Moderation" in labels
+    assert not [q for q in queries.captured_queries if "'moderator', 'owner'" in q["sql"]]
