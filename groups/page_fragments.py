@@ -153,8 +153,9 @@ def thread_header(*, request, group: Group, thread: Thread, flags: PostFlags) ->
 
 
 def thread_rows(*, request, group: Group, threads) -> list[SafeString]:
-    """Each thread rendered as its row in the group's list (the same for every viewer)."""
-    threads = with_tag_names(threads)
+    """Each thread rendered as its row in the group's list (the same for every viewer); the
+    threads come with their ``tag_names`` (``selectors.with_tag_names``)."""
+    threads = list(threads)
     ago = {thread.pk: timesince(thread.last_activity_at) for thread in threads}
 
     def key_of(thread: Thread) -> tuple:

@@ -69,6 +69,7 @@ def _render_group(request: HttpRequest, standing: sel.GroupStanding) -> HttpResp
             known_count=group.thread_count,
         )
         own_unpublished = sel.own_unpublished_threads(viewer=request.user, group=group)
+        sel.with_tag_names([*page.object_list, *own_unpublished])  # both lists, one query
         context |= {
             "readable": True,
             "sort": sort,

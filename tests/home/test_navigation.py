@@ -6,7 +6,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from groups import services
-
 from tests.groups.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
