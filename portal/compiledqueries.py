@@ -10,7 +10,7 @@ parameters, and converts the rows with Django's own converters, as ``.values()``
 The builder may decide nothing from the marker values: whatever else shapes the query (is the
 viewer signed in, staff, a moderator of the group) goes in the key it is compiled under. Nor may
 it hold a value that changes with time (``timezone.now()``): the first one would be kept for the
-life of the process; pass such a value as a marker. A
+life of the process, so such a query is not one to compile (markers are integer ids). A
 marker that does not reach the parameters unchanged (a lookup that rewrites its value) makes
 compiling fail loudly, never run the wrong SQL.
 """
