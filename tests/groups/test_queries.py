@@ -15,13 +15,15 @@ from tests.groups.factories import (
 pytestmark = pytest.mark.django_db
 
 MAX_QUERIES = 14
-# Signed in, with a cold cache: session, user, the group with the viewer's membership, the
-# page's threads, their tag names, the viewer's own unpublished threads, "moderates any group".
-GROUP_PAGE_QUERIES = 7
-# Session, user, the group with the viewer's membership, the thread with its reply count and
-# the viewer's vote, the page's replies with the viewer's votes, the thread's tag names (for its
-# header, cached afterwards), "moderates any group".
-THREAD_PAGE_QUERIES = 7
+# Signed in, with a cold cache: session, user, the two-factor check (portal/mfa.py), the group
+# with the viewer's membership, the page's threads, their tag names, the viewer's own
+# unpublished threads, and the navigation's "moderates any group" and "in a company" (cached
+# per member afterwards).
+GROUP_PAGE_QUERIES = 9
+# Session, user, the two-factor check, the group with the viewer's membership, the thread with
+# its reply count and the viewer's vote, the page's replies with the viewer's votes, the
+# thread's tag names (for its header, cached afterwards), the navigation's two answers.
+THREAD_PAGE_QUERIES = 9
 
 
 def _author_with_company():
