@@ -9,8 +9,9 @@ companies over ten countries and the three tiers, then times with a warm cache:
 * building the deal rollup from nothing (the nightly rebuild) and the ten-minute refresh;
 * /analytics/ for the last full quarter by month, as program staff (Django's test client,
   in-process): the default country breakdown, by tier with a country filter, and by week;
-* the same quarter by competency, which the rollup does not cover (read from the registrations
-  themselves), to show what the rollup saves;
+* the same quarter by competency and by group (the per-competency and per-group rollups), and
+  by competency within a group, which no rollup covers (read from the registrations themselves),
+  to show what the rollups save;
 * the nightly scorecard computation over every company.
 
 It prints p50/p95/max in milliseconds, the query count, the process's CPU time per request
@@ -49,6 +50,44 @@ def spread_companies() -> None:
                   tier = (ARRAY['registered','registered','certified','gold'])[id % 4 + 1]
                 WHERE hq_country = 'DE' AND slug LIKE 'bench-partner-%%'"""  # noqa: S608
         )
+
+
+BENCH_COMPETENCIES = ["Cloud Migration", "Kubernetes", "Data Platform", "Security", "SAP", "AI"]
+
+
+def spread_competencies() -> None:
+    """Give every registration one competency and every third a second one (once)."""
+    from django.db import connection
+
+    from directory.models import Competency
+
+    ids = [
+        Competency.objects.get_or_create(
+            slug=name.lower().replace(" ", "-"), defaults={"name": name}
+        )[0].pk
+        for name in BENCH_COMPETENCIES
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM deals_dealregistration_competencies LIMIT 1")
+        if cursor.fetchone() is not None:
+            return
+        print("naming competencies on the registrations …", flush=True)
+        array = "ARRAY[" + ",".join(str(pk) for pk in ids) + "]"
+        cursor.execute(
+            f"""INSERT INTO deals_dealregistration_competencies (dealregistration_id, competency_id)
+                SELECT id, ({array})[id % {len(ids)} + 1] FROM deals_dealregistration
+                UNION ALL
+                SELECT id, ({array})[(id + 1) % {len(ids)} + 1] FROM deals_dealregistration
+                WHERE id % 3 = 0"""  # noqa: S608
+        )
+        cursor.execute("ANALYZE deals_dealregistration_competencies")
+
+
+def bench_group() -> None:
+    """One group, so that a group filter has something to name."""
+    from groups.models import Group
+
+    Group.objects.get_or_create(slug="bench-group", defaults={"name": "Bench group"})
 
 
 def timed(
@@ -99,8 +138,15 @@ def measure(*, rounds: int) -> None:
          {"period": "month", "breakdown": "tier", "country": "FR"}, rounds),
         ("/analytics/ quarter by week, by country", {"period": "week"}, rounds),
         ("/analytics/ quarter by quarter, by country", {"period": "quarter"}, rounds),
-        ("/analytics/ quarter by month, by competency (live)",
-         {"period": "month", "breakdown": "competency"}, max(3, rounds // 10)),
+        ("/analytics/ quarter by month, by competency",
+         {"period": "month", "breakdown": "competency"}, rounds),
+        ("/analytics/ quarter by month, by group",
+         {"period": "month", "breakdown": "group"}, rounds),
+        ("/analytics/ quarter by month, competency=kubernetes",
+         {"period": "month", "competency": "kubernetes"}, rounds),
+        ("/analytics/ by competency within a group (live)",
+         {"period": "month", "breakdown": "competency", "group": "bench-group"},
+         max(3, rounds // 10)),
     ]  # fmt: skip
     for label, params, count in cases:
         url = "/analytics/scorecards/rules/" if params is None else "/analytics/"
@@ -144,6 +190,8 @@ def main() -> None:
 
     seed(registrations=args.registrations, companies=args.companies)
     spread_companies()
+    spread_competencies()
+    bench_group()
     measure(rounds=args.rounds)
 
 

@@ -122,6 +122,8 @@ class DealRegistration(models.Model):
     influence_evidence = models.CharField(max_length=100, blank=True)
     # Set at submit when an active registration of another company names the same customer.
     has_conflict = models.BooleanField(default=False)
+    # When program staff were told of the submission (the hourly digest; each once).
+    staff_notified_at = models.DateTimeField(null=True, blank=True)
 
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)

@@ -332,6 +332,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "deals.tasks.deals_remind",
         "schedule": crontab(minute=35),
     },
+    # New submissions: one digest an hour to program staff, not one email each.
+    "digest-deal-registrations-for-staff": {
+        "task": "deals.tasks.deals_staff_digest",
+        "schedule": crontab(minute=50),
+    },
     "escalate-overdue-moderation-items": {
         "task": "moderation.tasks.escalate_overdue_items",
         "schedule": timedelta(minutes=15),
