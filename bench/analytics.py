@@ -35,6 +35,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench_analytics")
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
 os.environ.setdefault("EMAIL_URL", "memorymail://")
+# The bench signs staff in with force_login: no second-factor step in between.
+os.environ.setdefault("MFA_REQUIRED_ROLES", "")
 
 COUNTRIES = ["DE", "FR", "GB", "US", "NL", "ES", "IT", "JP", "AU", "BR"]
 
