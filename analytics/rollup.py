@@ -152,6 +152,11 @@ def deal_rollup_refresh_recent() -> int:
     return deal_rollup_refresh(since=timezone.localdate() - timedelta(days=RECENT_DAYS))
 
 
+def rollup_day_queued_key(day: str) -> str:
+    """The cache key that marks a rebuild of ``day`` (YYYY-MM-DD) as queued (analytics.signals)."""
+    return f"analytics:deal-rollup-day-queued:{day}"
+
+
 def deal_rollup_refresh_day(*, day: date) -> int:
     """Just one day's rows (after a staff decision or a submission on that day). Nothing when
     the rollup has never been built: /analytics/ counts live until the first build."""

@@ -30,6 +30,7 @@ from deals.models import (
     DealReminder,
     DealStatus,
 )
+from deals.signals import registration_status_changed
 from directory.models import Company, CompanyMembership, Competency
 from groups.models import Thread
 from portal.emails import absolute_url, email_subject
@@ -95,6 +96,13 @@ def _record(
         to_status=registration.status,
         reason=reason,
     )
+    if kind == DealRegistrationEvent.Kind.STATUS:
+        registration_status_changed.send(
+            sender=DealRegistration,
+            registration=registration,
+            from_status=from_status,
+            to_status=registration.status,
+        )
 
 
 def _notify(registration: DealRegistration, event: str, reason: str = "") -> None:
