@@ -6,7 +6,8 @@ Uses PostgreSQL database ``portal_bench_analytics`` (override with DATABASE_URL)
 bench/deals.py's ``seed`` (N registrations over M companies, one year of history), spreads the
 companies over ten countries and the three tiers, then times with a warm cache:
 
-* building the deal rollup from nothing (the nightly rebuild) and the ten-minute refresh;
+* building the deal rollups from nothing (the nightly rebuild), the ten-minute refresh and the
+  one-day rebuild that follows a submission or a staff decision;
 * /analytics/ for the last full quarter by month, as program staff (Django's test client,
   in-process): the default country breakdown, by tier with a country filter, and by week;
 * the same quarter by competency and by group (the per-competency and per-group rollups), and
@@ -128,6 +129,12 @@ def measure(*, rounds: int) -> None:
     started = time.perf_counter()
     rollup.deal_rollup_refresh(since=timezone.localdate() - timedelta(days=rollup.RECENT_DAYS))
     timed("rollup: ten-minute refresh (last 7 days)", [time.perf_counter() - started])
+    runs = []
+    for _ in range(5):
+        started = time.perf_counter()
+        rollup.deal_rollup_refresh_day(day=timezone.localdate())
+        runs.append(time.perf_counter() - started)
+    timed("rollup: one day (after each submission or decision)", runs)
 
     client = Client()
     client.force_login(User.objects.get(email="bench-staff@example.com"))
