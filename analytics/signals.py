@@ -18,22 +18,25 @@ from deals.models import DealStatus
 from deals.signals import registration_status_changed
 from portal.queueing import enqueue_on_commit
 
-# The statuses whose change /analytics/ counts (expiry changes no figure).
-COUNTED = {
-    DealStatus.SUBMITTED,
-    DealStatus.APPROVED,
-    DealStatus.REJECTED,
-    DealStatus.WON,
-    DealStatus.LOST,
+# The statuses whose change /analytics/ counts (expiry changes no figure), and the field that
+# dates the change: the rollup row of that day is the one to rebuild.
+DATED_BY = {
+    DealStatus.SUBMITTED: "submitted_at",
+    DealStatus.APPROVED: "approved_at",
+    DealStatus.REJECTED: "decided_at",
+    DealStatus.WON: "closed_at",
+    DealStatus.LOST: "closed_at",
 }
 QUEUED_FOR = 60  # seconds: a queued rebuild that never ran is forgotten after this
 
 
 @receiver(registration_status_changed, dispatch_uid="analytics_deal_rollup_day")
 def registration_status_changed_refresh(sender, registration, from_status, to_status, **kwargs):
-    if to_status not in COUNTED:
+    field = DATED_BY.get(to_status)
+    if field is None:
         return
-    day = timezone.localdate().isoformat()  # the event is dated now: submitted_at, approved_at…
+    when = getattr(registration, field) or timezone.now()
+    day = timezone.localdate(when).isoformat()
 
     def queue() -> None:
         if cache.add(rollup_day_queued_key(day), True, timeout=QUEUED_FOR):
