@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django_countries import countries
 
@@ -122,7 +123,7 @@ class AnalyticsFilterForm(forms.Form):
             group=data.get("group"),
             competency=data.get("competency"),
             breakdown=data.get("breakdown") or "country",
-            currency=data.get("currency") or DEFAULT_CURRENCY,
+            currency=data.get("currency") or settings.PROGRAM_CURRENCY,
         )
 
 

@@ -11,10 +11,12 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from directory.models import Company, Tier
+from directory.models import Company, Competency, Tier
+from groups.models import Group
 
 
 def _points(default: str, help_text: str) -> models.DecimalField:
@@ -194,6 +196,74 @@ class DealDayRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.country} {self.tier} {self.currency}"
+
+
+class _DealRollupMeasures(models.Model):
+    """The key and measures every deal rollup shares."""
+
+    day = models.DateField()
+    country = models.CharField(max_length=2, blank=True)
+    tier = models.CharField(max_length=12, choices=Tier.choices)
+    currency = models.CharField(max_length=3)
+    submitted = models.PositiveIntegerField(default=0)
+    approved = models.PositiveIntegerField(default=0)
+    won = models.PositiveIntegerField(default=0)
+    won_value = models.DecimalField(max_digits=18, decimal_places=2, default=Decimal("0"))
+    won_sourced = models.DecimalField(max_digits=18, decimal_places=2, default=Decimal("0"))
+    won_influenced = models.DecimalField(max_digits=18, decimal_places=2, default=Decimal("0"))
+    won_other = models.DecimalField(max_digits=18, decimal_places=2, default=Decimal("0"))
+
+    class Meta:
+        abstract = True
+
+
+class DealDayCompetencyRollup(_DealRollupMeasures):
+    """Like ``DealDayRollup``, per competency too (a registration naming two competencies is
+    in both rows; ``competency`` empty: it names none). Serves a competency filter or
+    breakdown."""
+
+    competency = models.ForeignKey(
+        Competency, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                "day",
+                Coalesce("competency", Value(0)),
+                "country",
+                "tier",
+                "currency",
+                name="one_deal_competency_rollup_per_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.competency_id} {self.country} {self.tier} {self.currency}"
+
+
+class DealDayGroupRollup(_DealRollupMeasures):
+    """Like ``DealDayRollup``, per group too (the group of the thread a registration was
+    opened from; ``group`` empty: none). Serves a group filter or breakdown."""
+
+    group = models.ForeignKey(
+        Group, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                "day",
+                Coalesce("group", Value(0)),
+                "country",
+                "tier",
+                "currency",
+                name="one_deal_group_rollup_per_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.group_id} {self.country} {self.tier} {self.currency}"
 
 
 class RollupFreshness(models.Model):

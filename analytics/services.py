@@ -24,12 +24,17 @@ ALREADY_DECIDED = "This proposal has already been decided."
 CHUNK = 1000
 
 
+def _json_value(value):
+    # Numbers, not text, so that the league table sorts them as numbers.
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dict):
+        return {key: _json_value(inner) for key, inner in value.items()}
+    return value
+
+
 def _json_figures(figures: dict) -> dict:
-    return {
-        # Numbers, not text, so that the league table sorts them as numbers.
-        key: (float(value) if isinstance(value, Decimal) else value)
-        for key, value in figures.items()
-    }
+    return {key: _json_value(value) for key, value in figures.items()}
 
 
 @transaction.atomic

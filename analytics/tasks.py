@@ -1,8 +1,10 @@
 """Thin Celery tasks for analytics: the nightly scorecards and the tier-change email."""
 
+from datetime import date
 from smtplib import SMTPException
 
 from celery import shared_task
+from django.core.cache import cache
 
 from analytics import rollup, services
 from analytics.models import TierProposal
@@ -39,3 +41,11 @@ def deal_rollup_refresh_recent() -> int:
 def deal_rollup_rebuild() -> int:
     """Nightly (beat), and on demand from /analytics/: the whole deal rollup again."""
     return rollup.deal_rollup_refresh()
+
+
+@shared_task(acks_late=True)
+def deal_rollup_refresh_day(*, day: str) -> int:
+    """After a registration's status changed: that day's rollup rows (``day``: YYYY-MM-DD)."""
+    # Cleared before reading, so a change committed after this read queues the next rebuild.
+    cache.delete(rollup.rollup_day_queued_key(day))
+    return rollup.deal_rollup_refresh_day(day=date.fromisoformat(day))

@@ -184,6 +184,8 @@ def scorecard_export(request: HttpRequest, slug: str) -> HttpResponse:
         for line in view.lines:
             yield [line.label, "" if line.figure is None else line.figure, line.points]
         yield ["Total", "", view.total]
+        for code, value in view.won_other:
+            yield [f"Won value in {code} (not counted in points)", value, ""]
         yield []
         yield ["Day", "Points", "Earned tier"]
         for snapshot in view.history:

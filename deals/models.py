@@ -122,6 +122,8 @@ class DealRegistration(models.Model):
     influence_evidence = models.CharField(max_length=100, blank=True)
     # Set at submit when an active registration of another company names the same customer.
     has_conflict = models.BooleanField(default=False)
+    # When program staff were told of the submission (the hourly digest; each once).
+    staff_notified_at = models.DateTimeField(null=True, blank=True)
 
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -149,6 +151,11 @@ class DealRegistration(models.Model):
                 name="deal_pending_idx",
                 condition=Q(status="submitted"),
             ),
+            # The analytics rollup rebuilds a few days at a time (after each decision, every ten
+            # minutes): each of its reads takes the registrations dated in those days.
+            models.Index(fields=["submitted_at"], name="deal_submitted_at_idx"),
+            models.Index(fields=["approved_at"], name="deal_approved_at_idx"),
+            models.Index(fields=["closed_at"], name="deal_closed_at_idx"),
             # The expiry flip and the reminders.
             models.Index(
                 fields=["protected_until"],

@@ -30,6 +30,7 @@ from deals.models import (
     DealReminder,
     DealStatus,
 )
+from deals.signals import registration_status_changed
 from directory.models import Company, CompanyMembership, Competency
 from groups.models import Thread
 from portal.emails import absolute_url, email_subject
@@ -95,6 +96,13 @@ def _record(
         to_status=registration.status,
         reason=reason,
     )
+    if kind == DealRegistrationEvent.Kind.STATUS:
+        registration_status_changed.send(
+            sender=DealRegistration,
+            registration=registration,
+            from_status=from_status,
+            to_status=registration.status,
+        )
 
 
 def _notify(registration: DealRegistration, event: str, reason: str = "") -> None:
@@ -458,6 +466,57 @@ def deals_remind(*, now: datetime | None = None) -> int:
                 deal_send_email(registration=registration, event=f"reminder_{days}d")
             sent += 1
     return sent
+
+
+# --- program staff: one digest an hour of the new submissions -----------------------------
+
+STAFF_DIGEST_SUBJECT = "{count} deal registration{plural} to review"
+
+
+def deal_staff_recipients() -> list[str]:
+    """Program staff, who review submitted registrations."""
+    emails = User.objects.filter(is_staff=True, is_active=True).values_list("email", flat=True)
+    return sorted(email for email in emails if email)
+
+
+def deals_staff_digest_send(*, now: datetime | None = None) -> int:
+    """Beat (hourly): email program staff one digest of the registrations submitted since the
+    last one that still wait for a decision, conflicts flagged; each registration is listed in
+    one digest only. The rows are locked (others' runs skip them) and marked in the same
+    transaction as the send, so a failed send leaves them for the next run and two runs never
+    list the same one. Returns how many registrations were listed."""
+    now = now or timezone.now()
+    recipients = deal_staff_recipients()
+    if not recipients:
+        return 0
+    with transaction.atomic():
+        new = list(
+            DealRegistration.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(status=DealStatus.SUBMITTED, staff_notified_at__isnull=True)
+            .select_related("company")
+            .order_by("submitted_at", "pk")
+        )
+        if not new:
+            return 0
+        conflicts = sum(1 for registration in new if registration.has_conflict)
+        context = {
+            "registrations": new,
+            "conflicts": conflicts,
+            "url": absolute_url(reverse("deals:review")),
+        }
+        send_mail(
+            subject=email_subject(
+                STAFF_DIGEST_SUBJECT.format(count=len(new), plural="" if len(new) == 1 else "s")
+                + (f" ({conflicts} with a conflict)" if conflicts else "")
+            ),
+            message=render_to_string("deals/email/staff_digest.txt", context),
+            from_email=None,
+            recipient_list=recipients,
+        )
+        DealRegistration.objects.filter(pk__in=[registration.pk for registration in new]).update(
+            staff_notified_at=now
+        )
+    return len(new)
 
 
 # --- email --------------------------------------------------------------------------------

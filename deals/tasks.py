@@ -39,3 +39,11 @@ def deals_remind() -> int:
     from deals import services
 
     return services.deals_remind()
+
+
+@shared_task(acks_late=True, autoretry_for=(SMTPException, ConnectionError), max_retries=5)
+def deals_staff_digest() -> int:
+    """Beat (hourly): one email to program staff listing the registrations submitted since."""
+    from deals import services
+
+    return services.deals_staff_digest_send()

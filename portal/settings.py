@@ -332,6 +332,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "deals.tasks.deals_remind",
         "schedule": crontab(minute=35),
     },
+    # New submissions: one digest an hour to program staff, not one email each.
+    "digest-deal-registrations-for-staff": {
+        "task": "deals.tasks.deals_staff_digest",
+        "schedule": crontab(minute=50),
+    },
     "escalate-overdue-moderation-items": {
         "task": "moderation.tasks.escalate_overdue_items",
         "schedule": timedelta(minutes=15),
@@ -357,6 +362,11 @@ REFERRAL_ESCALATE_AFTER_BUSINESS_DAYS = env.int("REFERRAL_ESCALATE_AFTER_BUSINES
 # and how many days before the end the company is reminded (each reminder goes once).
 DEAL_PROTECTION_DAYS = env.int("DEAL_PROTECTION_DAYS", default=90)
 DEAL_REMINDER_DAYS = (14, 3)
+# The program's reporting currency: scorecard points count won value in this currency only;
+# won value in other currencies is shown beside it, never converted or added in.
+PROGRAM_CURRENCY = env.str("PROGRAM_CURRENCY", default="USD").strip().upper()
+if not (len(PROGRAM_CURRENCY) == 3 and PROGRAM_CURRENCY.isalpha()):
+    raise ImproperlyConfigured("PROGRAM_CURRENCY must be a three-letter currency code, e.g. USD.")
 # Attribution: community activity this many days before a registration counts as influence.
 DEAL_INFLUENCE_WINDOW_DAYS = 90
 

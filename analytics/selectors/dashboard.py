@@ -48,6 +48,7 @@ class Dashboard:
     computed_at: datetime
     rollup_refreshed_at: datetime | None
     deals_from_rollup: bool
+    breakdown_from_rollup: bool
     funnel: Funnel
     breakdown: Breakdown
     response_times: ResponseTimes | None
@@ -125,6 +126,9 @@ def dashboard(*, filters) -> Dashboard:
         computed_at=timezone.now(),
         rollup_refreshed_at=freshness,
         deals_from_rollup=rollup_usable(filters=filters, grouping="period", built=built),
+        breakdown_from_rollup=rollup_usable(
+            filters=filters, grouping=filters.breakdown, built=built
+        ),
         funnel=funnel(metrics=FUNNEL_METRICS, filters=filters, rollup_built=built),
         breakdown=breakdown(
             metrics=FUNNEL_METRICS,

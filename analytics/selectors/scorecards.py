@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from statistics import median
 
+from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
 
 from analytics.models import ScorecardRules, ScorecardSnapshot, TierProposal
@@ -24,7 +25,7 @@ NO_COMPANY = "You do not belong to a partner company, so there is no scorecard t
 
 # (key, label, unit shown beside the figure) in the order the scorecard lists them.
 DIMENSIONS = [
-    ("won_value", "Won value (referrals and registrations)", "at face value"),
+    ("won_value", "Won value (referrals and registrations)", "program currency"),
     ("approved_registrations", "Approved deal registrations", ""),
     ("verified_competencies", "Verified competencies", ""),
     ("reviews", "Approved customer reviews", ""),
@@ -62,20 +63,35 @@ def scorecard_figures(*, now: datetime, window_days: int, company_ids=None) -> d
             )
         )
     )
-    won = defaultdict(Decimal)
+    # Won value is summed per currency and never across currencies: the program currency earns
+    # points, the others are kept beside it (``won_value_other``) for people to see.
+    program_currency = settings.PROGRAM_CURRENCY
+    won: dict[int, Decimal] = defaultdict(Decimal)
+    won_other: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+
+    def add_won(company_id: int | None, currency: str, total: Decimal | None) -> None:
+        if company_id is None or total is None:
+            return
+        if currency == program_currency:
+            won[company_id] += total
+        else:
+            won_other[company_id][currency] += total
+
     for side in ("from_company", "to_company"):
-        rows = only(won_referrals, side).values(side).annotate(n=Sum("value")).order_by()
-        for company_id, total in _by_company(rows, key=side).items():
-            won[company_id] += total or Decimal("0")
+        rows = only(won_referrals, side).values(side, "currency").annotate(n=Sum("value"))
+        for row in rows.order_by():
+            add_won(row[side], row["currency"], row["n"])
     deals_won = only(
         DealRegistration.objects.filter(status=DealStatus.WON, closed_at__gte=since), "company"
     )
-    for company_id, total in _by_company(
-        deals_won.values("company").annotate(n=Sum("value")).order_by()
-    ).items():
-        won[company_id] += total or Decimal("0")
+    for row in deals_won.values("company", "currency").annotate(n=Sum("value")).order_by():
+        add_won(row["company"], row["currency"], row["n"])
     counts = {
         "won_value": won,
+        "won_value_other": {
+            company_id: {code: per[code] for code in sorted(per)}
+            for company_id, per in won_other.items()
+        },
         "approved_registrations": _by_company(
             only(DealRegistration.objects.filter(approved_at__gte=since), "company")
             .values("company")
@@ -189,6 +205,8 @@ class ScorecardView:
     company: Company
     snapshot: ScorecardSnapshot | None
     lines: list[ScorecardLine]
+    won_other: list[tuple[str, Decimal]]
+    program_currency: str
     total: Decimal
     earned_tier: str
     gap: tuple[str, Decimal] | None
@@ -215,9 +233,19 @@ def scorecard_view(*, company: Company, rules: ScorecardRules, show_proposal: bo
     snapshot = history[0] if history else None
     figures = snapshot.figures if snapshot else {}
     points = {key: Decimal(value) for key, value in snapshot.points.items()} if snapshot else {}
+    program_currency = settings.PROGRAM_CURRENCY
     lines = [
-        ScorecardLine(key, label, unit, figures.get(key), points.get(key, Decimal("0")))
+        ScorecardLine(
+            key,
+            label,
+            program_currency if key == "won_value" else unit,
+            figures.get(key),
+            points.get(key, Decimal("0")),
+        )
         for key, label, unit in DIMENSIONS
+    ]
+    won_other = [
+        (code, Decimal(str(value))) for code, value in figures.get("won_value_other", {}).items()
     ]
     total = snapshot.total_points if snapshot else Decimal("0")
     proposal = None
@@ -229,6 +257,8 @@ def scorecard_view(*, company: Company, rules: ScorecardRules, show_proposal: bo
         company=company,
         snapshot=snapshot,
         lines=lines,
+        won_other=won_other,
+        program_currency=program_currency,
         total=total,
         earned_tier=rules.tier_for(total),
         gap=next_tier_gap(total=total, rules=rules),

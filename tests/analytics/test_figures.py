@@ -115,6 +115,13 @@ def test_breakdown_by_tier_group_and_competency(world):
     assert competencies["Kubernetes"][0] is None  # active members have no competency
     assert competencies["Kubernetes"][1:3] == [2, 3]
     assert competencies["Snowflake"][1:3] == [1, 1]
+    # Deal figures (registrations, approved, won, won value in USD): D1 names Kubernetes; D2,
+    # D3, D4 and D6 name no competency; no registration was opened from a thread.
+    assert competencies["Kubernetes"][5:] == [1, 1, 1, Decimal("10000")]
+    assert competencies["Snowflake"][5:] == [0, 0, 0, 0]
+    assert competencies["Unknown"][5:] == [4, 3, 2, Decimal("2000")]
+    assert groups["Unknown"][5:] == [5, 4, 3, Decimal("12000")]
+    assert groups["Cloud"][5:] == [0, 0, 0, 0]
 
 
 def test_response_times(world):

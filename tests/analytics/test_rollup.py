@@ -85,3 +85,124 @@ def test_visitors_are_asked_to_sign_in_to_refresh(client):
 
 def test_members_cannot_refresh(member_client):
     assert member_client.post(reverse("analytics:refresh")).status_code == 404
+
+
+# --- competency and group rollups --------------------------------------------------------
+
+RANGE = {"period": "month", "from": "2026-01-01", "to": "2026-03-31", "currency": "USD"}
+
+
+def _figures(**params):
+    from analytics.forms import AnalyticsFilterForm
+    from analytics.selectors import dashboard
+
+    form = AnalyticsFilterForm({**RANGE, **params})
+    assert form.is_valid(), form.errors
+    return dashboard(filters=form.filters())
+
+
+def _deal_columns(board) -> dict:
+    """Registrations, approved, won, won value per breakdown row (the last four columns)."""
+    return {label: values[5:] for label, values in board.breakdown.rows}
+
+
+@pytest.fixture
+def deals_by_competency_and_group():
+    from datetime import UTC, datetime
+
+    from tests.directory.factories import CompetencyFactory
+    from tests.groups.factories import GroupFactory, ThreadFactory
+
+    kubernetes = CompetencyFactory(name="Kubernetes", slug="kubernetes")
+    snowflake = CompetencyFactory(name="Snowflake", slug="snowflake")
+    cloud = GroupFactory(name="Cloud", slug="cloud")
+    company = CompanyFactory(hq_country="DE")
+    day = datetime(2026, 2, 10, 12, tzinfo=UTC)
+
+    def deal(status, competencies, group=None, value="1000", currency="USD"):
+        won = status == DealStatus.WON
+        return DealRegistrationFactory(
+            company=company,
+            customer_domain=f"customer-{next(DOMAINS)}.test",
+            status=status,
+            submitted_at=day - timedelta(days=2),
+            approved_at=day - timedelta(days=1),
+            decided_at=day - timedelta(days=1),
+            protected_until=day + timedelta(days=90),
+            closed_at=day if won else None,
+            value=Decimal(value),
+            currency=currency,
+            competencies=competencies,
+            source_thread=ThreadFactory(group=group) if group else None,
+        )
+
+    # A: Kubernetes and Snowflake, from a Cloud thread, won USD 10,000.
+    deal(DealStatus.WON, [kubernetes, snowflake], cloud, "10000")
+    # B: Kubernetes, from a Cloud thread, won EUR 4,000 (not in USD figures).
+    deal(DealStatus.WON, [kubernetes], cloud, "4000", "EUR")
+    # C: Snowflake, no thread, approved (USD 2,500, not won).
+    deal(DealStatus.APPROVED, [snowflake], None, "2500")
+    # D: no competency, no thread, won USD 700.
+    deal(DealStatus.WON, [], None, "700")
+
+
+@pytest.mark.parametrize("source", ["live", "rollup"])
+def test_competency_and_group_breakdowns_match_the_hand_count(
+    deals_by_competency_and_group, source
+):
+    if source == "rollup":
+        deal_rollup_refresh()
+    by_competency = _figures(breakdown="competency")
+    assert by_competency.breakdown_from_rollup is (source == "rollup")
+    # Registrations, approved, won, won value in USD. A counts under both competencies.
+    assert _deal_columns(by_competency) == {
+        "Kubernetes": [2, 2, 2, Decimal("10000")],  # A, B (B's euros aside)
+        "Snowflake": [2, 2, 1, Decimal("10000")],  # A, C
+        "Unknown": [1, 1, 1, Decimal("700")],  # D
+    }
+    assert _deal_columns(_figures(breakdown="group")) == {
+        "Cloud": [2, 2, 2, Decimal("10000")],  # A, B
+        "Unknown": [2, 2, 1, Decimal("700")],  # C, D
+    }
+    # A competency filter with a country breakdown; a group filter with a tier breakdown.
+    snowflake_by_country = _deal_columns(_figures(competency="snowflake", breakdown="country"))
+    assert snowflake_by_country == {"Germany (DE)": [2, 2, 1, Decimal("10000")]}
+    cloud_funnel = {row.metric.key: row.total for row in _figures(group="cloud").funnel.rows}
+    assert [cloud_funnel[key] for key in ("registrations", "approved", "won", "won_value")] == [
+        2, 2, 2, Decimal("10000")
+    ]  # fmt: skip
+    # Both at once: no rollup keeps them together, so that breakdown is counted live.
+    both = _figures(group="cloud", breakdown="competency")
+    assert both.breakdown_from_rollup is False
+    assert _deal_columns(both) == {
+        "Kubernetes": [2, 2, 2, Decimal("10000")],
+        "Snowflake": [1, 1, 1, Decimal("10000")],
+    }
+    euros = _figures(breakdown="competency", currency="EUR")
+    assert _deal_columns(euros)["Kubernetes"] == [2, 2, 2, Decimal("4000")]
+
+
+def test_the_page_says_when_the_breakdown_is_counted_live(
+    staff_client, deals_by_competency_and_group
+):
+    deal_rollup_refresh()
+    page = staff_client.get(URL, {**RANGE, "breakdown": "competency"}).content.decode()
+    assert "Deal registration figures are as of" in page
+    assert "counts them live" not in page
+    page = staff_client.get(
+        URL, {**RANGE, "breakdown": "competency", "group": "cloud"}
+    ).content.decode()
+    assert "The breakdown by competency counts them live." in page
+
+
+def test_the_competency_breakdown_reads_the_rollup_not_the_registrations(
+    staff_client, deals_by_competency_and_group
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    deal_rollup_refresh()
+    with CaptureQueriesContext(connection) as captured:
+        staff_client.get(URL, {**RANGE, "breakdown": "competency"})
+    deal_queries = [q["sql"] for q in captured if "deals_dealregistration" in q["sql"]]
+    assert deal_queries == []

@@ -52,7 +52,7 @@ def busy():
     _won_deal(company, "20000", now - timedelta(days=30))
     _won_deal(company, "90000", now - timedelta(days=400))
     referral = ReferralFactory(
-        from_company=company, status=Referral.Status.WON, value=Decimal("5000")
+        from_company=company, status=Referral.Status.WON, value=Decimal("5000"), currency="USD"
     )
     ReferralEvent.objects.create(referral=referral, to_status=Referral.Status.WON)
     # Approved registrations: the won one approved 39 days ago, plus one approved last week.
@@ -122,6 +122,86 @@ def test_the_company_sees_points_and_the_gap_to_the_next_tier(client, busy):
     assert 'data-points="verified_competencies">20.00<' in page
     assert "66.00 more points to reach Gold." in page  # 120 - 54
     assert "Make Certified" not in page  # deciding is for staff
+
+
+def _won_referral(*, from_company, to_company, value: str, currency: str):
+    referral = ReferralFactory(
+        from_company=from_company,
+        to_company=to_company,
+        status=Referral.Status.WON,
+        value=Decimal(value),
+        currency=currency,
+    )
+    ReferralEvent.objects.create(referral=referral, to_status=Referral.Status.WON)
+    return referral
+
+
+@pytest.fixture
+def multi_currency():
+    """Two companies that won business in three currencies, counted by hand below."""
+    now = timezone.now()
+    seller, partner = CompanyFactory(name="Seller"), CompanyFactory(name="Partner")
+    CompanyMembershipFactory(company=seller, user=UserFactory(), role="admin")
+    # Seller's registrations: USD 20,000 and EUR 30,000 + EUR 1,500 won in the window; a USD
+    # 90,000 win from 400 days ago and a lost USD 50,000 do not count.
+    for value, currency, days_ago in [
+        ("20000", "USD", 30), ("30000", "EUR", 20), ("1500", "EUR", 5), ("90000", "USD", 400)
+    ]:  # fmt: skip
+        deal = _won_deal(seller, value, now - timedelta(days=days_ago))
+        deal.currency = currency
+        deal.save()
+    DealRegistrationFactory(
+        company=seller, status=DealStatus.LOST, closed_at=now, value=Decimal("50000")
+    )
+    # Referrals: Seller referred USD 5,000 to Partner; Partner referred GBP 2,000 to Seller.
+    # Both count for both sides.
+    _won_referral(from_company=seller, to_company=partner, value="5000", currency="USD")
+    _won_referral(from_company=partner, to_company=seller, value="2000", currency="GBP")
+    return seller, partner
+
+
+def test_won_value_counts_only_the_program_currency_and_shows_the_others(multi_currency):
+    seller, partner = multi_currency
+    services.scorecards_compute()
+    seller_card = ScorecardSnapshot.objects.get(company=seller)
+    # USD 20,000 + USD 5,000; at face value across currencies it would be 58,500.
+    assert seller_card.figures["won_value"] == 25000.0
+    assert seller_card.figures["won_value_other"] == {"EUR": 31500.0, "GBP": 2000.0}
+    assert seller_card.points["won_value"] == "2.50"  # 25,000 / 10,000, not 5.85
+    partner_card = ScorecardSnapshot.objects.get(company=partner)
+    assert partner_card.figures["won_value"] == 5000.0
+    assert partner_card.figures["won_value_other"] == {"GBP": 2000.0}
+    assert partner_card.points["won_value"] == "0.50"
+    assert partner_card.total_points == Decimal("0.50")
+
+
+def test_the_program_currency_is_a_setting(multi_currency, settings):
+    settings.PROGRAM_CURRENCY = "EUR"
+    seller, partner = multi_currency
+    services.scorecards_compute()
+    seller_card = ScorecardSnapshot.objects.get(company=seller)
+    assert seller_card.figures["won_value"] == 31500.0
+    assert seller_card.figures["won_value_other"] == {"GBP": 2000.0, "USD": 25000.0}
+    assert seller_card.points["won_value"] == "3.15"
+    # Partner won nothing in euros: no won-value points at all.
+    partner_card = ScorecardSnapshot.objects.get(company=partner)
+    assert "won_value" not in partner_card.figures
+    assert partner_card.figures["won_value_other"] == {"GBP": 2000.0, "USD": 5000.0}
+    assert partner_card.points["won_value"] == "0.00"
+
+
+def test_the_scorecard_names_the_currency_and_lists_the_others(client, multi_currency):
+    seller, _ = multi_currency
+    services.scorecards_compute()
+    client.force_login(seller.memberships.get().user)
+    page = client.get(reverse("analytics:scorecard", args=[seller.slug])).content.decode()
+    assert 'data-figure="won_value">25000.0 <span class="muted">USD</span>' in page
+    assert "program currency, USD, only" in page
+    assert 'data-won-other="EUR">31500.0<' in page
+    assert 'data-won-other="GBP">2000.0<' in page
+    csv = client.get(reverse("analytics:scorecard-export", args=[seller.slug])).content.decode()
+    assert "Won value in EUR (not counted in points),31500.0," in csv
+    assert "Won value in GBP (not counted in points),2000.0," in csv
 
 
 def test_an_expired_verification_does_not_count(busy):
