@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from django import forms
 from django.http import QueryDict
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from directory.models import Competency, Industry, Tier
@@ -26,10 +27,10 @@ from portal.paging import PAGE_INVALID
 MAX_QUERY_LENGTH = 200
 
 SORT_CHOICES = [
-    (SORT_RELEVANCE, "Best match"),
-    (SORT_RATING, "Highest rated"),
-    (SORT_NAME, "Name (A–Z)"),
-    (SORT_NEWEST, "Newest"),
+    (SORT_RELEVANCE, _("Best match")),
+    (SORT_RATING, _("Highest rated")),
+    (SORT_NAME, _("Name (A–Z)")),
+    (SORT_NEWEST, _("Newest")),
 ]
 
 ERROR_QUERY_TOO_LONG = f"The search text is too long: use at most {MAX_QUERY_LENGTH} characters."
@@ -53,7 +54,7 @@ class CompanySearchForm(forms.Form):
     """Every parameter of ``/directory/`` and ``/api/v1/partners/``; all optional."""
 
     q = forms.CharField(
-        label="Search partners",
+        label=_("Search partners"),
         required=False,
         max_length=MAX_QUERY_LENGTH,
         error_messages={"max_length": ERROR_QUERY_TOO_LONG},
@@ -76,12 +77,12 @@ class CompanySearchForm(forms.Form):
         error_messages={"invalid_choice": ERROR_COUNTRY},
     )
     tier = forms.ChoiceField(
-        choices=[("", "Any tier"), *Tier.choices],
+        choices=[("", _("Any tier")), *Tier.choices],
         required=False,
         error_messages={"invalid_choice": ERROR_TIER},
     )
     verified = forms.ChoiceField(
-        choices=[("", "All claims"), ("1", "Verified only"), ("0", "All claims")],
+        choices=[("", _("All claims")), ("1", _("Verified only")), ("0", _("All claims"))],
         required=False,
         error_messages={"invalid_choice": ERROR_VERIFIED},
     )
