@@ -15,9 +15,9 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.core.cache import cache
-from django.utils import translation
 from django.middleware.csrf import get_token
 from django.template.loader import get_template
+from django.utils import translation
 from django.utils.crypto import salted_hmac
 from django.utils.safestring import SafeString, mark_safe
 
