@@ -1,15 +1,16 @@
 from django.db.models import Exists
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from directory.models import CompanyMembership
 from groups.selectors import groups_moderated_by
 from portal.models import User
 
 NAV_SECTIONS = [
-    ("directory:search", "Directory"),
-    ("groups:list", "Groups"),
-    ("collaboration:index", "Collaborate"),
+    ("directory:search", _("Directory")),
+    ("groups:list", _("Groups")),
+    ("collaboration:index", _("Collaborate")),
 ]
 
 
@@ -31,15 +32,15 @@ def _member_sections(user) -> list[tuple[str, str]]:
     ) or {}
     sections = []
     if flags.get("in_company"):
-        sections.append(("deals:list", "Deals"))
+        sections.append(("deals:list", _("Deals")))
     elif user.is_staff:
-        sections.append(("deals:review", "Deals"))
+        sections.append(("deals:review", _("Deals")))
     if flags.get("moderates"):
-        sections.append(("moderation:queue", "Moderation"))
+        sections.append(("moderation:queue", _("Moderation")))
     if user.is_staff:
-        sections.append(("analytics:index", "Analytics"))
+        sections.append(("analytics:index", _("Analytics")))
     elif flags.get("in_company"):
-        sections.append(("analytics:my-scorecard", "Scorecard"))
+        sections.append(("analytics:my-scorecard", _("Scorecard")))
     return sections
 
 

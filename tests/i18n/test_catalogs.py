@@ -13,6 +13,8 @@ from django.core.management import call_command
 LANGUAGES = ["de", "fr", "ja"]
 LOCALE = Path(settings.BASE_DIR, "locale")
 # What makemessages reads: the apps and templates, not the virtualenv, tests or benchmarks.
+# %(name)s and %(count)d for gettext, {name} for str.format, and HTML tags kept as they are.
+PLACEHOLDER = r"%\(\w+\)[sd]|\{\w+\}|</?\w+"
 NOT_SCANNED = {".venv", "tests", "bench", "var", "locale", "node_modules", "static", "docs"}
 
 
@@ -36,10 +38,10 @@ def test_every_entry_is_translated_and_none_is_fuzzy(language):
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_translations_keep_every_placeholder(language):
     for entry in catalog(language).translated_entries():
-        wanted = set(polib.re.findall(r"%\(\w+\)s", entry.msgid))
+        wanted = set(polib.re.findall(PLACEHOLDER, entry.msgid))
         forms = entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]
         for form in forms:
-            assert set(polib.re.findall(r"%\(\w+\)s", form)) == wanted, (language, entry.msgid)
+            assert set(polib.re.findall(PLACEHOLDER, form)) == wanted, (language, entry.msgid)
 
 
 @pytest.mark.skipif(not shutil.which("xgettext"), reason="needs gettext (make test installs it)")
