@@ -34,10 +34,15 @@ class ProfileForm(forms.ModelForm):
         model = User
         fields = ["display_name", "job_title", "time_zone", "language"]
         help_texts = {
-            "display_name": "How other members see you. Leave blank to use your email name.",
-            "time_zone": "Digests and dates are shown in this time zone.",
+            "display_name": _("How other members see you. Leave blank to use your email name."),
+            "time_zone": _("Digests and dates are shown in this time zone."),
             "language": _(
                 "The portal and its emails use this language. Leave blank to follow your browser."
             ),
         }
-        labels = {"language": _("Language")}
+        labels = {
+            "display_name": _("Display name"),
+            "job_title": _("Job title"),
+            "time_zone": _("Time zone"),
+            "language": _("Language"),
+        }
