@@ -4,6 +4,9 @@ Accept-Language. URLs stay the same in every language."""
 import pytest
 from django.conf import settings
 
+from directory.facet_cache import facet_cache_invalidate
+from directory.services.search_index import company_search_reindex
+from tests.directory.factories import CompanyFactory
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -94,3 +97,16 @@ def test_the_language_is_chosen_on_the_profile_page(client):
     assert response.status_code == 302
     member.refresh_from_db()
     assert member.language == "de"
+
+
+def test_cached_parts_of_the_directory_follow_the_language_of_each_request(client):
+    company = CompanyFactory(name="Cloudsmiths", tier="certified")
+    company_search_reindex(company_ids=[company.pk])
+    facet_cache_invalidate()
+
+    english = client.get("/directory/").content.decode()
+    german = client.get("/directory/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+
+    assert "Certified" in english
+    assert "Zertifiziert" in german
+    assert "Certified" not in german
