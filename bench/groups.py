@@ -22,8 +22,10 @@ forum and topic pages (../shared/peers/machina, set up by its setup.sh; ``--peer
 ``--peer-venv`` and ``--peer-database-url`` say where). It serves both with gunicorn, 3 workers
 each, creates a session for a member of each, and runs ``wrk -t2 -c8`` on the portal and on
 machina in turn, ``--rounds`` times, so that both see the same load; it prints the median
-requests/s of each, their ratio, the portal's in-process p95 and query count for the member,
-and the machine's load average. Needs wrk.
+requests/s of each, their ratio, the CPU each request cost the server and its database
+backends (read from /proc: a figure that other work on a shared machine disturbs far less
+than requests/s), the portal's in-process p95 and query count for the member, and the
+machine's load average. Needs wrk.
 """
 
 import argparse
@@ -241,25 +243,106 @@ def served(command: list[str], *, cwd, env: dict, health_url: str):
                 break
             except OSError:
                 time.sleep(0.2)
-        yield
+        yield server
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
 
 
-def wrk_rate(url: str, *, seconds: int, cookie: str | None = None) -> tuple[float, str]:
-    """Requests/s from `wrk -t2 -c8` for `seconds`, and a note (p99, non-2xx responses)."""
+def wrk_rate(url: str, *, seconds: int, cookie: str | None = None, cpu=None):
+    """Requests/s from `wrk -t2 -c8` for `seconds`, a note (p99, non-2xx responses), and,
+    given ``cpu`` (a function returning CPU seconds used so far by the server and its
+    database backends), the CPU milliseconds each request cost them."""
     headers = ["-H", f"Cookie: {cookie}"] if cookie else []
+    sampler = _CpuSampler(cpu) if cpu else None
     out = subprocess.run(  # noqa: S603 - fixed command line
         [shutil.which("wrk"), "-t2", "-c8", f"-d{seconds}s", "--latency", *headers, url],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
+    used = sampler.stop() if sampler else 0.0
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    done = int(re.search(r"(\d+) requests in", out).group(1))
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     p99 = re.search(r"99%\s+(\S+)", out).group(1)
-    return rate, f"p99 {p99}" + (f", non-2xx {non2xx.group(1)}" if non2xx else "")
+    note = f"p99 {p99}" + (f", non-2xx {non2xx.group(1)}" if non2xx else "")
+    return rate, note, (used * 1000 / done if done else 0.0)
+
+
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _process_cpu(pid: int) -> float:
+    """User + system CPU seconds of a live process (Linux /proc), 0 once it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0  # gone: the sampler keeps what it last saw
+    return (int(fields[11]) + int(fields[12])) / _TICKS
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                continue
+            if parent == pid:
+                found.append(int(entry))
+    return found
+
+
+class _CpuSampler:
+    """CPU seconds used by a set of processes from now until `stop()`. Sampled every 0.2 s,
+    because processes come and go meanwhile (a database backend closes after CONN_MAX_AGE and
+    takes its counters with it): each counts up to the last time it was seen."""
+
+    def __init__(self, cpu) -> None:
+        self.cpu, self.start = cpu, cpu()
+        self.last = dict(self.start)
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while not self.done.wait(0.2):
+            self._sample()
+
+    def _sample(self) -> None:
+        for pid, used in self.cpu().items():
+            self.last[pid] = max(used, self.last.get(pid, 0.0))
+
+    def stop(self) -> float:
+        self.done.set()
+        self.thread.join()
+        self._sample()
+        return sum(used - self.start.get(pid, 0.0) for pid, used in self.last.items())
+
+
+def server_cpu(server_pid: int, *, database: str):
+    """A function giving {pid: CPU seconds used so far} for a gunicorn master, its workers and
+    the PostgreSQL backends connected to `database` (all on this machine)."""
+    import psycopg2
+
+    def backends() -> list[int]:
+        conn = psycopg2.connect(dbname="postgres", user="postgres", host="127.0.0.1")
+        try:
+            with conn.cursor() as cursor:
+                cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [database])
+                return [pid for (pid,) in cursor.fetchall()]
+        finally:
+            conn.close()
+
+    def used() -> dict[int, float]:
+        pids = [server_pid, *_children(server_pid), *backends()]
+        return {pid: _process_cpu(pid) for pid in pids}
+
+    return used
 
 
 def portal_gunicorn(port: int) -> list[str]:
@@ -279,7 +362,7 @@ def throughput(urls: list[tuple[str, str]], *, seconds: int) -> None:
             for _ in range(20):
                 urllib.request.urlopen(base + path).read()  # noqa: S310 - loopback, warm-up
             if wrk:
-                rate, note = wrk_rate(base + path, seconds=seconds)
+                rate, note, _ = wrk_rate(base + path, seconds=seconds)
                 print(f"  {label:<44}{rate:>8.1f} req/s  ({note})")
             else:
                 rate = python_load(base + path, seconds=seconds)
@@ -354,15 +437,22 @@ def compare_with_peer(args, *, member, group_url: str, thread_url: str) -> None:
         "thread": ("thread page (500 replies, 50 shown), signed-in", thread_url),
     }
     rates = {(kind, side): [] for kind in pairs for side in ("portal", "peer")}
+    costs = {(kind, side): [] for kind in pairs for side in ("portal", "peer")}
     with (
         served(
             portal_gunicorn(port),
             cwd=BASE_DIR,
             env=os.environ.copy(),
             health_url=portal + "/healthz",
-        ),
-        served(peer_command, cwd=args.peer_dir, env=peer_env, health_url=peer + "/hello/"),
+        ) as portal_server,
+        served(
+            peer_command, cwd=args.peer_dir, env=peer_env, health_url=peer + "/hello/"
+        ) as peer_server,
     ):
+        cpu = {
+            "portal": server_cpu(portal_server.pid, database=DATABASE),
+            "peer": server_cpu(peer_server.pid, database=args.peer_database_url.rsplit("/", 1)[1]),
+        }
         for kind, (_label, path) in pairs.items():
             page = _fetch(portal + path, portal_cookie)
             assert "Sign out" in page, "the portal session is not signed in"
@@ -377,9 +467,15 @@ def compare_with_peer(args, *, member, group_url: str, thread_url: str) -> None:
                 sides = [("portal", portal + path, portal_cookie)]
                 sides.append(("peer", peer + PEER_PAGES[kind][1], peer_cookie))
                 for side, url, cookie in sides if round_ % 2 == 0 else sides[::-1]:
-                    rate, note = wrk_rate(url, seconds=args.seconds, cookie=cookie)
+                    rate, note, cost = wrk_rate(
+                        url, seconds=args.seconds, cookie=cookie, cpu=cpu[side]
+                    )
                     rates[kind, side].append(rate)
-                    print(f"  round {round_ + 1} {kind:<7}{side:<8}{rate:>8.1f} req/s  ({note})")
+                    costs[kind, side].append(cost)
+                    print(
+                        f"  round {round_ + 1} {kind:<7}{side:<8}{rate:>8.1f} req/s  "
+                        f"{cost:>6.1f} ms CPU/request  ({note})"
+                    )
             loads.append(os.getloadavg()[0])
 
     in_process = time_pages(
@@ -394,16 +490,25 @@ def compare_with_peer(args, *, member, group_url: str, thread_url: str) -> None:
         f"{min(loads):.2f}-{max(loads):.2f} on {os.cpu_count()} cores"
     )
     print(
-        "| page | portal req/s | machina req/s | ratio | portal in-process p50 / p95 ms | queries |"
+        "CPU/request: CPU time of the server's processes and of its PostgreSQL backends during "
+        "the wrk runs, divided by the requests served (what a page costs the machine, whatever "
+        "else runs on it)"
     )
-    print("| --- | --- | --- | --- | --- | --- |")
+    print(
+        "| page | portal req/s | machina req/s | ratio | CPU ms/request portal / machina "
+        "| ratio | portal in-process p50 / p95 ms | queries |"
+    )
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for kind, (label, _path) in pairs.items():
         mine = statistics.median(rates[kind, "portal"])
         theirs = statistics.median(rates[kind, "peer"])
+        my_cost = statistics.median(costs[kind, "portal"])
+        their_cost = statistics.median(costs[kind, "peer"])
         p50, p95, queries = in_process[label, "member"]
         print(
             f"| {label} | {mine:.1f} | {theirs:.1f} ({PEER_PAGES[kind][0]}) | "
-            f"{mine / theirs:.1f}x | {p50:.1f} / {p95:.1f} | {queries} |"
+            f"{mine / theirs:.1f}x | {my_cost:.1f} / {their_cost:.1f} | "
+            f"{their_cost / my_cost:.1f}x | {p50:.1f} / {p95:.1f} | {queries} |"
         )
 
 

@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString
 from django.utils.timesince import timesince
 
 from groups.models import Flag, Group, Reply, Thread
+from groups.selectors import with_tag_names
 from portal.fragments import fragments_render
 
 
@@ -50,12 +51,12 @@ def reply_rows(
     replies,
     viewer_id: int | None,
     may_post: bool,
-    voted_reply_ids: set[int],
 ) -> list[SafeString]:
-    """Each reply of the page rendered as its list item, with the viewer's actions."""
+    """Each reply of the page rendered as its list item, with the viewer's actions (replies
+    from ``selectors.thread_replies``, which say whether the viewer voted for each)."""
 
     def flags_of(reply: Reply) -> PostFlags:
-        voted = reply.pk in voted_reply_ids
+        voted = reply.viewer_voted
         return post_flags(post=reply, viewer_id=viewer_id, may_post=may_post, voted=voted)
 
     def key_of(reply: Reply) -> tuple:
@@ -99,8 +100,61 @@ def reply_rows(
     )
 
 
+def thread_header(*, request, group: Group, thread: Thread, flags: PostFlags) -> SafeString:
+    """The thread's header, body and the viewer's actions on it (``thread`` from
+    ``selectors.thread_for_page``). Its tags are not in the key: they change only with an edit,
+    which moves ``updated_at``, so they are read only when the header is rendered."""
+
+    def key_of(thread: Thread) -> tuple:
+        return (
+            thread.pk,
+            thread.title,
+            thread.kind,
+            thread.status,
+            thread.rejection_reason,
+            thread.is_pinned,
+            thread.is_locked,
+            thread.helpful_count,
+            thread.created_at,
+            thread.edited_at,
+            thread.updated_at,
+            thread.body_html,
+            _author_key(thread),
+            flags,
+        )
+
+    def context_of(thread: Thread) -> dict:
+        with_tag_names([thread])
+        return {
+            "thread": thread,
+            "voted": flags.voted,
+            "can_vote": flags.can_vote,
+            "is_author": flags.is_author,
+            "signed_in": flags.signed_in,
+        }
+
+    return fragments_render(
+        request=request,
+        template_name="groups/_thread_header.html",
+        includes=(
+            "groups/_status_badge.html",
+            "groups/_author.html",
+            "groups/_post_actions.html",
+        ),
+        shared={
+            "group_slug": group.slug,
+            "flag_reasons": tuple(Flag.Reason.choices),
+            "time_zone": timezone.get_current_timezone_name(),
+        },
+        items=[thread],
+        key_of=key_of,
+        context_of=context_of,
+    )[0]
+
+
 def thread_rows(*, request, group: Group, threads) -> list[SafeString]:
-    """Each thread rendered as its row in the group's list (the same for every viewer)."""
+    """Each thread rendered as its row in the group's list (the same for every viewer); the
+    threads come with their ``tag_names`` (``selectors.with_tag_names``)."""
     threads = list(threads)
     ago = {thread.pk: timesince(thread.last_activity_at) for thread in threads}
 
@@ -118,7 +172,7 @@ def thread_rows(*, request, group: Group, threads) -> list[SafeString]:
             thread.last_activity_at,
             ago[thread.pk],
             _author_key(thread),
-            tuple(tag.name for tag in thread.tags.all()),
+            tuple(thread.tag_names),
         )
 
     return fragments_render(

@@ -1,11 +1,9 @@
-from django.db.models import Exists
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from directory.models import CompanyMembership
-from groups.selectors import groups_moderated_by
-from portal.models import User
+from directory.company_flag import user_in_company
+from groups.moderator_flag import user_moderates_any
 
 NAV_SECTIONS = [
     ("directory:search", _("Directory")),
@@ -15,31 +13,20 @@ NAV_SECTIONS = [
 
 
 def _member_sections(user) -> list[tuple[str, str]]:
-    """The sections only some signed-in people have, found in one query: the moderation queue
-    for moderators (and staff), deal registration for a company's people, its review for staff."""
-    flags = (
-        User.objects.filter(pk=user.pk)
-        .annotate(
-            moderates=Exists(groups_moderated_by(user=user)),
-            in_company=Exists(
-                CompanyMembership.objects.filter(
-                    user=user, status=CompanyMembership.Status.APPROVED
-                )
-            ),
-        )
-        .values("moderates", "in_company")
-        .first()
-    ) or {}
+    """The sections only some signed-in people have: the moderation queue for moderators (and
+    staff), deal registration and the scorecard for a company's people, their review and the
+    analytics for staff. Both answers are cached per user, so most pages ask no query here."""
+    in_company = user_in_company(user=user)
     sections = []
-    if flags.get("in_company"):
+    if in_company:
         sections.append(("deals:list", _("Deals")))
     elif user.is_staff:
         sections.append(("deals:review", _("Deals")))
-    if flags.get("moderates"):
+    if user_moderates_any(user=user):
         sections.append(("moderation:queue", _("Moderation")))
     if user.is_staff:
         sections.append(("analytics:index", _("Analytics")))
-    elif flags.get("in_company"):
+    elif in_company:
         sections.append(("analytics:my-scorecard", _("Scorecard")))
     return sections
 

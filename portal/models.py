@@ -79,7 +79,12 @@ class User(AbstractUser):
     @property
     def name(self) -> str:
         """What other members see: the display name, else the part of the email before the @."""
-        return self.display_name or self.email.split("@", 1)[0]
+        return self.name_shown(display_name=self.display_name, email=self.email)
+
+    @staticmethod
+    def name_shown(*, display_name: str, email: str) -> str:
+        """`name` from the two columns, for rows read without a User."""
+        return display_name or email.split("@", 1)[0]
 
     def get_full_name(self) -> str:
         return self.name

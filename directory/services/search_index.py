@@ -1,12 +1,17 @@
-"""The directory's stored full-text vectors, recomputed in one set-based SQL statement."""
+"""The directory's stored full-text vectors, recomputed in one set-based SQL statement.
 
-from collections.abc import Iterable
+A bulk writer that inserts or updates companies itself can compute their vectors in the same
+statement from ``search_vectors_sql`` (the CSV import does: a company written twice, once for
+its columns and once for its vector, costs twice the row and index writes).
+"""
+
+from collections.abc import Iterable, Sequence
 
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.aggregates import StringAgg
-from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
-from django.db.models import Case, OuterRef, QuerySet, Subquery, TextField, Value, When
+from django.db.models import QuerySet, TextField, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 from taggit.models import TaggedItem
 
@@ -14,45 +19,62 @@ from directory.facet_cache import facet_cache_invalidate
 from directory.models import SEARCH_CONFIG, Company, CompanyCompetency, Offering, Visibility
 
 
-def _words(rows: QuerySet, *, company: str, text) -> Subquery:
-    """The ``text`` of these rows that belong to the company being indexed, joined by spaces."""
-    return Subquery(
-        rows.filter(**{company: OuterRef("pk")})
-        .order_by()
-        .values(company)
-        .annotate(words=StringAgg(text, " "))
-        .values("words"),
-        output_field=TextField(),
-    )
+def _words(rows: QuerySet, *, company: str, text) -> tuple[str, tuple]:
+    """SQL of (company, words): the ``text`` of these rows, joined by spaces, per company."""
+    words = rows.order_by().values(company).annotate(words=StringAgg(text, " "))
+    return words.values(company, "words").query.sql_with_params()
 
 
-def _search_vector(*, company_type: ContentType) -> SearchVector:
-    """What a company is found by. Weights: name A, competencies and tags B, public offerings C,
+def search_vectors_sql(*, companies: str, params: Sequence = ()) -> tuple[str, list]:
+    """SQL selecting ``(id, search_vector)`` for the companies that ``companies`` selects (SQL
+    of ``id, name, description, offerings_visibility``, with ``params``), set-based: the claims,
+    tags and offerings of all of them are aggregated in one pass each, however many they are.
+
+    What a company is found by. Weights: name A, competencies and tags B, public offerings C,
     description D. Only claims that count describe the company (a lapsed verification no longer
     does); offerings count only when their group is public, so a free-text match never reveals
-    offerings that the viewer may not see."""
-    competencies = _words(
-        CompanyCompetency.objects.live(), company="company", text="competency__name"
+    offerings that the viewer may not see.
+    """
+    # ``companies`` is the caller's SQL, never input; its values are parameters.
+    ids = RawSQL(f"SELECT id FROM ({companies}) AS ids", params)  # noqa: S608, S611
+    claims = _words(
+        CompanyCompetency.objects.live().filter(company_id__in=ids),
+        company="company_id",
+        text="competency__name",
     )
+    company_type = ContentType.objects.get_for_model(Company)
     tags = _words(
-        TaggedItem.objects.filter(content_type=company_type), company="object_id", text="tag__name"
+        TaggedItem.objects.filter(content_type=company_type, object_id__in=ids),
+        company="object_id",
+        text="tag__name",
     )
     offerings = _words(
-        Offering.objects.all(),
-        company="company",
+        Offering.objects.filter(company_id__in=ids),
+        company="company_id",
         text=Concat("name", Value(" "), "description", output_field=TextField()),
     )
-    public_offerings = Case(
-        When(offerings_visibility=Visibility.PUBLIC, then=offerings),
-        default=Value(""),
-        output_field=TextField(),
-    )
-    return (
-        SearchVector("name", config=SEARCH_CONFIG, weight="A")
-        + SearchVector(competencies, tags, config=SEARCH_CONFIG, weight="B")
-        + SearchVector(public_offerings, config=SEARCH_CONFIG, weight="C")
-        + SearchVector("description", config=SEARCH_CONFIG, weight="D")
-    )
+    sql = f"""
+        SELECT c.id,
+            setweight(to_tsvector(%s::regconfig, COALESCE(c.name, '')), 'A')
+            || setweight(to_tsvector(%s::regconfig,
+                                     COALESCE(k.words, '') || ' ' || COALESCE(t.words, '')), 'B')
+            || setweight(to_tsvector(%s::regconfig, CASE WHEN c.offerings_visibility = %s
+                                     THEN COALESCE(o.words, '') ELSE '' END), 'C')
+            || setweight(to_tsvector(%s::regconfig, COALESCE(c.description, '')), 'D')
+            AS search_vector
+        FROM ({companies}) AS c
+        LEFT JOIN ({claims[0]}) AS k ON k.company_id = c.id
+        LEFT JOIN ({tags[0]}) AS t ON t.object_id = c.id
+        LEFT JOIN ({offerings[0]}) AS o ON o.company_id = c.id
+    """  # noqa: S608
+    config = SEARCH_CONFIG
+    return sql, [
+        *(config, config, config, Visibility.PUBLIC, config),
+        *params,
+        *claims[1],
+        *tags[1],
+        *offerings[1],
+    ]
 
 
 def company_search_reindex(*, company_ids: list[int] | None = None) -> int:
@@ -74,15 +96,32 @@ def company_search_reindex(*, company_ids: list[int] | None = None) -> int:
     transaction.on_commit(facet_cache_invalidate)
     if connection.vendor != "postgresql":
         return 0
-    companies = Company.objects.all()
+    if company_ids is not None and not company_ids:
+        return 0
+    companies = "SELECT id, name, description, offerings_visibility FROM directory_company"
+    params: list = []
     if company_ids is not None:
-        if not company_ids:
-            return 0
-        companies = companies.filter(pk__in=list(company_ids))
-    company_type = ContentType.objects.get_for_model(Company)
-    updated = companies.update(search_vector=_search_vector(company_type=company_type))
+        companies += " WHERE id = ANY(%s)"
+        params = [sorted(set(company_ids))]
+    vectors, params = search_vectors_sql(companies=companies, params=params)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE directory_company AS d SET search_vector = v.search_vector"  # noqa: S608
+            f" FROM ({vectors}) AS v WHERE d.id = v.id",
+            params,
+        )
+        updated = cursor.rowcount
     search_vocabulary_refresh(company_ids=company_ids)
     return updated
+
+
+def company_vectors_written(*, company_ids: list[int]) -> None:
+    """What follows when a bulk writer has set these companies' search vectors itself (from
+    ``search_vectors_sql``): their words join the vocabulary, cached facet counts are forgotten
+    (now, and after commit)."""
+    facet_cache_invalidate()
+    transaction.on_commit(facet_cache_invalidate)
+    search_vocabulary_refresh(company_ids=company_ids)
 
 
 # The words of names, descriptions, vocabularies and tags, lower-case, unaccented, of three

@@ -49,25 +49,27 @@ def group_create(request: HttpRequest) -> HttpResponse:
 
 
 def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    group = sel.group_get_for_viewer(viewer=request.user, slug=slug)
+    standing = sel.group_standing(viewer=request.user, slug=slug)
+    group = standing.group
     version = content_version_get(group_id=group.pk)
     key = (group.pk, group.thread_count, group.member_count, group.last_activity_at, version)
-    return _cached_for_visitors(request, key, lambda: _render_group(request, group))
+    return _cached_for_visitors(request, key, lambda: _render_group(request, standing))
 
 
-def _render_group(request: HttpRequest, group) -> HttpResponse:
-    membership = sel.membership_of(user=request.user, group=group)
-    context = {"group": group, "membership": membership}
-    if sel.can_read_group(viewer=request.user, group=group):
+def _render_group(request: HttpRequest, standing: sel.GroupStanding) -> HttpResponse:
+    group = standing.group
+    context = {"group": group, "membership": standing.membership}
+    if standing.readable:
         sort = "helpful" if request.GET.get("sort") == "helpful" else "activity"
         # group.thread_count is the maintained number of published threads: no COUNT(*).
         page = _page(
             request,
-            sel.group_threads(viewer=request.user, group=group, sort=sort),
+            sel.group_threads(standing=standing, sort=sort),
             sel.THREADS_PER_PAGE,
             known_count=group.thread_count,
         )
         own_unpublished = sel.own_unpublished_threads(viewer=request.user, group=group)
+        sel.with_tag_names([*page.object_list, *own_unpublished])  # both lists, one query
         context |= {
             "readable": True,
             "sort": sort,
@@ -78,12 +80,8 @@ def _render_group(request: HttpRequest, group) -> HttpResponse:
             "own_unpublished_rows": fragments.thread_rows(
                 request=request, group=group, threads=own_unpublished
             ),
-            "can_moderate": sel.can_moderate_group(
-                user=request.user, group=group, membership=membership
-            ),
-            "posting_refusal": sel.posting_refusal(
-                user=request.user, group=group, membership=membership
-            ),
+            "can_moderate": standing.can_moderate,
+            "posting_refusal": standing.posting_refusal,
         }
     return render(request, "groups/detail.html", context)
 

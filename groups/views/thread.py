@@ -12,7 +12,7 @@ from groups import forms, services
 from groups import page_fragments as fragments
 from groups import selectors as sel
 from groups.content_version import content_version_get
-from groups.models import Flag, Group, PostStatus, Reply, Thread
+from groups.models import Group, PostStatus, Reply, Thread
 from groups.views._common import _cached_for_visitors, _error_text, _page, signed_in_member
 from portal.ratelimits import REPLY_RATE, THREAD_RATE, VOTE_RATE
 from portal.urltemplates import UrlTemplate
@@ -49,8 +49,8 @@ def thread_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def thread_detail(request: HttpRequest, slug: str, thread_id: int) -> HttpResponse:
-    group = sel.group_get_readable(viewer=request.user, slug=slug)
-    thread = sel.thread_get_for_viewer(viewer=request.user, group=group, thread_id=thread_id)
+    standing = sel.group_standing(viewer=request.user, slug=slug, readable=True)
+    thread = sel.thread_for_page(standing=standing, thread_id=thread_id)
     key = (
         thread.pk,
         thread.updated_at,
@@ -59,10 +59,10 @@ def thread_detail(request: HttpRequest, slug: str, thread_id: int) -> HttpRespon
         thread.is_pinned,
         thread.is_locked,
         thread.status,
-        content_version_get(group_id=group.pk),
+        content_version_get(group_id=thread.group_id),
     )
     return _cached_for_visitors(
-        request, key, lambda: _render_thread(request, thread, forms.ReplyForm())
+        request, key, lambda: _render_thread(request, standing, thread, forms.ReplyForm())
     )
 
 
@@ -81,21 +81,32 @@ def _attach_action_urls(*, group: Group, thread: Thread, replies) -> None:
         reply.flag_url = flag.fill(post_id=reply.pk)
 
 
-def _render_thread(request: HttpRequest, thread: Thread, reply_form, status: int = 200):
-    group, user = thread.group, request.user
-    page = _page(request, sel.thread_replies(viewer=user, thread=thread), sel.REPLIES_PER_PAGE)
+def _render_thread(
+    request: HttpRequest,
+    standing: sel.GroupStanding,
+    thread: Thread,
+    reply_form,
+    status: int = 200,
+):
+    """The thread page; `thread` comes from ``sel.thread_for_page``."""
+    group, user = standing.group, request.user
+    replies = sel.thread_replies(viewer=user, thread=thread, moderates=standing.can_moderate)
+    page = _page(request, replies, sel.REPLIES_PER_PAGE, known_count=thread.visible_reply_count)
     _attach_action_urls(group=group, thread=thread, replies=page.object_list)
-    voted_threads, voted_replies = sel.voted_post_ids(user=user, threads=[thread], replies=page)
-    membership = sel.membership_of(user=user, group=group)
-    refusal = sel.posting_refusal(user=user, group=group, membership=membership)
+    refusal = standing.posting_refusal
     viewer_id = user.pk if user.is_authenticated else None
     may_post = refusal is None
     context = {
         "group": group,
         "thread": thread,
         "page": page,
-        "thread_flags": fragments.post_flags(
-            post=thread, viewer_id=viewer_id, may_post=may_post, voted=thread.pk in voted_threads
+        "thread_header": fragments.thread_header(
+            request=request,
+            group=group,
+            thread=thread,
+            flags=fragments.post_flags(
+                post=thread, viewer_id=viewer_id, may_post=may_post, voted=thread.viewer_voted
+            ),
         ),
         "reply_items": fragments.reply_rows(
             request=request,
@@ -104,12 +115,10 @@ def _render_thread(request: HttpRequest, thread: Thread, reply_form, status: int
             replies=page.object_list,
             viewer_id=viewer_id,
             may_post=may_post,
-            voted_reply_ids=voted_replies,
         ),
-        "can_moderate": sel.can_moderate_group(user=user, group=group, membership=membership),
+        "can_moderate": standing.can_moderate,
         "posting_refusal": refusal,
         "reply_form": reply_form,
-        "flag_reasons": Flag.Reason.choices,
     }
     return render(request, "groups/thread.html", context, status=status)
 
@@ -118,12 +127,12 @@ def _render_thread(request: HttpRequest, thread: Thread, reply_form, status: int
 @require_POST
 @ratelimit(key="user", rate=REPLY_RATE, method="POST", block=True)
 def reply_create(request: HttpRequest, slug: str, thread_id: int) -> HttpResponse:
-    group = sel.group_get_readable(viewer=request.user, slug=slug)
-    thread = sel.thread_get_for_viewer(viewer=request.user, group=group, thread_id=thread_id)
+    standing = sel.group_standing(viewer=request.user, slug=slug, readable=True)
+    thread = sel.thread_for_page(standing=standing, thread_id=thread_id)
     _require(sel.reply_refusal(user=request.user, thread=thread))
     form = forms.ReplyForm(request.POST)
     if not form.is_valid():
-        return _render_thread(request, thread, form, status=400)
+        return _render_thread(request, standing, thread, form, status=400)
     reply = services.reply_create(thread=thread, author=request.user, **form.cleaned_data)
     reply.refresh_from_db(fields=["status"])
     published = reply.status == PostStatus.PUBLISHED

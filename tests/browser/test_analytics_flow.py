@@ -11,9 +11,11 @@ from analytics import services as analytics_services
 from analytics.rollup import deal_rollup_refresh
 from deals import services
 from directory.models import CompanyMembership
+from portal.models import User
+from tests.browser.signing_in import sign_in
 from tests.collaboration.factories import person_of
 from tests.directory.factories import CompanyFactory, CompetencyFactory
-from tests.factories import TEST_PASSWORD, UserFactory
+from tests.factories import UserFactory, mfa_enrol
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,11 +23,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def _sign_in(browser, base_url, email):
     page = browser.new_context().new_page()
     page.set_default_timeout(10_000)
-    page.goto(base_url + "/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+    sign_in(page, base_url, email)
+    expect(page).not_to_have_url(re.compile(r"/accounts/(login|2fa)/"))
     return page
 
 
@@ -81,6 +80,8 @@ def test_a_partner_reads_its_scorecard(browser, live_server, pending_registratio
     CompanyMembership.objects.filter(user__email="ada@northwind.example").update(
         role=CompanyMembership.Role.ADMIN
     )
+    # A company admin must use two-factor authentication; Ada has set hers up.
+    mfa_enrol(User.objects.get(email="ada@northwind.example"))
     analytics_services.scorecards_compute()
     partner = _sign_in(browser, live_server.url, "ada@northwind.example")
     partner.get_by_role("navigation", name="Main").get_by_role("link", name="Scorecard").click()

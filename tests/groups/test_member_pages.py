@@ -180,3 +180,55 @@ def test_pages_are_right_when_the_cache_forgets_everything_between_requests(grou
 
     without_tokens = re.compile(r'value="[A-Za-z0-9]{64}"')
     assert without_tokens.sub("", cached) == without_tokens.sub("", fresh)
+
+
+def _thread_header(page: str) -> str:
+    match = re.search(
+        r'<header class="thread-header">.*?<div class="post-actions">.*?</div>', page, re.S
+    )
+    return match.group(0) if match else ""
+
+
+def test_new_tags_on_a_thread_show_at_once_to_a_member_who_saw_the_thread(
+    group, django_capture_on_commit_callbacks
+):
+    reader = MembershipFactory(group=group).user
+    author = MembershipFactory(group=group, moderator=True).user  # edits skip review
+    thread = ThreadFactory(group=group, author=author, title="Same title")
+    thread.tags.add("azure")
+    client = _signed_in(reader)
+    assert "azure" in _thread_header(client.get(thread.get_absolute_url()).content.decode())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_edit(
+            post=thread,
+            editor=author,
+            body_markdown=thread.body_markdown,
+            title=thread.title,
+            tags=["sow"],
+        )
+
+    header = _thread_header(client.get(thread.get_absolute_url()).content.decode())
+    assert "sow" in header
+    assert "azure" not in header
+
+
+def test_the_thread_header_shows_each_member_their_own_vote_and_edit_link(group):
+    author = MembershipFactory(group=group).user
+    voter = MembershipFactory(group=group).user
+    reader = MembershipFactory(group=group).user
+    thread = ThreadFactory(group=group, author=author)
+    url = thread.get_absolute_url()
+    edit_url = reverse("groups:thread-edit", args=[group.slug, thread.pk])
+    _signed_in(voter).post(reverse("groups:thread-vote", args=[group.slug, thread.pk]))
+
+    headers = {}
+    for _ in range(2):  # the second time from the cache each filled
+        for name, user in [("author", author), ("voter", voter), ("reader", reader)]:
+            headers[name] = _thread_header(_signed_in(user).get(url).content.decode())
+
+    assert edit_url in headers["author"]
+    assert edit_url not in headers["voter"]
+    assert 'aria-pressed="true">Helpful · 1' in headers["voter"]
+    assert 'aria-pressed="false">Helpful · 1' in headers["reader"]
+    assert "aria-pressed" not in headers["author"]  # no voting for one's own post

@@ -15,6 +15,13 @@ from tests.groups.factories import (
 pytestmark = pytest.mark.django_db
 
 MAX_QUERIES = 14
+# Signed in, with a cold cache: session, user, the group with the viewer's membership, the
+# page's threads, their tag names, the viewer's own unpublished threads, "moderates any group".
+GROUP_PAGE_QUERIES = 7
+# Session, user, the group with the viewer's membership, the thread with its reply count and
+# the viewer's vote, the page's replies with the viewer's votes, the thread's tag names (for its
+# header, cached afterwards), "moderates any group".
+THREAD_PAGE_QUERIES = 7
 
 
 def _author_with_company():
@@ -37,7 +44,7 @@ def test_group_list_queries_are_constant(client, member, django_assert_max_num_q
 
 
 @pytest.mark.parametrize("rows", [1, 25])
-def test_group_page_queries_are_constant(client, group, django_assert_max_num_queries, rows):
+def test_group_page_queries_are_constant(client, group, django_assert_num_queries, rows):
     member = MembershipFactory(group=group).user
     author = _author_with_company()
     for n in range(rows):
@@ -46,14 +53,14 @@ def test_group_page_queries_are_constant(client, group, django_assert_max_num_qu
         ThreadFactory(group=group, author=member, status="pending")
     client.force_login(member)
 
-    with django_assert_max_num_queries(MAX_QUERIES):
+    with django_assert_num_queries(GROUP_PAGE_QUERIES):
         response = client.get(reverse("groups:detail", args=[group.slug]))
 
     assert response.content.decode().count('<li class="thread-row') == rows + min(rows, 20)
 
 
 @pytest.mark.parametrize("rows", [1, 50])
-def test_thread_page_queries_are_constant(client, group, django_assert_max_num_queries, rows):
+def test_thread_page_queries_are_constant(client, group, django_assert_num_queries, rows):
     member = MembershipFactory(group=group).user
     thread = ThreadFactory(group=group, author=_author_with_company())
     thread.tags.add("azure")
@@ -61,7 +68,7 @@ def test_thread_page_queries_are_constant(client, group, django_assert_max_num_q
         ReplyFactory(thread=thread, author=_author_with_company())
     client.force_login(member)
 
-    with django_assert_max_num_queries(MAX_QUERIES):
+    with django_assert_num_queries(THREAD_PAGE_QUERIES):
         response = client.get(thread.get_absolute_url())
 
     assert response.content.decode().count('<li id="reply-') == rows

@@ -227,3 +227,47 @@ def test_group_selectors_raise_not_found_for_what_the_viewer_may_not_see(private
 
     with pytest.raises(NotFound):
         group_get_for_viewer(viewer=outsider, slug=private_group.slug)
+
+
+def test_a_pending_reply_is_shown_to_its_author_moderators_and_staff_only(client, group):
+    author = MembershipFactory(group=group).user
+    moderator = MembershipFactory(group=group, moderator=True).user
+    other = MembershipFactory(group=group).user
+    staff = UserFactory(is_staff=True)
+    thread = ThreadFactory(group=group)
+    ReplyFactory(thread=thread, body_markdown="Published answer")
+    ReplyFactory(
+        thread=thread, author=author, status=PostStatus.PENDING, body_markdown="Draft answer"
+    )
+
+    viewers = {"author": author, "moderator": moderator, "other": other, "staff": staff}
+    shown = {}
+    for name, user in viewers.items():
+        client.force_login(user)
+        page = client.get(thread.get_absolute_url()).content.decode()
+        shown[name] = ("Draft answer" in page, "2 replies" in page, "1 reply" in page)
+    client.logout()
+    page = client.get(thread.get_absolute_url()).content.decode()
+    shown["anonymous"] = ("Draft answer" in page, "2 replies" in page, "1 reply" in page)
+
+    assert shown == {
+        "author": (True, True, False),
+        "moderator": (True, True, False),
+        "staff": (True, True, False),
+        "other": (False, False, True),
+        "anonymous": (False, False, True),
+    }
+
+
+def test_own_threads_waiting_for_review_are_listed_to_their_author_only(client, group):
+    author = MembershipFactory(group=group).user
+    other = MembershipFactory(group=group).user
+    ThreadFactory(group=group, author=author, status=PostStatus.PENDING, title="My draft thread")
+    ThreadFactory(group=group, author=other, status=PostStatus.PENDING, title="Their draft")
+
+    client.force_login(author)
+    page = client.get(reverse("groups:detail", args=[group.slug])).content.decode()
+
+    assert "Your posts not yet published" in page
+    assert "My draft thread" in page
+    assert "Their draft" not in page

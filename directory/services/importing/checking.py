@@ -22,7 +22,7 @@ from directory.models import (
     Visibility,
 )
 from directory.services.companies import OfferingData
-from portal.spreadsheets import looks_like_formula
+from portal.spreadsheets import FORMULA_PREFIXES, looks_like_formula
 
 REQUIRED_COLUMNS = ("slug", "name", "hq_country")
 LIST_COLUMNS = (
@@ -72,6 +72,7 @@ FORMULA_CELL = (
     "CSV the portal exports."
 )
 
+_MAYBE_FORMULA = re.compile("[" + re.escape("".join(FORMULA_PREFIXES)) + "]")
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 _CHOICES = {
     "size_band": [value for value, _ in SizeBand.choices],
@@ -156,7 +157,9 @@ class RowChecker:
     def __init__(self) -> None:
         self.competencies = {c.slug: c for c in Competency.objects.all()}
         self.industries = {i.slug: i for i in Industry.objects.all()}
-        self.existing = {}
+        # slug -> (pk, logo, *_KEPT_WHEN_EMPTY) of each company the file updates: tuples, not
+        # model instances, so that 100,000 of them stay small; a row builds its instance.
+        self.existing: dict[str, tuple] = {}
         self.domains = dict(ClaimedDomain.objects.values_list("domain", "company__slug"))
         self.seen_slugs: dict[str, int] = {}
         self.seen_domains: dict[str, int] = {}
@@ -165,11 +168,24 @@ class RowChecker:
         """Load the companies the file updates, in a few queries whatever the file's size."""
         wanted = sorted(set(slugs))
         # Only what an update keeps when its cell is empty, and the logo for completeness:
-        # the file sets every other column, so 100,000 companies stay small in memory.
-        existing = Company.objects.only("pk", "slug", "logo", *_KEPT_WHEN_EMPTY)
+        # the file sets every other column.
+        existing = Company.objects.values_list("slug", "pk", "logo", *_KEPT_WHEN_EMPTY)
         for start in range(0, len(wanted), PREFETCH_CHUNK):
             chunk = wanted[start : start + PREFETCH_CHUNK]
-            self.existing.update((c.slug, c) for c in existing.filter(slug__in=chunk))
+            self.existing.update((row[0], row[1:]) for row in existing.filter(slug__in=chunk))
+
+    def existing_ids(self) -> list[int]:
+        """The ids of the companies the file updates (after ``prefetch``)."""
+        return [known[0] for known in self.existing.values()]
+
+    def _company(self, slug: str) -> tuple[Company, bool]:
+        """The company a row describes, with what an update keeps, and whether it is new."""
+        known = self.existing.get(slug)
+        if known is None:
+            return Company(slug=slug), True
+        pk, logo, *kept = known
+        kept_values = dict(zip(_KEPT_WHEN_EMPTY, kept, strict=True))
+        return Company(pk=pk, slug=slug, logo=logo, **kept_values), False
 
     def check(
         self, number: int, raw: dict[str | None, str | list[str]]
@@ -197,10 +213,7 @@ class RowChecker:
             fail("slug", DUPLICATE_SLUG.format(slug, self.seen_slugs[slug]))
         elif slug:
             self.seen_slugs[slug] = number
-        company = self.existing.get(slug)
-        is_new = company is None
-        if company is None:
-            company = Company(slug=slug)
+        company, is_new = self._company(slug)
         company.name = values["name"]
         # Kept as text: reading the field back builds a Country object per company.
         hq_country = company.hq_country = values["hq_country"].upper()
@@ -297,6 +310,8 @@ def _formula_warnings(number: int, raw: dict[str | None, str | list[str]]) -> li
     warnings = []
     for column in ALL_COLUMNS:
         cell = raw.get(column) or ""
+        if not _MAYBE_FORMULA.search(cell):
+            continue  # no part of the cell can start with a formula's first character
         parts = [cell, cell.strip()]
         if column in LIST_COLUMNS:
             parts += _split(cell)
