@@ -1,12 +1,13 @@
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
-RUN apt-get update && apt-get install -y --no-install-recommends gcc libpq-dev \
+RUN apt-get update && apt-get install -y --no-install-recommends gcc libpq-dev gettext \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY pyproject.toml README.md ./
 RUN pip install --no-cache-dir .
 COPY . .
 RUN DEBUG=true python manage.py collectstatic --noinput \
+    && DEBUG=true python manage.py compilemessages \
     && useradd --create-home portal && mkdir -p var/media && chown -R portal var
 USER portal
 EXPOSE 8000

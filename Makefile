@@ -7,7 +7,7 @@ RUN_STAMP := $(VENV)/.run-deps
 TEST_STAMP := $(VENV)/.test-deps
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test smoke lint format services chromium worker beat clean
+.PHONY: run test smoke lint format services chromium gettext messages worker beat clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,14 +22,14 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	touch $@ $(RUN_STAMP)
 
 ## run: migrate, load demo data once and serve http://127.0.0.1:8000 on SQLite, no services needed
-run: $(RUN_STAMP)
+run: $(RUN_STAMP) messages
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo --if-empty
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 ## test: install what the tests need, check the services, lint, run the whole suite on PostgreSQL,
 ## then the smoke tests again on the embedded default
-test: $(TEST_STAMP) chromium services lint
+test: $(TEST_STAMP) chromium services lint messages
 	$(BIN)/pytest
 	$(MAKE) --no-print-directory smoke
 
@@ -56,6 +56,16 @@ chromium:
 	  echo "Installing Debian's chromium for the browser tests…"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+## messages: compile the translation catalogs (locale/*/LC_MESSAGES/django.po → .mo, not committed)
+messages: $(RUN_STAMP) gettext
+	$(BIN)/python manage.py compilemessages --ignore=$(VENV) --ignore=var
+
+gettext:
+	@command -v msgfmt >/dev/null || { \
+	  echo "Installing gettext (msgfmt) to compile the translations…"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq gettext >/dev/null; }
 
 ## worker / beat: the background processes, by hand (needs BROKER_URL or REDIS_URL)
 worker: $(RUN_STAMP)

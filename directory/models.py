@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from taggit.managers import TaggableManager
 
@@ -18,9 +19,9 @@ class Visibility(models.TextChoices):
 
 
 class Tier(models.TextChoices):
-    REGISTERED = "registered", "Registered"
-    CERTIFIED = "certified", "Certified"
-    GOLD = "gold", "Gold"
+    REGISTERED = "registered", _("Registered")
+    CERTIFIED = "certified", _("Certified")
+    GOLD = "gold", _("Gold")
 
 
 class ListingStatus(models.TextChoices):

@@ -10,7 +10,10 @@ from collections.abc import Mapping
 
 from django import forms
 from django.http import QueryDict
+from django.utils.functional import lazy
 from django.utils.http import urlencode
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from directory.models import Competency, Industry, Tier
@@ -26,19 +29,22 @@ from portal.paging import PAGE_INVALID
 MAX_QUERY_LENGTH = 200
 
 SORT_CHOICES = [
-    (SORT_RELEVANCE, "Best match"),
-    (SORT_RATING, "Highest rated"),
-    (SORT_NAME, "Name (A–Z)"),
-    (SORT_NEWEST, "Newest"),
+    (SORT_RELEVANCE, _("Best match")),
+    (SORT_RATING, _("Highest rated")),
+    (SORT_NAME, _("Name (A–Z)")),
+    (SORT_NEWEST, _("Newest")),
 ]
 
-ERROR_QUERY_TOO_LONG = f"The search text is too long: use at most {MAX_QUERY_LENGTH} characters."
-ERROR_COMPETENCY = "Unknown competency: choose one from the list."
-ERROR_INDUSTRY = "Unknown industry: choose one from the list."
-ERROR_COUNTRY = "Unknown country: use a two-letter ISO 3166-1 code such as DE or FR."
-ERROR_TIER = "Unknown tier: choose registered, certified or gold."
-ERROR_VERIFIED = "Use verified=1 to count only verified competencies, or leave it out."
-ERROR_SORT = "Unknown sort order: choose relevance, rating, name or newest."
+_QUERY_TOO_LONG = gettext_noop("The search text is too long: use at most %(max)d characters.")
+ERROR_QUERY_TOO_LONG = _QUERY_TOO_LONG % {"max": MAX_QUERY_LENGTH}
+ERROR_COMPETENCY = gettext_noop("Unknown competency: choose one from the list.")
+ERROR_INDUSTRY = gettext_noop("Unknown industry: choose one from the list.")
+ERROR_COUNTRY = gettext_noop("Unknown country: use a two-letter ISO 3166-1 code such as DE or FR.")
+ERROR_TIER = gettext_noop("Unknown tier: choose registered, certified or gold.")
+ERROR_VERIFIED = gettext_noop(
+    "Use verified=1 to count only verified competencies, or leave it out."
+)
+ERROR_SORT = gettext_noop("Unknown sort order: choose relevance, rating, name or newest.")
 ERROR_PAGE = PAGE_INVALID
 
 
@@ -49,44 +55,51 @@ class _UpperCaseMultipleChoiceField(forms.MultipleChoiceField):
         return [str(v).strip().upper() for v in super().to_python(value)]
 
 
+def _query_too_long() -> str:
+    return gettext(_QUERY_TOO_LONG) % {"max": MAX_QUERY_LENGTH}
+
+
 class CompanySearchForm(forms.Form):
     """Every parameter of ``/directory/`` and ``/api/v1/partners/``; all optional."""
 
     q = forms.CharField(
-        label="Search partners",
+        label=_("Search partners"),
         required=False,
         max_length=MAX_QUERY_LENGTH,
-        error_messages={"max_length": ERROR_QUERY_TOO_LONG},
+        error_messages={"max_length": lazy(_query_too_long, str)()},
     )
     competency = forms.ModelMultipleChoiceField(
         queryset=Competency.objects.all(),
         to_field_name="slug",
         required=False,
-        error_messages={"invalid_choice": ERROR_COMPETENCY, "invalid_pk_value": ERROR_COMPETENCY},
+        error_messages={
+            "invalid_choice": _(ERROR_COMPETENCY),
+            "invalid_pk_value": _(ERROR_COMPETENCY),
+        },
     )
     industry = forms.ModelMultipleChoiceField(
         queryset=Industry.objects.all(),
         to_field_name="slug",
         required=False,
-        error_messages={"invalid_choice": ERROR_INDUSTRY, "invalid_pk_value": ERROR_INDUSTRY},
+        error_messages={"invalid_choice": _(ERROR_INDUSTRY), "invalid_pk_value": _(ERROR_INDUSTRY)},
     )
     country = _UpperCaseMultipleChoiceField(
         choices=lambda: [(code, name) for code, name in countries],
         required=False,
-        error_messages={"invalid_choice": ERROR_COUNTRY},
+        error_messages={"invalid_choice": _(ERROR_COUNTRY)},
     )
     tier = forms.ChoiceField(
-        choices=[("", "Any tier"), *Tier.choices],
+        choices=[("", _("Any tier")), *Tier.choices],
         required=False,
-        error_messages={"invalid_choice": ERROR_TIER},
+        error_messages={"invalid_choice": _(ERROR_TIER)},
     )
     verified = forms.ChoiceField(
-        choices=[("", "All claims"), ("1", "Verified only"), ("0", "All claims")],
+        choices=[("", _("All claims")), ("1", _("Verified only")), ("0", _("All claims"))],
         required=False,
-        error_messages={"invalid_choice": ERROR_VERIFIED},
+        error_messages={"invalid_choice": _(ERROR_VERIFIED)},
     )
     sort = forms.ChoiceField(
-        choices=SORT_CHOICES, required=False, error_messages={"invalid_choice": ERROR_SORT}
+        choices=SORT_CHOICES, required=False, error_messages={"invalid_choice": _(ERROR_SORT)}
     )
     # A page past the end is not invalid but missing: the search answers 404 (portal.paging).
     page = forms.IntegerField(

@@ -64,6 +64,13 @@ COUNTRIES = (
        "ZA", "NG", "KE", "EG", "AE", "SA", "IL", "TR", "SG", "MY", "TH", "VN", "PH", "ID",
        "KR", "NZ"]
 )  # fmt: skip
+# Names in other scripts, so the demo directory shows (and the tests search) non-Latin partners:
+# the first companies seeded take these names, slugs and headquarters.
+NAMED_COMPANIES = [
+    ("株式会社サクラクラウド", "sakura-cloud", "JP"),
+    ("富士データシステムズ株式会社", "fuji-data-systems", "JP"),
+]
+
 LANGUAGES = {
     "US": "en", "GB": "en", "CA": "en", "AU": "en", "NZ": "en", "IE": "en", "IN": "en",
     "DE": "de", "AT": "de", "CH": "de", "FR": "fr", "BE": "fr", "ES": "es", "MX": "es",
@@ -147,6 +154,7 @@ class _Builder:
         self.authors = [author.pk for author in authors]
         self.staff = User.objects.filter(is_staff=True).order_by("pk").first()
         self.slugs = set(Company.objects.values_list("slug", flat=True))
+        self.named = [entry for entry in NAMED_COMPANIES if entry[1] not in self.slugs]
         self.company_type = ContentType.objects.get_for_model(Company)
         self.now = timezone.now()
 
@@ -162,8 +170,11 @@ class _Builder:
         rnd, faker, now = self.random, self.faker, self.now
         plans = []
         for _ in range(size):
-            name = faker.company()
-            hq = rnd.choice(COUNTRIES)
+            # Drawn for every company, so the rest of the demo data stays the same.
+            name, hq = faker.company(), rnd.choice(COUNTRIES)
+            slug = ""
+            if self.named:
+                name, slug, hq = self.named.pop(0)
             served = sorted(set(rnd.sample(COUNTRIES, rnd.randint(0, 4))) - {hq})
             claims = rnd.sample(self.competencies, rnd.randint(1, 5))
             inds = rnd.sample(self.industries, rnd.randint(1, 3))
@@ -186,9 +197,9 @@ class _Builder:
             )
             company = Company(
                 name=name,
-                slug=self._slug(name),
+                slug=self._slug(slug or name),
                 description=description,
-                website=f"https://www.{slugify(name)[:50]}.example.com",
+                website=f"https://www.{slugify(slug or name)[:50]}.example.com",
                 hq_country=hq,
                 hq_city=faker.city() if rnd.random() < 0.85 else "",
                 size_band=rnd.choice(SIZES),

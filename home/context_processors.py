@@ -1,13 +1,14 @@
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from directory.company_flag import user_in_company
 from groups.moderator_flag import user_moderates_any
 
 NAV_SECTIONS = [
-    ("directory:search", "Directory"),
-    ("groups:list", "Groups"),
-    ("collaboration:index", "Collaborate"),
+    ("directory:search", _("Directory")),
+    ("groups:list", _("Groups")),
+    ("collaboration:index", _("Collaborate")),
 ]
 
 
@@ -18,15 +19,15 @@ def _member_sections(user) -> list[tuple[str, str]]:
     in_company = user_in_company(user=user)
     sections = []
     if in_company:
-        sections.append(("deals:list", "Deals"))
+        sections.append(("deals:list", _("Deals")))
     elif user.is_staff:
-        sections.append(("deals:review", "Deals"))
+        sections.append(("deals:review", _("Deals")))
     if user_moderates_any(user=user):
-        sections.append(("moderation:queue", "Moderation"))
+        sections.append(("moderation:queue", _("Moderation")))
     if user.is_staff:
-        sections.append(("analytics:index", "Analytics"))
+        sections.append(("analytics:index", _("Analytics")))
     elif in_company:
-        sections.append(("analytics:my-scorecard", "Scorecard"))
+        sections.append(("analytics:my-scorecard", _("Scorecard")))
     return sections
 
 

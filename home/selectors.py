@@ -16,6 +16,7 @@ from django.db.models import (
     QuerySet,
 )
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from collaboration.models import FindPartnerRequest
 from collaboration.selectors import requests_matching_company
@@ -199,21 +200,23 @@ def getting_started_for(*, user) -> Checklist:
         steps=[
             ChecklistStep(
                 "profile",
-                "Add your job title to your profile",
+                _("Add your job title to your profile"),
                 bool(row["job_title"]),
                 reverse("profile"),
             ),
-            ChecklistStep("company", "Join or list your company", row["has_company"], onboarding),
-            ChecklistStep("groups", "Join a few topic groups", row["has_groups"], onboarding),
+            ChecklistStep(
+                "company", _("Join or list your company"), row["has_company"], onboarding
+            ),
+            ChecklistStep("groups", _("Join a few topic groups"), row["has_groups"], onboarding),
             ChecklistStep(
                 "first_post",
-                "Ask your first question",
+                _("Ask your first question"),
                 row["has_thread"] or row["has_reply"],
                 "#first-question",
             ),
             ChecklistStep(
                 "digest",
-                "Choose how often you get the digest",
+                _("Choose how often you get the digest"),
                 bool(row["has_digest_choice"]),
                 reverse("digests:preferences"),
             ),

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
@@ -29,13 +30,13 @@ from home.services import DraftListing, OnboardingResult, onboarding_complete
 from portal.adapters import FIRST_VISIT_SESSION_KEY
 from portal.ratelimits import THREAD_RATE
 
-QUESTION_PUBLISHED = "Your question is published."
-QUESTION_WAITING = (
+QUESTION_PUBLISHED = gettext_noop("Your question is published.")
+QUESTION_WAITING = gettext_noop(
     "Your question is saved. It appears as soon as it has been checked; in groups that review "
     "posts by new members a moderator reads it first, and you can see it here meanwhile."
 )
-ONBOARDING_DONE = "You're set up. Ask your first question below."
-GROUPS_ASKED = "The moderators of {groups} will answer your request to join."
+ONBOARDING_DONE = gettext_noop("You're set up. Ask your first question below.")
+GROUPS_ASKED = gettext_noop("The moderators of {groups} will answer your request to join.")
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -82,7 +83,7 @@ def first_question(request: HttpRequest) -> HttpResponse:
     )
     thread.refresh_from_db(fields=["status"])
     published = thread.status == PostStatus.PUBLISHED
-    messages.success(request, QUESTION_PUBLISHED if published else QUESTION_WAITING)
+    messages.success(request, gettext(QUESTION_PUBLISHED if published else QUESTION_WAITING))
     return redirect(thread)
 
 
@@ -105,10 +106,10 @@ def onboarding(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, ONBOARDING_DONE)
+            messages.success(request, gettext(ONBOARDING_DONE))
             if result.requested:
                 names = ", ".join(group.name for group in result.requested)
-                messages.info(request, GROUPS_ASKED.format(groups=names))
+                messages.info(request, gettext(GROUPS_ASKED).format(groups=names))
             return redirect("home")
     q = request.GET.get("q", "")[:200]
     context = {

@@ -1,6 +1,7 @@
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.contrib.auth.hashers import make_password
+from django.utils.translation import gettext_lazy as _
 
 from portal.models import User
 
@@ -31,8 +32,17 @@ class SignupForm(AllauthSignupForm):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["display_name", "job_title", "time_zone"]
+        fields = ["display_name", "job_title", "time_zone", "language"]
         help_texts = {
-            "display_name": "How other members see you. Leave blank to use your email name.",
-            "time_zone": "Digests and dates are shown in this time zone.",
+            "display_name": _("How other members see you. Leave blank to use your email name."),
+            "time_zone": _("Digests and dates are shown in this time zone."),
+            "language": _(
+                "The portal and its emails use this language. Leave blank to follow your browser."
+            ),
+        }
+        labels = {
+            "display_name": _("Display name"),
+            "job_title": _("Job title"),
+            "time_zone": _("Time zone"),
+            "language": _("Language"),
         }

@@ -17,6 +17,7 @@ from typing import Any
 from django.core.cache import cache
 from django.middleware.csrf import get_token
 from django.template.loader import get_template
+from django.utils import translation
 from django.utils.crypto import salted_hmac
 from django.utils.safestring import SafeString, mark_safe
 
@@ -54,7 +55,14 @@ def fragments_render(
     may hold who the viewer is, only flags about them. ``includes`` names the templates that
     `template_name` includes, whose source is part of the key with its own.
     """
-    prefix = repr((_template_digest((template_name, *includes)), sorted(shared.items())))
+    # The language is part of the key: a fragment's words and date formats are the viewer's.
+    prefix = repr(
+        (
+            _template_digest((template_name, *includes)),
+            translation.get_language(),
+            sorted(shared.items()),
+        )
+    )
     keys = [
         _KEY_PREFIX + hashlib.sha256((prefix + repr(key_of(item))).encode()).hexdigest()
         for item in items

@@ -3,6 +3,7 @@
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve
+from django.utils import translation
 
 from portal.mfa import is_enrolment_page, mfa_enrolment_required
 
@@ -74,3 +75,23 @@ def _url_name(request: HttpRequest) -> str | None:
         return resolve(request.path_info).view_name
     except Resolver404:
         return None
+
+
+class ProfileLanguageMiddleware:
+    """Speak a signed-in member's chosen language, whatever the cookie or browser says.
+
+    LocaleMiddleware has already picked the cookie or Accept-Language (a visitor's choice); the
+    profile setting comes first for a member, so it is activated here, after authentication.
+    LocaleMiddleware's response step then labels the page (Content-Language, Vary).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        language = getattr(user, "language", "") if user is not None else ""
+        if language and user.is_authenticated:
+            translation.activate(language)
+            request.LANGUAGE_CODE = translation.get_language()
+        return self.get_response(request)

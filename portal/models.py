@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 @functools.cache
@@ -57,6 +58,10 @@ class User(AbstractUser):
     display_name = models.CharField(max_length=120, blank=True)
     job_title = models.CharField(max_length=120, blank=True)
     time_zone = models.CharField(max_length=64, choices=time_zone_choices, default="UTC")
+    # Blank: follow the browser (the footer switcher's cookie, then Accept-Language).
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, blank=True, default=""
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

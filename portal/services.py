@@ -14,13 +14,25 @@ MFA_RESET_NEEDS_REASON = "Say why the two-factor authentication is reset (for th
 
 
 @transaction.atomic
-def user_update_profile(*, user: User, display_name: str, job_title: str, time_zone: str) -> User:
+def user_update_profile(
+    *, user: User, display_name: str, job_title: str, time_zone: str, language: str = ""
+) -> User:
     """Save the member's own profile fields."""
     user.display_name = display_name
     user.job_title = job_title
     user.time_zone = time_zone
+    user.language = language
     user.full_clean()
-    user.save(update_fields=["display_name", "job_title", "time_zone"])
+    user.save(update_fields=["display_name", "job_title", "time_zone", "language"])
+    return user
+
+
+@transaction.atomic
+def user_set_language(*, user: User, language: str) -> User:
+    """Remember the language a member picked in the footer switcher (a code from LANGUAGES)."""
+    user.language = language
+    user.full_clean(exclude=[f.name for f in User._meta.fields if f.name != "language"])
+    user.save(update_fields=["language"])
     return user
 
 

@@ -71,12 +71,16 @@ MIDDLEWARE = [
     # Before the session: a NUL anywhere in the request (even the session cookie) answers 400.
     "portal.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After the session, before CommonMiddleware: cookie, then Accept-Language (docs' order).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # A signed-in member's profile language beats the cookie and Accept-Language.
+    "portal.middleware.ProfileLanguageMiddleware",
     # Program staff and company admins without a second factor may only enrol (portal/mfa.py).
     "portal.middleware.MfaEnrolmentRequiredMiddleware",
     # NotFound / NotPermitted from selectors and services answer 404 / 403 (portal/errors.py).
@@ -209,7 +213,19 @@ MFA_REQUIRED_ROLES = env.list("MFA_REQUIRED_ROLES", default=["staff", "company_a
 RATELIMIT_VIEW = "portal.ratelimits.rate_limited"
 RATELIMIT_USE_CACHE = "default"
 
-LANGUAGE_CODE = "en-us"
+# Languages: the member's profile setting first (portal.middleware.ProfileLanguageMiddleware), then
+# the language cookie the footer switcher sets, then Accept-Language. URLs carry no language prefix.
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", "English"),
+    ("de", "Deutsch"),
+    ("fr", "Français"),
+    ("ja", "日本語"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["portal.formats"]
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = not DEBUG
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

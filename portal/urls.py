@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("home.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/profile/", views.profile, name="profile"),
+    path("i18n/setlang/", views.set_language, name="set_language"),
     # Before allauth's: its OpenID Connect views, with a clear page when the provider is down.
     path("accounts/oidc/", include("sso.oidc_urls")),
     path("accounts/", include("allauth.urls")),

@@ -1,16 +1,19 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
+from django.views.i18n import set_language as django_set_language
 
 from portal import health
 from portal.forms import ProfileForm
 from portal.paging import PageInvalid, PageOutOfRange
-from portal.services import user_update_profile
+from portal.services import user_set_language, user_update_profile
 
-PROFILE_SAVED = "Your profile has been saved."
+PROFILE_SAVED = gettext_noop("Your profile has been saved.")
 
 
 @never_cache
@@ -30,10 +33,21 @@ def profile(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         user_update_profile(user=request.user, **form.cleaned_data)
-        messages.success(request, PROFILE_SAVED)
+        messages.success(request, gettext(PROFILE_SAVED))
         return redirect("profile")
     status = 400 if form.errors else 200
     return render(request, "portal/profile.html", {"form": form}, status=status)
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """The footer's language switcher: Django's set_language (the cookie, back to ``next``),
+    and for a signed-in member the profile too, since the profile setting comes first."""
+    response = django_set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        user_set_language(user=request.user, language=language)
+    return response
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:

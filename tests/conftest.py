@@ -1,4 +1,7 @@
+from pathlib import Path
+
 import celery.contrib.testing.tasks  # noqa: F401 - registers celery.ping for the test worker
+import polib
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
@@ -11,6 +14,17 @@ from tests.factories import UserFactory
 def pytest_configure(config):
     # Hashing with the production hasher costs ~0.3 s per user; tests create hundreds.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    _compile_catalogs()
+
+
+def _compile_catalogs() -> None:
+    """Compile locale/*/LC_MESSAGES/django.po whose .mo is missing or older (.mo files are build
+    products, not committed; `make run` and the Docker image run compilemessages). polib, a
+    test dependency, does it so a bare `pytest` needs no gettext tools."""
+    for po_path in Path(settings.BASE_DIR, "locale").glob("*/LC_MESSAGES/django.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
+            polib.pofile(str(po_path)).save_as_mofile(str(mo_path))
 
 
 def pytest_report_header(config):

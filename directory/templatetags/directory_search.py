@@ -11,6 +11,7 @@ from django import template
 from django.utils.formats import localize
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
 from directory.selectors.search import FacetValue
 
@@ -23,7 +24,7 @@ def facet_options(
 ) -> SafeString:
     """The values of one facet as inputs of ``kind`` with labelled counts (≈ when estimated)."""
     if not options:
-        return format_html('<p class="muted">{}</p>', "None among these results.")
+        return format_html('<p class="muted">{}</p>', gettext("None among these results."))
     about = "≈" if approximate else ""
     rows = format_html_join(
         "\n",

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 from django_countries import countries
 
 from directory.models import Tier
@@ -112,12 +113,22 @@ def _page_links(params: SearchParams, *, page: int, num_pages: int) -> list[Page
 def _active_filters(params: SearchParams) -> list[ActiveFilter]:
     labelled: list[tuple[str, tuple[str, str]]] = []
     if params.q:
-        labelled.append((f"Words: {params.q}", ("q", params.q)))
-    labelled += [(f"Competency: {c.name}", ("competency", c.slug)) for c in params.competency]
-    labelled += [(f"Industry: {i.name}", ("industry", i.slug)) for i in params.industry]
-    labelled += [(f"Country: {countries.name(code)}", ("country", code)) for code in params.country]
+        labelled.append((_("Words: %(words)s") % {"words": params.q}, ("q", params.q)))
+    labelled += [
+        (_("Competency: %(name)s") % {"name": c.name}, ("competency", c.slug))
+        for c in params.competency
+    ]
+    labelled += [
+        (_("Industry: %(name)s") % {"name": i.name}, ("industry", i.slug)) for i in params.industry
+    ]
+    labelled += [
+        (_("Country: %(name)s") % {"name": countries.name(code)}, ("country", code))
+        for code in params.country
+    ]
     if params.tier:
-        labelled.append((f"Tier: {Tier(params.tier).label}", ("tier", params.tier)))
+        labelled.append(
+            (_("Tier: %(name)s") % {"name": Tier(params.tier).label}, ("tier", params.tier))
+        )
     if params.verified:
-        labelled.append(("Verified competencies only", ("verified", "1")))
+        labelled.append((_("Verified competencies only"), ("verified", "1")))
     return [ActiveFilter(label, search_querystring(params, drop=pair)) for label, pair in labelled]

@@ -37,3 +37,15 @@ def test_words_filters_verified_and_sort_combine_on_the_page_and_the_api(client,
     assert page.status_code == 200
     assert {"count", "next", "previous", "results", "facets"} <= set(body)
     assert client.get(API, {"q": name}).json()["count"] >= 1
+
+
+def test_the_demo_partners_with_japanese_names_are_found_by_japanese_text(client, demo_values):
+    for query, name in (
+        ("株式会社サクラクラウド", "株式会社サクラクラウド"),
+        ("富士データ", "富士データシステムズ株式会社"),
+    ):
+        names = [r["name"] for r in client.get(API, {"q": query}).json()["results"]]
+        assert name in names, (query, names)
+    page = client.get(PAGE, {"q": "サクラクラウド"}, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert "株式会社サクラクラウド" in page
+    assert "パートナーディレクトリ" in page
