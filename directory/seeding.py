@@ -308,18 +308,22 @@ def _split_members(*, faker: Faker, members: list[User]) -> tuple[list[User], li
 
 def _attach_members(*, faker: Faker, companies: list[Company], employees: list[User]) -> None:
     """Make the employees approved people of the new companies, about one in ten an admin;
-    the demo member administers the first company so the demo shows editing."""
+    the demo member administers one so the demo shows editing."""
     if not companies:
         return
     rnd = faker.random
     # Spread people over a few companies so that demo profiles have colleagues to show.
     pool = companies[: max(1, min(len(companies), len(employees) // 3))]
+    # The demo member's company: the first one not named in another script, so the demo reads
+    # in the language of its visitor's default (the named ones are there to be found by search).
+    named = {slug for _name, slug, _country in NAMED_COMPANIES}
+    demo_company = next((c for c in companies if c.slug not in named), companies[0])
     rows = []
     for member in employees:
         demo = member.email == DEMO_MEMBER_EMAIL
         rows.append(
             CompanyMembership(
-                company=companies[0] if demo else rnd.choice(pool),
+                company=demo_company if demo else rnd.choice(pool),
                 user=member,
                 status=CompanyMembership.Status.APPROVED,
                 role=(
