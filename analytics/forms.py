@@ -8,6 +8,8 @@ from datetime import date, timedelta
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from analytics.models import ScorecardRules
@@ -15,19 +17,19 @@ from collaboration.services import CURRENCIES
 from directory.models import Competency, Tier
 from groups.models import Group
 
-PERIODS = [("week", "Week"), ("month", "Month"), ("quarter", "Quarter")]
+PERIODS = [("week", _("Week")), ("month", _("Month")), ("quarter", _("Quarter"))]
 BREAKDOWNS = [
-    ("country", "Country"),
-    ("tier", "Tier"),
-    ("group", "Group"),
-    ("competency", "Competency"),
+    ("country", _("Country")),
+    ("tier", _("Tier")),
+    ("group", _("Group")),
+    ("competency", _("Competency")),
 ]
 
 DEFAULT_CURRENCY = "USD"
 DEFAULT_DAYS = 180
 MAX_DAYS = 3 * 366
-RANGE_BACKWARDS = "The start date must be on or before the end date."
-RANGE_TOO_LONG = "Choose a range of at most three years."
+RANGE_BACKWARDS = gettext_noop("The start date must be on or before the end date.")
+RANGE_TOO_LONG = gettext_noop("Choose a range of at most three years.")
 
 
 @dataclass(frozen=True)
@@ -65,32 +67,39 @@ class Filters:
 
 
 class AnalyticsFilterForm(forms.Form):
-    period = forms.ChoiceField(choices=PERIODS, required=False)
+    period = forms.ChoiceField(label=_("Period"), choices=PERIODS, required=False)
     start = forms.DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     end = forms.DateField(
-        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    country = forms.ChoiceField(choices=[("", "Any country"), *countries], required=False)
-    tier = forms.ChoiceField(choices=[("", "Any tier"), *Tier.choices], required=False)
+    country = forms.ChoiceField(
+        label=_("Country"), choices=[("", _("Any country")), *countries], required=False
+    )
+    tier = forms.ChoiceField(
+        label=_("Tier"), choices=[("", _("Any tier")), *Tier.choices], required=False
+    )
     group = forms.ModelChoiceField(
         queryset=Group.objects.order_by("name"),
         to_field_name="slug",
         required=False,
-        empty_label="Any group",
+        label=_("Group"),
+        empty_label=_("Any group"),
     )
     competency = forms.ModelChoiceField(
         queryset=Competency.objects.order_by("name"),
         to_field_name="slug",
         required=False,
-        empty_label="Any competency",
+        label=_("Competency"),
+        empty_label=_("Any competency"),
     )
-    breakdown = forms.ChoiceField(label="Break down by", choices=BREAKDOWNS, required=False)
+    breakdown = forms.ChoiceField(label=_("Break down by"), choices=BREAKDOWNS, required=False)
     currency = forms.ChoiceField(
+        label=_("Currency"),
         choices=[(code, code) for code in CURRENCIES],
         required=False,
-        help_text="Values in different currencies are never added up.",
+        help_text=_("Values in different currencies are never added up."),
     )
 
     def add_prefix(self, field_name: str) -> str:
@@ -105,9 +114,9 @@ class AnalyticsFilterForm(forms.Form):
         if "start" in self.errors or "end" in self.errors:
             return data
         if start > end:
-            raise forms.ValidationError(RANGE_BACKWARDS)
+            raise forms.ValidationError(gettext(RANGE_BACKWARDS))
         if (end - start).days > MAX_DAYS:
-            raise forms.ValidationError(RANGE_TOO_LONG)
+            raise forms.ValidationError(gettext(RANGE_TOO_LONG))
         data["start"], data["end"] = start, end
         return data
 
@@ -148,5 +157,5 @@ class ScorecardRulesForm(forms.ModelForm):
         data = super().clean()
         certified, gold = data.get("certified_points"), data.get("gold_points")
         if certified is not None and gold is not None and gold <= certified:
-            self.add_error("gold_points", "Gold must need more points than Certified.")
+            self.add_error("gold_points", _("Gold must need more points than Certified."))
         return data

@@ -14,13 +14,16 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_POST
 
 from analytics import selectors, services
 from analytics.forms import AnalyticsFilterForm, ScorecardRulesForm
 from analytics.models import ScorecardRules
 from analytics.selectors import scorecards
+from analytics.selectors.dashboard import dimension_label, period_name
 from analytics.tasks import deal_rollup_rebuild as deal_rollup_rebuild_task
 from analytics.tasks import scorecards_compute as scorecards_compute_task
 from directory.selectors.companies import user_company
@@ -29,12 +32,14 @@ from portal.paging import page_get
 from portal.spreadsheets import write_csv_rows
 
 LEAGUE_PAGE_SIZE = 50
-FILTERS_INVALID = "Some filters could not be used; correct them to see the figures."
-RULES_SAVED = "Scoring rules saved. They apply from the next computation."
-ROLLUP_QUEUED = "Deal figures are being brought up to date; reload in a moment."
-RECOMPUTE_QUEUED = "Scorecards are being recomputed; reload the league table in a minute."
-PROPOSAL_APPLIED = "{company} is now {tier}; its admins are told by email."
-PROPOSAL_DISMISSED = "{company} keeps its tier."
+FILTERS_INVALID = gettext_noop("Some filters could not be used; correct them to see the figures.")
+RULES_SAVED = gettext_noop("Scoring rules saved. They apply from the next computation.")
+ROLLUP_QUEUED = gettext_noop("Deal figures are being brought up to date; reload in a moment.")
+RECOMPUTE_QUEUED = gettext_noop(
+    "Scorecards are being recomputed; reload the league table in a minute."
+)
+PROPOSAL_APPLIED = gettext_noop("%(company)s is now %(tier)s; its admins are told by email.")
+PROPOSAL_DISMISSED = gettext_noop("%(company)s keeps its tier.")
 
 
 def _csv(rows, filename: str) -> HttpResponse:
@@ -50,13 +55,15 @@ def index(request: HttpRequest) -> HttpResponse:
     selectors.analytics_access(user=request.user)
     form = AnalyticsFilterForm(request.GET)
     if not form.is_valid():
-        context = {"form": form, "problem": FILTERS_INVALID}
+        context = {"form": form, "problem": gettext(FILTERS_INVALID)}
         return render(request, "analytics/index.html", context, status=400)
     filters = form.filters()
     context = {
         "form": form,
         "dashboard": selectors.dashboard(filters=filters),
         "query": filters.as_query(),
+        "period_label": period_name(filters.period),
+        "dimension_label": dimension_label(filters.breakdown),
     }
     return render(request, "analytics/index.html", context)
 
@@ -68,7 +75,7 @@ def export(request: HttpRequest, table: str) -> HttpResponse:
         raise NotFound(selectors.NOT_FOUND)
     form = AnalyticsFilterForm(request.GET)
     if not form.is_valid():
-        context = {"form": form, "problem": FILTERS_INVALID}
+        context = {"form": form, "problem": gettext(FILTERS_INVALID)}
         return render(request, "analytics/index.html", context, status=400)
     filters = form.filters()
     filename = f"analytics-{table}-{filters.start}-{filters.end}.csv"
@@ -80,7 +87,7 @@ def export(request: HttpRequest, table: str) -> HttpResponse:
 def refresh(request: HttpRequest) -> HttpResponse:
     selectors.analytics_access(user=request.user)
     deal_rollup_rebuild_task.delay()
-    messages.success(request, ROLLUP_QUEUED)
+    messages.success(request, gettext(ROLLUP_QUEUED))
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = reverse("analytics:index")
@@ -89,6 +96,20 @@ def refresh(request: HttpRequest) -> HttpResponse:
 
 def _staff_only(request: HttpRequest) -> None:
     selectors.analytics_access(user=request.user)
+
+
+LEAGUE_SORT_LABELS = {
+    "points": gettext_noop("points"),
+    "name": gettext_noop("name"),
+    "tier": gettext_noop("tier"),
+}
+
+
+def _sort_label(sort: str) -> str:
+    """What the league table is sorted by, in the reader's language."""
+    if sort in LEAGUE_SORT_LABELS:
+        return gettext(LEAGUE_SORT_LABELS[sort])
+    return next((str(label) for key, label, _ in scorecards.DIMENSIONS if key == sort), sort)
 
 
 @login_required
@@ -106,6 +127,7 @@ def league(request: HttpRequest) -> HttpResponse:
         "page": page,
         "rows": rows,
         "sort": sort,
+        "sort_label": _sort_label(sort),
         "dimensions": scorecards.DIMENSIONS,
         "proposals": proposals,
         "proposals_waiting": waiting,
@@ -119,7 +141,8 @@ def league_export(request: HttpRequest) -> HttpResponse:
     _staff_only(request)
     rows = scorecards.league_table(sort=request.GET.get("sort", "points"))
     header = ["Company", "Tier", "Earned tier", "Points"]
-    header += [label for _, label, _ in scorecards.DIMENSIONS]
+    with translation.override("en"):  # the CSV's column names stay English for scripts
+        header += [str(label) for _, label, _ in scorecards.DIMENSIONS]
 
     def lines():
         yield header
@@ -141,7 +164,7 @@ def league_export(request: HttpRequest) -> HttpResponse:
 def recompute(request: HttpRequest) -> HttpResponse:
     _staff_only(request)
     scorecards_compute_task.delay()
-    messages.success(request, RECOMPUTE_QUEUED)
+    messages.success(request, gettext(RECOMPUTE_QUEUED))
     return redirect("analytics:league")
 
 
@@ -151,7 +174,7 @@ def rules(request: HttpRequest) -> HttpResponse:
     form = ScorecardRulesForm(request.POST or None, instance=ScorecardRules.current())
     if request.method == "POST" and form.is_valid():
         services.scorecard_rules_update(form=form, staff=request.user)
-        messages.success(request, RULES_SAVED)
+        messages.success(request, gettext(RULES_SAVED))
         return redirect("analytics:rules")
     status = 400 if form.errors else 200
     return render(request, "analytics/rules.html", {"form": form}, status=status)
@@ -204,11 +227,12 @@ def _decide(request: HttpRequest, proposal_id: int, decide, message: str) -> Htt
     try:
         proposal = decide(proposal=proposal, staff=request.user)
     except ValidationError as error:
-        messages.error(request, error.messages[0])
+        messages.error(request, gettext(error.messages[0]))
     else:
         messages.success(
             request,
-            message.format(company=proposal.company.name, tier=proposal.get_to_tier_display()),
+            gettext(message)
+            % {"company": proposal.company.name, "tier": proposal.get_to_tier_display()},
         )
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from directory.models import Company, Competency, Industry, SizeBand
@@ -18,8 +20,8 @@ class FindPartnerRequest(models.Model):
     """The structured part of a find-a-partner thread: what the author's company needs."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        CLOSED = "closed", "Closed"
+        OPEN = "open", pgettext_lazy("request status", "Open")
+        CLOSED = "closed", pgettext_lazy("request status", "Closed")
 
     thread = models.OneToOneField(Thread, on_delete=models.CASCADE, related_name="partner_request")
     company = models.ForeignKey(
@@ -133,12 +135,12 @@ class CollaborationMessage(models.Model):
 class ValueRange(models.TextChoices):
     """What a receiving company learns of a referral's value before it accepts: a band."""
 
-    NOT_GIVEN = "not-given", "Not given"
-    UNDER_10K = "lt-10k", "Under 10,000"
-    FROM_10K = "10k-50k", "10,000 – 50,000"
-    FROM_50K = "50k-250k", "50,000 – 250,000"
-    FROM_250K = "250k-1m", "250,000 – 1,000,000"
-    OVER_1M = "gt-1m", "Over 1,000,000"
+    NOT_GIVEN = "not-given", _("Not given")
+    UNDER_10K = "lt-10k", _("Under 10,000")
+    FROM_10K = "10k-50k", _("10,000 – 50,000")
+    FROM_50K = "50k-250k", _("50,000 – 250,000")
+    FROM_250K = "250k-1m", _("250,000 – 1,000,000")
+    OVER_1M = "gt-1m", _("Over 1,000,000")
 
     @classmethod
     def for_value(cls, value: Decimal | None) -> ValueRange:
@@ -174,11 +176,11 @@ class Referral(models.Model):
     """
 
     class Status(models.TextChoices):
-        PROPOSED = "proposed", "Proposed"
-        ACCEPTED = "accepted", "Accepted"
-        DECLINED = "declined", "Declined"
-        WON = "won", "Won"
-        LOST = "lost", "Lost"
+        PROPOSED = "proposed", _("Proposed")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        WON = "won", _("Won")
+        LOST = "lost", _("Lost")
 
     from_company = models.ForeignKey(
         Company, on_delete=models.CASCADE, related_name="referrals_sent"

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
@@ -22,27 +23,36 @@ from portal.paging import page_get
 from portal.ratelimits import REPLY_RATE, THREAD_RATE
 from portal.spreadsheets import write_csv_rows
 
-REQUEST_POSTED = "Your request is posted. Companies that fit are told once it is published."
-RESPONSE_SENT = "Your answer is sent privately to the company that asked."
-MESSAGE_POSTED = "Message posted."
-PARTICIPANT_ADDED = "Your colleague has been brought in and told by email."
-REQUEST_CLOSED = "The request is closed."
-REFERRAL_CREATED = (
+REQUEST_POSTED = gettext_noop(
+    "Your request is posted. Companies that fit are told once it is published."
+)
+RESPONSE_SENT = gettext_noop("Your answer is sent privately to the company that asked.")
+MESSAGE_POSTED = gettext_noop("Message posted.")
+PARTICIPANT_ADDED = gettext_noop("Your colleague has been brought in and told by email.")
+REQUEST_CLOSED = gettext_noop("The request is closed.")
+REFERRAL_CREATED = gettext_noop(
     "Referral sent. The other company sees the use case now, and the customer once it accepts."
 )
-REFERRAL_UPDATED = "Referral updated."
-REFERRAL_ACCEPTED = "Referral accepted. The customer and their contact are shown below."
-REFERRAL_DECLINED = "Referral declined. The referring company sees your reason."
-REFERRAL_SOURCE_MISSING = "Open a referral from a collaboration, a request or a thread."
+REFERRAL_UPDATED = gettext_noop("Referral updated.")
+REFERRAL_ACCEPTED = gettext_noop(
+    "Referral accepted. The customer and their contact are shown below."
+)
+REFERRAL_DECLINED = gettext_noop("Referral declined. The referring company sees your reason.")
+REFERRAL_SOURCE_MISSING = gettext_noop(
+    "Open a referral from a collaboration, a request or a thread."
+)
 PAGE_SIZE = 25
 
 
 def _apply_errors(form, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for name, errors in error.message_dict.items():
-            form.add_error(None if name == "__all__" or name not in form.fields else name, errors)
+            form.add_error(
+                None if name == "__all__" or name not in form.fields else name,
+                [gettext(message) for message in errors],
+            )
     else:
-        form.add_error(None, error.messages)
+        form.add_error(None, [gettext(message) for message in error.messages])
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -92,7 +102,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, REQUEST_POSTED)
+            messages.success(request, gettext(REQUEST_POSTED))
             return redirect(services.request_url(partner_request))
     status = 400 if form.errors else 200
     return render(request, "collaboration/request_form.html", {"form": form}, status=status)
@@ -114,7 +124,7 @@ def request_respond(request: HttpRequest, request_id: int) -> HttpResponse:
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, RESPONSE_SENT)
+            messages.success(request, gettext(RESPONSE_SENT))
             return redirect("collaboration:detail", collaboration_id=collaboration.pk)
     context = {"form": form, "partner_request": partner_request}
     status = 400 if form.errors else 200
@@ -134,7 +144,7 @@ def request_close(request: HttpRequest, request_id: int) -> HttpResponse:
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, REQUEST_CLOSED)
+            messages.success(request, gettext(REQUEST_CLOSED))
             return redirect(services.request_url(partner_request))
     context = {"form": form, "partner_request": partner_request}
     status = 400 if form.errors else 200
@@ -155,7 +165,7 @@ def collaboration_detail(request: HttpRequest, collaboration_id: int) -> HttpRes
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, MESSAGE_POSTED)
+            messages.success(request, gettext(MESSAGE_POSTED))
             return redirect("collaboration:detail", collaboration_id=collaboration.pk)
     return _collaboration_page(request, collaboration, message_form=form)
 
@@ -195,7 +205,7 @@ def participant_add(request: HttpRequest, collaboration_id: int) -> HttpResponse
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, PARTICIPANT_ADDED)
+            messages.success(request, gettext(PARTICIPANT_ADDED))
             return redirect("collaboration:detail", collaboration_id=collaboration.pk)
     return _collaboration_page(request, collaboration, participant_form=form)
 
@@ -220,8 +230,8 @@ def _referral_source(request: HttpRequest) -> dict:
             )
             return {"thread": thread}
     except ValueError as error:
-        raise Http404(REFERRAL_SOURCE_MISSING) from error
-    raise Http404(REFERRAL_SOURCE_MISSING)
+        raise Http404(gettext(REFERRAL_SOURCE_MISSING)) from error
+    raise Http404(gettext(REFERRAL_SOURCE_MISSING))
 
 
 @login_required
@@ -247,7 +257,7 @@ def referral_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, REFERRAL_CREATED)
+            messages.success(request, gettext(REFERRAL_CREATED))
             return redirect("collaboration:referral", referral_id=referral.pk)
     context = {"form": form, "company": company, "to_company": to_company, **link}
     status = 400 if form.errors else 200
@@ -274,7 +284,7 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, REFERRAL_MESSAGES.get(status, REFERRAL_UPDATED))
+            messages.success(request, gettext(REFERRAL_MESSAGES.get(status, REFERRAL_UPDATED)))
             return redirect("collaboration:referral", referral_id=referral.pk)
     context = {
         "card": selectors.referral_card(referral=referral, viewer=request.user, company=company),

@@ -8,6 +8,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from collaboration.models import Collaboration, FindPartnerRequest, Referral
@@ -17,13 +18,13 @@ from groups.models import Thread
 
 
 class DealStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted"
-    APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Rejected"
-    WON = "won", "Won"
-    LOST = "lost", "Lost"
-    EXPIRED = "expired", "Expired"
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    WON = "won", _("Won")
+    LOST = "lost", _("Lost")
+    EXPIRED = "expired", _("Expired")
 
 
 # Statuses that hold (or ask to hold) a customer: the ones a new submission conflicts with.
@@ -235,9 +236,9 @@ class DealRegistrationEvent(models.Model):
     """Audit row: who moved a registration from one status to another, when, and why."""
 
     class Kind(models.TextChoices):
-        STATUS = "status", "Status change"
-        EDIT = "edit", "Edited"
-        EXTEND = "extend", "Protection extended"
+        STATUS = "status", _("Status change")
+        EDIT = "edit", _("Edited")
+        EXTEND = "extend", _("Protection extended")
 
     registration = models.ForeignKey(
         DealRegistration, on_delete=models.CASCADE, related_name="events"
@@ -268,8 +269,8 @@ class DealReminder(models.Model):
     """The guard that each expiry reminder goes once per protection end date."""
 
     class Kind(models.TextChoices):
-        DAYS_14 = "14d", "14 days before expiry"
-        DAYS_3 = "3d", "3 days before expiry"
+        DAYS_14 = "14d", _("14 days before expiry")
+        DAYS_3 = "3d", _("3 days before expiry")
 
     registration = models.ForeignKey(
         DealRegistration, on_delete=models.CASCADE, related_name="reminders"

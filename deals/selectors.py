@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext
 from taggit.models import TaggedItem
 
 from collaboration import selectors as collaboration_selectors
@@ -135,7 +136,7 @@ def registration_source(*, viewer: Viewer, params) -> RegistrationSource:
             )
             return RegistrationSource(
                 links={"source_collaboration": item},
-                label=f"Private conversation “{item.subject}”",
+                label=gettext("Private conversation “%(subject)s”") % {"subject": item.subject},
                 query=f"collaboration={item.pk}",
             )
         if params.get("request"):
@@ -144,7 +145,7 @@ def registration_source(*, viewer: Viewer, params) -> RegistrationSource:
             )
             return RegistrationSource(
                 links={"source_request": item},
-                label=f"Find-a-partner request “{item.thread.title}”",
+                label=gettext("Find-a-partner request “%(title)s”") % {"title": item.thread.title},
                 query=f"request={item.pk}",
             )
         if params.get("referral"):
@@ -153,7 +154,7 @@ def registration_source(*, viewer: Viewer, params) -> RegistrationSource:
             )
             return RegistrationSource(
                 links={"source_referral": item},
-                label=f"Referral “{item.title}”",
+                label=gettext("Referral “%(title)s”") % {"title": item.title},
                 query=f"referral={item.pk}",
             )
         if params.get("thread"):
@@ -162,7 +163,7 @@ def registration_source(*, viewer: Viewer, params) -> RegistrationSource:
             )
             return RegistrationSource(
                 links={"source_thread": item},
-                label=f"Thread “{item.title}”",
+                label=gettext("Thread “%(title)s”") % {"title": item.title},
                 query=f"thread={item.pk}",
             )
     except (ValueError, OverflowError) as error:

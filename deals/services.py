@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from collaboration.models import Collaboration, FindPartnerRequest, Referral
 from deals import selectors
@@ -37,22 +38,24 @@ from portal.emails import absolute_url, email_subject
 from portal.models import User
 from portal.queueing import enqueue_on_commit
 
-CONFLICT_NOTICE = "Another registration exists for this customer; the program team will decide."
-NOT_A_DOMAIN = "Enter the customer's web domain, such as acme.com."
+CONFLICT_NOTICE = gettext_noop(
+    "Another registration exists for this customer; the program team will decide."
+)
+NOT_A_DOMAIN = gettext_noop("Enter the customer's web domain, such as acme.com.")
 PUBLIC_SUFFIX_ONLY = (
     "{domain} is a public suffix, not a customer's domain: enter e.g. acme.{domain}."
 )
-NEGATIVE_VALUE = "The value cannot be negative."
-CLOSE_DATE_PAST = "The expected close date cannot be in the past."
-NO_COMPETENCIES = "Choose at least one product or competency."
+NEGATIVE_VALUE = gettext_noop("The value cannot be negative.")
+CLOSE_DATE_PAST = gettext_noop("The expected close date cannot be in the past.")
+NO_COMPETENCIES = gettext_noop("Choose at least one product or competency.")
 NOT_EDITABLE = "Only a draft can be edited; this registration is {status}."
 BAD_TRANSITION = "A registration cannot go from {current} to {target}."
-REASON_REQUIRED = "Give a reason: the partner sees it."
-ALREADY_APPROVED = (
+REASON_REQUIRED = gettext_noop("Give a reason: the partner sees it.")
+ALREADY_APPROVED = gettext_noop(
     "Another registration for this customer is already approved and protected; reject this one "
     "or let the other expire first."
 )
-EXTEND_DAYS = "Extend by 1 to 365 days."
+EXTEND_DAYS = gettext_noop("Extend by 1 to 365 days.")
 
 # status -> statuses it may move to, and who moves it there.
 TRANSITIONS: dict[tuple[str, str], str] = {

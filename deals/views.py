@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
@@ -24,11 +25,14 @@ from portal.paging import page_get
 from portal.ratelimits import THREAD_RATE
 from portal.spreadsheets import write_csv_rows
 
-SAVED = "Draft saved. Submit it when it is complete."
-SUBMITTED = "Submitted to the program team."
-CLOSED = "Outcome recorded."
-EXTENDED = "Protection extended."
-DECIDED = "{count} registration(s) {decision}d."
+SAVED = gettext_noop("Draft saved. Submit it when it is complete.")
+SUBMITTED = gettext_noop("Submitted to the program team.")
+CLOSED = gettext_noop("Outcome recorded.")
+EXTENDED = gettext_noop("Protection extended.")
+DECIDED = {
+    "approve": gettext_noop("%(count)d registration(s) approved."),
+    "reject": gettext_noop("%(count)d registration(s) rejected."),
+}
 PAGE_SIZE = 25
 REVIEW_LIMIT = 200
 
@@ -36,9 +40,12 @@ REVIEW_LIMIT = 200
 def _apply_errors(form, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for name, errors in error.message_dict.items():
-            form.add_error(None if name == "__all__" or name not in form.fields else name, errors)
+            form.add_error(
+                None if name == "__all__" or name not in form.fields else name,
+                [gettext(message) for message in errors],
+            )
     else:
-        form.add_error(None, error.messages)
+        form.add_error(None, [gettext(message) for message in error.messages])
 
 
 def _bad_form(form) -> int:
@@ -70,7 +77,7 @@ def registration_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, SAVED)
+            messages.success(request, gettext(SAVED))
             return redirect("deals:detail", registration_id=registration.pk)
     context = {"form": form, "company": company, "source": source}
     return render(request, "deals/form.html", context, status=_bad_form(form))
@@ -84,7 +91,8 @@ def registration_edit(request: HttpRequest, registration_id: int) -> HttpRespons
     if registration.status != DealStatus.DRAFT:
         messages.info(
             request,
-            services.NOT_EDITABLE.format(status=registration.get_status_display().lower()),
+            gettext("Only a draft can be edited; this registration is %(status)s.")
+            % {"status": registration.get_status_display().lower()},
         )
         return redirect("deals:detail", registration_id=registration.pk)
     initial = {
@@ -106,7 +114,7 @@ def registration_edit(request: HttpRequest, registration_id: int) -> HttpRespons
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, SAVED)
+            messages.success(request, gettext(SAVED))
             return redirect("deals:detail", registration_id=registration.pk)
     context = {"form": form, "registration": registration, "company": registration.company}
     return render(request, "deals/form.html", context, status=_bad_form(form))
@@ -131,7 +139,7 @@ def _detail_page(request, registration, *, close_form=None, extend_form=None, er
         "can_extend": is_staff and registration.status == DealStatus.APPROVED,
         "close_form": close_form or forms.CloseForm(),
         "extend_form": extend_form or forms.ExtendForm(),
-        "conflict_notice": services.CONFLICT_NOTICE if registration.has_conflict else "",
+        "conflict_notice": gettext(services.CONFLICT_NOTICE) if registration.has_conflict else "",
         "conflicts": (
             selectors.registration_conflicts_for_staff(registration=registration)
             if is_staff
@@ -155,10 +163,12 @@ def registration_submit(request: HttpRequest, registration_id: int) -> HttpRespo
         registration = selectors.registration_get_for_viewer(
             viewer=request.user, registration_id=registration_id
         )
-        return _detail_page(request, registration, errors=error.messages)
-    messages.success(request, SUBMITTED)
+        return _detail_page(
+            request, registration, errors=[gettext(message) for message in error.messages]
+        )
+    messages.success(request, gettext(SUBMITTED))
     if registration.has_conflict:
-        messages.warning(request, services.CONFLICT_NOTICE)
+        messages.warning(request, gettext(services.CONFLICT_NOTICE))
     return redirect("deals:detail", registration_id=registration.pk)
 
 
@@ -180,7 +190,7 @@ def registration_close(request: HttpRequest, registration_id: int) -> HttpRespon
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, CLOSED)
+            messages.success(request, gettext(CLOSED))
             return redirect("deals:detail", registration_id=registration.pk)
     return _detail_page(request, registration, close_form=form)
 
@@ -198,7 +208,7 @@ def registration_extend(request: HttpRequest, registration_id: int) -> HttpRespo
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, EXTENDED)
+            messages.success(request, gettext(EXTENDED))
             return redirect("deals:detail", registration_id=registration.pk)
     registration = selectors.registration_get_for_viewer(
         viewer=request.user, registration_id=registration_id
@@ -214,7 +224,7 @@ def review(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and decision_form.is_valid():
         data = decision_form.cleaned_data
         if data["decision"] == "reject" and not data["reason"].strip():
-            decision_form.add_error("reason", services.REASON_REQUIRED)
+            decision_form.add_error("reason", gettext(services.REASON_REQUIRED))
         else:
             done, failed = services.deal_bulk_decide(
                 registrations=selectors.registrations_by_ids(ids=data["registrations"]),
@@ -223,11 +233,9 @@ def review(request: HttpRequest) -> HttpResponse:
                 reason=data["reason"],
             )
             if done:
-                messages.success(
-                    request, DECIDED.format(count=len(done), decision=data["decision"])
-                )
+                messages.success(request, gettext(DECIDED[data["decision"]]) % {"count": len(done)})
             for registration_id, reason in failed.items():
-                messages.error(request, f"#{registration_id}: {reason}")
+                messages.error(request, f"#{registration_id}: {gettext(reason)}")
             return redirect(request.get_full_path())
     filters = selectors.ReviewFilters()
     if filter_form.is_valid():

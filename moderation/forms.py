@@ -2,10 +2,12 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from groups.models import Flag
 
-CHOOSE_ITEMS = "Choose at least one item."
+CHOOSE_ITEMS = gettext_noop("Choose at least one item.")
 
 
 class MultipleIntegerField(forms.Field):
@@ -19,21 +21,21 @@ class MultipleIntegerField(forms.Field):
         try:
             return [int(v) for v in value]
         except (TypeError, ValueError) as error:
-            raise ValidationError(CHOOSE_ITEMS) from error
+            raise ValidationError(gettext(CHOOSE_ITEMS)) from error
 
     def validate(self, value) -> None:
         if not value:
-            raise ValidationError(CHOOSE_ITEMS)
+            raise ValidationError(gettext(CHOOSE_ITEMS))
 
 
 class FlagForm(forms.Form):
-    reason = forms.ChoiceField(choices=Flag.Reason.choices)
-    note = forms.CharField(max_length=500, required=False)
+    reason = forms.ChoiceField(label=_("Reason"), choices=Flag.Reason.choices)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
 
 class RejectForm(forms.Form):
     reason = forms.CharField(
-        max_length=300, label="Reason the author will see", strip=True, required=True
+        max_length=300, label=_("Reason the author will see"), strip=True, required=True
     )
 
 
@@ -43,13 +45,13 @@ class OptionalReasonForm(forms.Form):
 
 class BulkDecisionForm(forms.Form):
     items = MultipleIntegerField()
-    action = forms.ChoiceField(choices=[("approve", "Approve"), ("reject", "Reject")])
+    action = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
     reason = forms.CharField(max_length=300, required=False, strip=True)
 
 
 class BanForm(forms.Form):
-    reason = forms.CharField(max_length=300, label="Reason for the ban", strip=True)
+    reason = forms.CharField(max_length=300, label=_("Reason for the ban"), strip=True)
 
 
 class WatchedWordForm(forms.Form):
-    phrase = forms.CharField(max_length=100, label="Word or phrase", strip=True)
+    phrase = forms.CharField(max_length=100, label=_("Word or phrase"), strip=True)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from groups.models import Group, Reply, Thread
 
@@ -11,11 +12,11 @@ from groups.models import Group, Reply, Thread
 class ItemStatus(models.TextChoices):
     """Where a queue item stands (``ModerationItem.Status``)."""
 
-    OPEN = "open", "Waiting"
-    ESCALATED = "escalated", "Escalated to staff"
-    APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Rejected"
-    SUPERSEDED = "superseded", "Replaced after the author edited the post"
+    OPEN = "open", _("Waiting")
+    ESCALATED = "escalated", _("Escalated to staff")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    SUPERSEDED = "superseded", _("Replaced after the author edited the post")
 
 
 # A post waits for a decision while its queue item is open or escalated: the queue, its partial
@@ -29,9 +30,9 @@ class ModerationItem(models.Model):
     Status = ItemStatus
 
     class Source(models.TextChoices):
-        POLICY = "policy", "Group policy"
-        SCREENING = "screening", "Automatic screening"
-        FLAGS = "flags", "Flagged by members"
+        POLICY = "policy", _("Group policy")
+        SCREENING = "screening", _("Automatic screening")
+        FLAGS = "flags", _("Flagged by members")
 
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="moderation_items")
     thread = models.ForeignKey(
@@ -104,23 +105,23 @@ class ModerationLog(models.Model):
     """Audit row for every moderation act: who did what to which post or person, why, when."""
 
     class Action(models.TextChoices):
-        APPROVE = "approve", "Approved"
-        REJECT = "reject", "Rejected"
-        ESCALATE = "escalate", "Escalated"
-        AUTO_PUBLISH = "auto_publish", "Published by screening"
-        AUTO_HOLD = "auto_hold", "Held by screening"
-        REMOVE = "remove", "Removed"
-        HIDE = "hide", "Hidden after flags"
-        PIN = "pin", "Pinned"
-        UNPIN = "unpin", "Unpinned"
-        LOCK = "lock", "Locked"
-        UNLOCK = "unlock", "Unlocked"
-        BAN = "ban", "Banned from group"
-        UNBAN = "unban", "Unbanned"
-        JOIN_APPROVE = "join_approve", "Request to join approved"
-        JOIN_DECLINE = "join_decline", "Request to join declined"
-        WORD_ADD = "word_add", "Watched word added"
-        WORD_REMOVE = "word_remove", "Watched word removed"
+        APPROVE = "approve", _("Approved")
+        REJECT = "reject", _("Rejected")
+        ESCALATE = "escalate", _("Escalated")
+        AUTO_PUBLISH = "auto_publish", _("Published by screening")
+        AUTO_HOLD = "auto_hold", _("Held by screening")
+        REMOVE = "remove", _("Removed")
+        HIDE = "hide", _("Hidden after flags")
+        PIN = "pin", _("Pinned")
+        UNPIN = "unpin", _("Unpinned")
+        LOCK = "lock", _("Locked")
+        UNLOCK = "unlock", _("Unlocked")
+        BAN = "ban", _("Banned from group")
+        UNBAN = "unban", _("Unbanned")
+        JOIN_APPROVE = "join_approve", _("Request to join approved")
+        JOIN_DECLINE = "join_decline", _("Request to join declined")
+        WORD_ADD = "word_add", _("Watched word added")
+        WORD_REMOVE = "word_remove", _("Watched word removed")
 
     group = models.ForeignKey(
         Group,

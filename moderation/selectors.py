@@ -14,6 +14,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.urls import NoReverseMatch
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from groups.models import Flag, Group, GroupMembership, PostStatus, Reply, Thread
 from groups.selectors import (
@@ -33,14 +34,14 @@ TRUST_MIN_APPROVED_POSTS = 3
 TRUST_MIN_ACCOUNT_AGE = timedelta(days=7)
 TRUST_REJECTION_COOLDOWN = timedelta(days=30)
 
-NOT_FOUND = "Nothing to moderate here."
-NOT_A_MODERATOR = "Only this group's moderators and program staff can do that."
-POST_NOT_FOUND = "No such post."
-USER_NOT_FOUND = "No such member."
-EDITED_SINCE_QUEUED = (
+NOT_FOUND = gettext_noop("Nothing to moderate here.")
+NOT_A_MODERATOR = gettext_noop("Only this group's moderators and program staff can do that.")
+POST_NOT_FOUND = gettext_noop("No such post.")
+USER_NOT_FOUND = gettext_noop("No such member.")
+EDITED_SINCE_QUEUED = gettext_noop(
     "The author edited this post after it entered the queue; review the new text and decide again."
 )
-FLAG_BANNED = "You have been banned from this group, so you cannot flag its posts."
+FLAG_BANNED = gettext_noop("You have been banned from this group, so you cannot flag its posts.")
 
 
 def member_is_trusted(*, user) -> bool:

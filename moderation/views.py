@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
@@ -26,27 +27,30 @@ from portal.urltemplates import UrlTemplate
 
 QUEUE_PAGE_SIZE = 50
 FLAG_RATE = "10/h"
-APPROVED = "Approved: the post is now visible."
-REJECTED = "Rejected: the author can see your reason."
-ESCALATED = "Escalated to program staff."
-BULK_DONE = {"approve": "{count} item(s) approved.", "reject": "{count} item(s) rejected."}
-FLAG_THANKS = "Thank you. The group's moderators will look at this post."
-THREAD_DONE = {
-    "pin": "Thread pinned.",
-    "unpin": "Thread unpinned.",
-    "lock": "Thread locked: no new replies.",
-    "unlock": "Thread unlocked.",
-    "remove": "Thread removed.",
+APPROVED = gettext_noop("Approved: the post is now visible.")
+REJECTED = gettext_noop("Rejected: the author can see your reason.")
+ESCALATED = gettext_noop("Escalated to program staff.")
+BULK_DONE = {
+    "approve": gettext_noop("%(count)d item(s) approved."),
+    "reject": gettext_noop("%(count)d item(s) rejected."),
 }
-BANNED = "{name} is banned from {group}."
-UNBANNED = "{name} may take part in {group} again."
-WORD_ADDED = "Posts containing “{phrase}” will now be held for review."
-WORD_REMOVED = "“{phrase}” is no longer watched."
+FLAG_THANKS = gettext_noop("Thank you. The group's moderators will look at this post.")
+THREAD_DONE = {
+    "pin": gettext_noop("Thread pinned."),
+    "unpin": gettext_noop("Thread unpinned."),
+    "lock": gettext_noop("Thread locked: no new replies."),
+    "unlock": gettext_noop("Thread unlocked."),
+    "remove": gettext_noop("Thread removed."),
+}
+BANNED = gettext_noop("%(name)s is banned from %(group)s.")
+UNBANNED = gettext_noop("%(name)s may take part in %(group)s again.")
+WORD_ADDED = gettext_noop("Posts containing “%(phrase)s” will now be held for review.")
+WORD_REMOVED = gettext_noop("“%(phrase)s” is no longer watched.")
 ITEM_ACTIONS = ("approve", "reject", "escalate")
 
 
 def _problem(request: HttpRequest, message: str, status: int = 400) -> HttpResponse:
-    return render(request, "moderation/problem.html", {"message": message}, status=status)
+    return render(request, "moderation/problem.html", {"message": gettext(message)}, status=status)
 
 
 def _first_error(form) -> str:
@@ -98,7 +102,7 @@ def item_decide(request: HttpRequest, item_id: int, action: str) -> HttpResponse
         item = selectors.item_get_for_moderator(user=request.user, item_id=item_id)
         if action == "approve":
             services.item_approve(item=item, moderator=request.user)
-            messages.success(request, APPROVED)
+            messages.success(request, gettext(APPROVED))
         elif action == "reject":
             form = RejectForm(request.POST)
             if not form.is_valid():
@@ -106,12 +110,12 @@ def item_decide(request: HttpRequest, item_id: int, action: str) -> HttpResponse
             services.item_reject(
                 item=item, moderator=request.user, reason=form.cleaned_data["reason"]
             )
-            messages.success(request, REJECTED)
+            messages.success(request, gettext(REJECTED))
         else:
             reason = OptionalReasonForm(request.POST)
             reason = reason.cleaned_data["reason"] if reason.is_valid() else ""
             services.item_escalate(item=item, actor=request.user, reason=reason)
-            messages.success(request, ESCALATED)
+            messages.success(request, gettext(ESCALATED))
     except ValidationError as error:
         return _problem(request, error.messages[0])
     return _back(request, reverse("moderation:queue"))
@@ -134,7 +138,7 @@ def items_bulk(request: HttpRequest) -> HttpResponse:
         )
     except ValidationError as error:
         return _problem(request, error.messages[0])
-    messages.success(request, BULK_DONE[data["action"]].format(count=count))
+    messages.success(request, gettext(BULK_DONE[data["action"]]) % {"count": count})
     return redirect("moderation:queue")
 
 
@@ -157,7 +161,7 @@ def flag(request: HttpRequest, kind: str, post_id: int) -> HttpResponse:
         services.post_flag(post=post, reporter=request.user, **form.cleaned_data)
     except ValidationError as error:
         return _problem(request, error.messages[0])
-    messages.success(request, FLAG_THANKS)
+    messages.success(request, gettext(FLAG_THANKS))
     thread = post if kind == "thread" else post.thread
     return _back(request, thread.get_absolute_url())
 
@@ -174,7 +178,7 @@ def thread_action(request: HttpRequest, thread_id: int, action: str) -> HttpResp
     services.thread_moderate(
         thread=thread, moderator=request.user, action=action, reason=form.cleaned_data["reason"]
     )
-    messages.success(request, THREAD_DONE[action])
+    messages.success(request, gettext(THREAD_DONE[action]))
     return _back(request, thread.get_absolute_url())
 
 
@@ -192,7 +196,7 @@ def ban(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
         )
     except ValidationError as error:
         return _problem(request, error.messages[0])
-    messages.success(request, BANNED.format(name=person.name, group=group.name))
+    messages.success(request, gettext(BANNED) % {"name": person.name, "group": group.name})
     return _back(request, reverse("moderation:queue"))
 
 
@@ -205,7 +209,7 @@ def unban(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
         services.member_unban(group=group, moderator=request.user, user=person)
     except ValidationError as error:
         return _problem(request, error.messages[0])
-    messages.success(request, UNBANNED.format(name=person.name, group=group.name))
+    messages.success(request, gettext(UNBANNED) % {"name": person.name, "group": group.name})
     return _back(request, reverse("moderation:queue"))
 
 
@@ -224,7 +228,7 @@ def watched_words(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error("phrase", error.messages[0])
         else:
-            messages.success(request, WORD_ADDED.format(phrase=word.phrase))
+            messages.success(request, gettext(WORD_ADDED) % {"phrase": word.phrase})
             return redirect("moderation:watched-words")
     context = {"form": form, "words": selectors.watched_words()}
     return render(
@@ -238,5 +242,5 @@ def watched_word_delete(request: HttpRequest, word_id: int) -> HttpResponse:
     _staff_only(request)
     word = selectors.watched_word_get(word_id=word_id)
     services.watched_word_remove(word=word, staff=request.user)
-    messages.success(request, WORD_REMOVED.format(phrase=word.phrase))
+    messages.success(request, gettext(WORD_REMOVED) % {"phrase": word.phrase})
     return redirect("moderation:watched-words")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django_countries import countries
 
 from analytics import charts
@@ -32,6 +33,29 @@ def analytics_access(*, user) -> None:
     """Program staff only; to everyone else /analytics/ does not exist."""
     if not (user.is_authenticated and user.is_staff):
         raise NotFound(NOT_FOUND)
+
+
+DIMENSION_NAMES = {
+    "country": gettext_noop("country"),
+    "tier": gettext_noop("tier"),
+    "group": gettext_noop("group"),
+    "competency": gettext_noop("competency"),
+}
+PERIOD_NAMES = {
+    "week": gettext_noop("week"),
+    "month": gettext_noop("month"),
+    "quarter": gettext_noop("quarter"),
+}
+
+
+def dimension_label(dimension: str) -> str:
+    """A breakdown dimension's name in running text ("by country"), in the reader's language."""
+    return gettext(DIMENSION_NAMES[dimension]) if dimension in DIMENSION_NAMES else dimension
+
+
+def period_name(period: str) -> str:
+    """A period's name in running text ("per month"), in the reader's language."""
+    return gettext(PERIOD_NAMES[period]) if period in PERIOD_NAMES else period
 
 
 def _dimension_label(dimension: str):
@@ -59,7 +83,7 @@ class Dashboard:
     def funnel_chart(self) -> charts.HorizontalBars:
         # Counts only: a value in money next to them would flatten every other bar.
         return charts.horizontal_bars(
-            title="Funnel for the whole range (counts)",
+            title=gettext("Funnel for the whole range (counts)"),
             items=[
                 (row.metric.label, row.total) for row in self.funnel.rows if not row.metric.is_value
             ],
@@ -85,7 +109,8 @@ class Dashboard:
         metric = self.breakdown.metrics[index]
         rows = sorted(self.breakdown.rows, key=lambda row: -(row[1][index] or 0))[:12]
         return charts.horizontal_bars(
-            title=f"{metric.label} by {self.breakdown.dimension}",
+            title=gettext("%(figure)s by %(dimension)s")
+            % {"figure": metric.label, "dimension": dimension_label(self.breakdown.dimension)},
             items=[(label, values[index]) for label, values in rows],
         )
 
@@ -94,7 +119,8 @@ class Dashboard:
         if self.revenue is None:
             return None
         return charts.stacked_columns(
-            title=f"Won value per {self.filters.period}, {self.revenue.currency}",
+            title=gettext("Won value per %(period)s, %(currency)s")
+            % {"period": period_name(self.filters.period), "currency": self.revenue.currency},
             labels=self.revenue.labels,
             series=self.revenue.series,
             unit=self.revenue.currency,
@@ -106,12 +132,12 @@ class Dashboard:
             return None
         health = self.moderation
         return charts.horizontal_bars(
-            title="Moderation decisions",
+            title=gettext("Moderation decisions"),
             items=[
-                ("Approved", health.approved),
-                ("Rejected", health.rejected),
-                ("Escalated", health.escalated),
-                ("Still waiting", health.waiting),
+                (gettext("Approved"), health.approved),
+                (gettext("Rejected"), health.rejected),
+                (gettext("Escalated"), health.escalated),
+                (gettext("Still waiting"), health.waiting),
             ],
         )
 

@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from collaboration.models import Collaboration, FindPartnerRequest, Referral
 from deals.models import DealRegistration, DealStatus
@@ -62,8 +63,8 @@ def _published_replies() -> QuerySet:
 
 ACTIVE_MEMBERS = Metric(
     "active_members",
-    "Active members",
-    "People who published a thread or a reply.",
+    gettext_lazy("Active members"),
+    gettext_lazy("People who published a thread or a reply."),
     sources=(
         Source(
             _published_threads,
@@ -89,8 +90,8 @@ ACTIVE_MEMBERS = Metric(
 )
 REQUESTS = Metric(
     "requests",
-    "Find-a-partner requests",
-    "Requests posted.",
+    gettext_lazy("Find-a-partner requests"),
+    gettext_lazy("Requests posted."),
     sources=(
         Source(
             FindPartnerRequest.objects.all,
@@ -106,8 +107,8 @@ REQUESTS = Metric(
 )
 RESPONSES = Metric(
     "responses",
-    "Responses",
-    "Companies that answered a request (each opens a private collaboration).",
+    gettext_lazy("Responses"),
+    gettext_lazy("Companies that answered a request (each opens a private collaboration)."),
     sources=(
         Source(
             lambda: Collaboration.objects.filter(request__isnull=False),
@@ -123,8 +124,8 @@ RESPONSES = Metric(
 )
 COLLABORATIONS = Metric(
     "collaborations",
-    "Collaborations",
-    "Private collaborations opened, in answer to a request or directly.",
+    gettext_lazy("Collaborations"),
+    gettext_lazy("Private collaborations opened, in answer to a request or directly."),
     sources=(
         Source(
             Collaboration.objects.all,
@@ -140,8 +141,8 @@ COLLABORATIONS = Metric(
 )
 REFERRALS = Metric(
     "referrals",
-    "Referrals",
-    "Referrals one company made to another.",
+    gettext_lazy("Referrals"),
+    gettext_lazy("Referrals one company made to another."),
     sources=(
         Source(
             Referral.objects.all,
@@ -163,8 +164,8 @@ _DEAL_DIMS = {
 }
 REGISTRATIONS = Metric(
     "registrations",
-    "Deal registrations",
-    "Registrations submitted to the program.",
+    gettext_lazy("Deal registrations"),
+    gettext_lazy("Registrations submitted to the program."),
     sources=(
         Source(
             lambda: DealRegistration.objects.filter(submitted_at__isnull=False),
@@ -176,8 +177,8 @@ REGISTRATIONS = Metric(
 )
 APPROVED = Metric(
     "approved",
-    "Approved",
-    "Registrations the program approved.",
+    gettext_lazy("Approved"),
+    gettext_lazy("Registrations the program approved."),
     sources=(
         Source(
             lambda: DealRegistration.objects.filter(approved_at__isnull=False),
@@ -189,8 +190,8 @@ APPROVED = Metric(
 )
 WON = Metric(
     "won",
-    "Won",
-    "Registrations closed as won.",
+    gettext_lazy("Won"),
+    gettext_lazy("Registrations closed as won."),
     sources=(
         Source(
             lambda: DealRegistration.objects.filter(status=DealStatus.WON),
@@ -202,8 +203,8 @@ WON = Metric(
 )
 WON_VALUE = Metric(
     "won_value",
-    "Won value",
-    "Value of the registrations closed as won, in the chosen currency.",
+    gettext_lazy("Won value"),
+    gettext_lazy("Value of the registrations closed as won, in the chosen currency."),
     sources=(
         Source(
             lambda: DealRegistration.objects.filter(status=DealStatus.WON),

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db.models import Case, CharField, Exists, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import Trunc
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from analytics.selectors.funnel import _as_date, period_label, period_starts
 from analytics.selectors.metrics import WON_VALUE, day_bounds, filter_source
@@ -18,10 +19,10 @@ from analytics.selectors.rolled import rollup_rows, rollup_usable
 from collaboration.models import Referral, ReferralEvent
 
 CATEGORIES = [
-    ("sourced", "Sourced by the community"),
-    ("influenced", "Influenced by the community"),
-    ("other", "No community link"),
-    ("referrals", "Referrals won between partners"),
+    ("sourced", gettext_lazy("Sourced by the community")),
+    ("influenced", gettext_lazy("Influenced by the community")),
+    ("other", gettext_lazy("No community link")),
+    ("referrals", gettext_lazy("Referrals won between partners")),
 ]
 
 

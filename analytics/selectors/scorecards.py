@@ -11,6 +11,7 @@ from statistics import median
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
+from django.utils.translation import gettext_lazy
 
 from analytics.models import ScorecardRules, ScorecardSnapshot, TierProposal
 from collaboration.models import Collaboration, Referral, ReferralEvent
@@ -25,13 +26,21 @@ NO_COMPANY = "You do not belong to a partner company, so there is no scorecard t
 
 # (key, label, unit shown beside the figure) in the order the scorecard lists them.
 DIMENSIONS = [
-    ("won_value", "Won value (referrals and registrations)", "program currency"),
-    ("approved_registrations", "Approved deal registrations", ""),
-    ("verified_competencies", "Verified competencies", ""),
-    ("reviews", "Approved customer reviews", ""),
-    ("accepted_answers", "Accepted answers", ""),
-    ("helpful_votes", "Helpful votes received", ""),
-    ("median_response_hours", "Median hours to answer a request", "hours"),
+    (
+        "won_value",
+        gettext_lazy("Won value (referrals and registrations)"),
+        gettext_lazy("program currency"),
+    ),
+    ("approved_registrations", gettext_lazy("Approved deal registrations"), ""),
+    ("verified_competencies", gettext_lazy("Verified competencies"), ""),
+    ("reviews", gettext_lazy("Approved customer reviews"), ""),
+    ("accepted_answers", gettext_lazy("Accepted answers"), ""),
+    ("helpful_votes", gettext_lazy("Helpful votes received"), ""),
+    (
+        "median_response_hours",
+        gettext_lazy("Median hours to answer a request"),
+        gettext_lazy("hours"),
+    ),
 ]
 LEAGUE_SORTS = {
     "points": "-total_points",

@@ -16,8 +16,9 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import Case, CharField, Count, QuerySet, Sum, Value, When
+from django.utils.translation import gettext, gettext_noop
 
-from collaboration.models import Collaboration, FindPartnerRequest, Referral
+from collaboration.models import Collaboration, FindPartnerRequest, Referral, ValueRange
 from collaboration.selectors._common import between_companies_visible_to
 from directory.models import Company, CompanyMembership
 from directory.selectors.companies import user_company
@@ -27,8 +28,8 @@ from portal.errors import NotFound
 from portal.models import User
 
 REFERRAL_NOT_FOUND = "No referral found."
-REDACTED_HEADLINE = "A referred opportunity"
-REDACTED_NOTE = "Shown once {company} accepts the referral."
+REDACTED_HEADLINE = gettext_noop("A referred opportunity")
+REDACTED_NOTE = gettext_noop("Shown once %(company)s accepts the referral.")
 
 # What a list or card needs in one query, whatever the number of rows.
 CARD_RELATED = ("from_company", "to_company", "industry")
@@ -57,6 +58,7 @@ class ReferralCard:
     country: str
     size_band: str
     value_range: str
+    value_range_given: bool
     currency: str
     redacted: bool
     # Empty (None) while redacted:
@@ -98,12 +100,13 @@ def referral_card(*, referral: Referral, viewer, company: Company | None) -> Ref
         status_label=referral.get_status_display(),
         from_company_name=referral.from_company.name,
         to_company_name=referral.to_company.name,
-        headline=(referral.use_case or REDACTED_HEADLINE) if redacted else referral.title,
+        headline=(referral.use_case or gettext(REDACTED_HEADLINE)) if redacted else referral.title,
         use_case=referral.use_case,
         industry=referral.industry.name if referral.industry_id else "",
         country=referral.country.name if referral.country else "",
         size_band=referral.get_size_band_display() if referral.size_band else "",
         value_range=referral.get_value_range_display(),
+        value_range_given=referral.value_range != ValueRange.NOT_GIVEN,
         currency=referral.currency,
         redacted=redacted,
         title=hidden(referral.title),
@@ -117,7 +120,7 @@ def referral_card(*, referral: Referral, viewer, company: Company | None) -> Ref
         responded_at=referral.responded_at,
         reminded_at=referral.reminded_at,
         escalated_at=referral.escalated_at,
-        redacted_note=REDACTED_NOTE.format(company=referral.to_company.name),
+        redacted_note=gettext(REDACTED_NOTE) % {"company": referral.to_company.name},
     )
 
 
@@ -244,10 +247,10 @@ def referral_counterpart(
 
 
 REVENUE_SOURCES = {
-    "collaboration": "Private collaboration",
-    "request": "Find-a-partner request",
-    "thread": "Group thread",
-    "other": "Not linked",
+    "collaboration": gettext_noop("Private collaboration"),
+    "request": gettext_noop("Find-a-partner request"),
+    "thread": gettext_noop("Group thread"),
+    "other": gettext_noop("Not linked"),
 }
 
 
@@ -280,7 +283,7 @@ def revenue_by_source() -> list[RevenueRow]:
     return [
         RevenueRow(
             source=row["source"],
-            label=REVENUE_SOURCES[row["source"]],
+            label=gettext(REVENUE_SOURCES[row["source"]]),
             currency=row["currency"],
             deals=row["deals"],
             total=row["total"] or Decimal("0"),

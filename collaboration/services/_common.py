@@ -2,5 +2,9 @@
 
 from __future__ import annotations
 
-NO_COMPANY = "Join a partner company first: requests and collaborations are between companies."
-REQUEST_CLOSED = "This request is closed."
+from django.utils.translation import gettext_noop
+
+NO_COMPANY = gettext_noop(
+    "Join a partner company first: requests and collaborations are between companies."
+)
+REQUEST_CLOSED = gettext_noop("This request is closed.")

@@ -13,6 +13,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext_noop
 
 from collaboration.models import Collaboration, CollaborationMessage, FindPartnerRequest
 from collaboration.selectors import user_belongs_to
@@ -22,10 +23,10 @@ from groups.markdown import render_markdown
 from portal.emails import absolute_url, email_subject
 from portal.queueing import enqueue_on_commit
 
-OWN_REQUEST = "Your company asked for this; it cannot respond to its own request."
-EMPTY_MESSAGE = "Write a message."
-NOT_COMPANY_PERSON = "Only people of the two companies can be brought in."
-ALREADY_PARTICIPANT = "This person already follows the collaboration."
+OWN_REQUEST = gettext_noop("Your company asked for this; it cannot respond to its own request.")
+EMPTY_MESSAGE = gettext_noop("Write a message.")
+NOT_COMPANY_PERSON = gettext_noop("Only people of the two companies can be brought in.")
+ALREADY_PARTICIPANT = gettext_noop("This person already follows the collaboration.")
 
 
 def _notify(*, collaboration: Collaboration, event: str, recipients: Iterable[int], actor) -> None:

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from collaboration.business_days import add_business_days
 from collaboration.models import (
@@ -43,15 +44,19 @@ from groups.models import Thread
 from portal.emails import absolute_url, email_subject
 from portal.queueing import enqueue_on_commit
 
-SAME_COMPANY = "A referral goes from one company to another."
-NEGATIVE_VALUE = "The value cannot be negative."
-BAD_CURRENCY = "Use a three-letter currency code such as USD or EUR."
+SAME_COMPANY = gettext_noop("A referral goes from one company to another.")
+NEGATIVE_VALUE = gettext_noop("The value cannot be negative.")
+BAD_CURRENCY = gettext_noop("Use a three-letter currency code such as USD or EUR.")
 BAD_TRANSITION = "A referral cannot go from {current} to {target}."
 WRONG_COMPANY = "Only {company} can move this referral to {target}."
-NO_OTHER_COMPANY = "This request has no other company to refer to yet."
-NO_USE_CASE = "Describe the use case: it is what the other company sees before accepting."
-NO_CUSTOMER = "Name the customer: the other company sees it once it accepts."
-DECLINE_REASON_REQUIRED = "Say why you decline: the referring company sees your reason."
+NO_OTHER_COMPANY = gettext_noop("This request has no other company to refer to yet.")
+NO_USE_CASE = gettext_noop(
+    "Describe the use case: it is what the other company sees before accepting."
+)
+NO_CUSTOMER = gettext_noop("Name the customer: the other company sees it once it accepts.")
+DECLINE_REASON_REQUIRED = gettext_noop(
+    "Say why you decline: the referring company sees your reason."
+)
 
 # Email subjects, per event; the body comes from collaboration/email/referral_<event>.txt.
 REFERRAL_SUBJECTS = {

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from collaboration.models import FindPartnerRequest, MatchNotification
 from collaboration.selectors import companies_matching_request, request_responders
@@ -27,9 +28,9 @@ from portal.emails import absolute_url, email_subject
 from portal.models import User
 from portal.queueing import enqueue_on_commit
 
-DEADLINE_PAST = "The deadline cannot be in the past."
-NO_COMPETENCIES = "Choose at least one competency you need."
-NOT_A_RESPONDER = "Choose a company that responded to this request."
+DEADLINE_PAST = gettext_noop("The deadline cannot be in the past.")
+NO_COMPETENCIES = gettext_noop("Choose at least one competency you need.")
+NOT_A_RESPONDER = gettext_noop("Choose a company that responded to this request.")
 
 
 @transaction.atomic
