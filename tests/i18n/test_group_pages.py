@@ -1,0 +1,56 @@
+"""Group list, forms and choice labels in the reader's language."""
+
+import pytest
+from django.urls import reverse
+
+from groups.models import Group
+from tests.digests.factories import GroupFactory, GroupMembershipFactory
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_group_list_in_german_with_its_choice_labels_and_plurals(client):
+    group = GroupFactory(
+        name="Cloud Migration",
+        visibility=Group.Visibility.PUBLIC,
+        join_policy=Group.JoinPolicy.REQUEST,
+    )
+    for _ in range(2):
+        GroupMembershipFactory(group=group, user=UserFactory())
+    group.refresh_from_db()
+
+    page = client.get(reverse("groups:list"), HTTP_ACCEPT_LANGUAGE="de").content.decode()
+
+    assert "<h1>Themengruppen</h1>" in page
+    assert "Öffentlich · Auf Anfrage" in page
+    assert f"{group.member_count} Mitglieder" in page
+
+
+def test_the_new_group_form_in_french(client):
+    client.force_login(UserFactory(is_staff=True, language="fr"))
+
+    page = client.get(reverse("groups:create")).content.decode()
+
+    assert "Qui peut rejoindre" in page
+    assert "Privé (membres du groupe uniquement)" in page
+    assert "Modérer a priori les nouveaux membres" in page
+
+
+def test_a_bad_tag_is_refused_in_japanese(client):
+    client.force_login(UserFactory(is_staff=True, language="ja"))
+
+    response = client.post(
+        reverse("groups:create"),
+        {
+            "name": "Data",
+            "visibility": "public",
+            "join_policy": "open",
+            "moderation_policy": "postmoderate",
+            "tags": "a",
+        },
+    )
+
+    assert response.status_code == 400
+    assert "各タグは2～30文字にしてください。" in response.content.decode()
+    assert not Group.objects.filter(name="Data").exists()
