@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext
 
 from groups import selectors as sel
 from portal.paging import CountedPaginator, page_get
@@ -50,7 +51,8 @@ def _cached_for_visitors(request: HttpRequest, key_parts: tuple, build) -> HttpR
 
 
 def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
+    # Services raise the English text (gettext_noop); it is translated where it is shown.
+    return " ".join(gettext(message) for message in error.messages)
 
 
 def _page(request: HttpRequest, queryset, per_page: int, known_count: int | None = None):

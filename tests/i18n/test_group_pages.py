@@ -54,3 +54,21 @@ def test_a_bad_tag_is_refused_in_japanese(client):
     assert response.status_code == 400
     assert "各タグは2～30文字にしてください。" in response.content.decode()
     assert not Group.objects.filter(name="Data").exists()
+
+
+def test_joining_is_confirmed_in_the_members_language(client):
+    group = GroupFactory(join_policy=Group.JoinPolicy.OPEN)
+    client.force_login(UserFactory(language="de"))
+
+    response = client.post(reverse("groups:join", args=[group.slug]), follow=True)
+
+    assert "Willkommen! Sie sind jetzt Mitglied dieser Gruppe." in response.content.decode()
+
+
+def test_a_refusal_from_a_service_is_shown_in_the_members_language(client):
+    group = GroupFactory(join_policy=Group.JoinPolicy.INVITE)
+    client.force_login(UserFactory(language="fr"))
+
+    response = client.post(reverse("groups:join", args=[group.slug]), follow=True)
+
+    assert "Ce groupe est accessible sur invitation uniquement." in response.content.decode()
