@@ -45,3 +45,16 @@ def test_the_review_form_counts_stars_in_french(client):
 
     assert ">5 étoiles<" in page
     assert ">1 étoile<" in page
+
+
+def test_a_refusal_from_a_directory_service_is_shown_in_the_readers_language(client):
+    membership = CompanyMembershipFactory(user=UserFactory(language="de"))
+    client.force_login(membership.user)
+
+    response = client.post(
+        reverse("directory:review", args=[membership.company.slug]),
+        {"rating": 5, "title": "Great", "body": "Very good."},
+        follow=True,
+    )
+
+    assert "Sie können Ihr eigenes Unternehmen nicht bewerten." in response.content.decode()
