@@ -72,3 +72,15 @@ def test_a_refusal_from_a_service_is_shown_in_the_members_language(client):
     response = client.post(reverse("groups:join", args=[group.slug]), follow=True)
 
     assert "Ce groupe est accessible sur invitation uniquement." in response.content.decode()
+
+
+def test_the_page_cached_for_visitors_is_kept_per_language(client, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    group = GroupFactory(name="Cloud Migration", join_policy=Group.JoinPolicy.REQUEST)
+    url = reverse("groups:detail", args=[group.slug])
+
+    german = client.get(url, HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert '<html lang="de">' in german
+    assert '<html lang="en">' in english
