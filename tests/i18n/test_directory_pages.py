@@ -14,6 +14,7 @@ def test_the_ranking_explanation_in_french(client):
 
     assert "<h1>Comment l’annuaire classe les partenaires</h1>" in page
     assert "Personne ne peut payer pour une place" in page
+    assert "<td>Un mot recherché figure dans le nom de l’entreprise</td>" in page
 
 
 def test_the_review_queue_in_japanese_for_staff(client):
