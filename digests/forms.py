@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from digests.models import Frequency
 from groups.models import GroupMembership
@@ -8,14 +9,14 @@ class DigestPreferencesForm(forms.Form):
     """How often the digest comes, and which of the member's groups it covers."""
 
     frequency = forms.ChoiceField(
-        label="How often", choices=Frequency.choices, widget=forms.RadioSelect
+        label=_("How often"), choices=Frequency.choices, widget=forms.RadioSelect
     )
     groups = forms.TypedMultipleChoiceField(
-        label="Groups in my digest",
+        label=_("Groups in my digest"),
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Uncheck a group to leave its threads out of your digest.",
+        help_text=_("Uncheck a group to leave its threads out of your digest."),
     )
 
     def __init__(self, *args, memberships: list[GroupMembership], **kwargs) -> None:

@@ -3,12 +3,13 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Frequency(models.TextChoices):
-    WEEKLY = "weekly", "Weekly (Monday morning)"
-    DAILY = "daily", "Daily (every morning)"
-    OFF = "off", "Off — send me no digest"
+    WEEKLY = "weekly", _("Weekly (Monday morning)")
+    DAILY = "daily", _("Daily (every morning)")
+    OFF = "off", _("Off — send me no digest")
 
 
 class DigestPreference(models.Model):

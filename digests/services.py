@@ -13,12 +13,13 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from digests.models import DigestPreference, DigestSent, Frequency
 from digests.schedule import period_for
 from digests.selectors import Digest, digests_for_members, members_for_batch
 from groups.models import GroupMembership
-from portal.emails import absolute_url
+from portal.emails import absolute_url, in_language_of
 from portal.models import User
 
 logger = logging.getLogger(__name__)
@@ -135,8 +136,21 @@ def digest_context(*, digest: Digest) -> dict:
 
 
 def digest_subject(*, digest: Digest) -> str:
-    kind = "weekly" if digest.period.frequency == Frequency.WEEKLY else "daily"
-    return f"Your {kind} Partner Portal digest: {digest.item_count} things worth your time"
+    """The subject, in the active language (digest_message renders in the member's)."""
+    count = digest.item_count
+    if digest.period.frequency == Frequency.WEEKLY:
+        text = ngettext(
+            "Your weekly Partner Portal digest: %(count)d thing worth your time",
+            "Your weekly Partner Portal digest: %(count)d things worth your time",
+            count,
+        )
+    else:
+        text = ngettext(
+            "Your daily Partner Portal digest: %(count)d thing worth your time",
+            "Your daily Partner Portal digest: %(count)d things worth your time",
+            count,
+        )
+    return text % {"count": count}
 
 
 def digest_message_id(*, member_id: int, period_key: str) -> str:
@@ -150,11 +164,16 @@ def digest_message_id(*, member_id: int, period_key: str) -> str:
 
 
 def digest_message(*, digest: Digest, connection=None) -> EmailMultiAlternatives:
-    """The digest as an email: plain text and inline-styled HTML, with one-click unsubscribe."""
+    """The digest as an email: plain text and inline-styled HTML, with one-click unsubscribe,
+    in the member's language (their profile setting, else the portal's default)."""
     context = digest_context(digest=digest)
+    with in_language_of(digest.member):
+        subject = digest_subject(digest=digest)
+        body = render_to_string("digests/email/digest.txt", context)
+        html = render_to_string("digests/email/digest.html", context)
     message = EmailMultiAlternatives(
-        subject=digest_subject(digest=digest),
-        body=render_to_string("digests/email/digest.txt", context),
+        subject=subject,
+        body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[digest.member.email],
         connection=connection,
@@ -166,7 +185,7 @@ def digest_message(*, digest: Digest, connection=None) -> EmailMultiAlternatives
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )
-    message.attach_alternative(render_to_string("digests/email/digest.html", context), "text/html")
+    message.attach_alternative(html, "text/html")
     return message
 
 

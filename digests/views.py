@@ -7,6 +7,7 @@ from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -22,16 +23,18 @@ from digests.services import (
 )
 from groups.models import GroupMembership
 
-PREFERENCES_SAVED = "Your digest preferences have been saved."
-LINK_INVALID = (
+PREFERENCES_SAVED = gettext_noop("Your digest preferences have been saved.")
+LINK_INVALID = gettext_noop(
     "This digest link is not valid any more: it has expired or was changed. "
     "Sign in and open your profile to change your digest settings."
 )
-UNSUBSCRIBED = "You will not receive digest emails any more."
+UNSUBSCRIBED = gettext_noop("You will not receive digest emails any more.")
 
 
 def _token_invalid(request: HttpRequest) -> HttpResponse:
-    return render(request, "digests/token_invalid.html", {"message": LINK_INVALID}, status=400)
+    return render(
+        request, "digests/token_invalid.html", {"message": gettext(LINK_INVALID)}, status=400
+    )
 
 
 def _preferences_page(request: HttpRequest, member, *, action_url: str) -> HttpResponse:
@@ -48,7 +51,7 @@ def _preferences_page(request: HttpRequest, member, *, action_url: str) -> HttpR
                 frequency=form.cleaned_data["frequency"],
                 enabled_group_ids=set(form.cleaned_data.get("groups", [])),
             )
-            messages.success(request, PREFERENCES_SAVED)
+            messages.success(request, gettext(PREFERENCES_SAVED))
             return redirect(action_url)
     else:
         form = DigestPreferencesForm(
@@ -89,7 +92,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         return _token_invalid(request)
     if request.method == "POST":
         digest_unsubscribe(member=member)
-        context = {"message": UNSUBSCRIBED, "manage_token": token}
+        context = {"message": gettext(UNSUBSCRIBED), "manage_token": token}
         return render(request, "digests/unsubscribed.html", context)
     return render(request, "digests/unsubscribe_confirm.html", {"member": member, "token": token})
 

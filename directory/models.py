@@ -13,9 +13,9 @@ from taggit.managers import TaggableManager
 
 
 class Visibility(models.TextChoices):
-    PUBLIC = "public", "Public"
-    MEMBERS = "members", "Members only"
-    HIDDEN = "hidden", "Hidden (my company and program staff)"
+    PUBLIC = "public", _("Public")
+    MEMBERS = "members", _("Members only")
+    HIDDEN = "hidden", _("Hidden (my company and program staff)")
 
 
 class Tier(models.TextChoices):
@@ -28,17 +28,17 @@ class ListingStatus(models.TextChoices):
     # A member who finds no listing for their company creates a draft at onboarding; staff
     # review it. A draft lists like any company but claims nothing staff checked: its tier is
     # Registered, its competencies self-declared, and its profile says it is a draft.
-    DRAFT = "draft", "Draft, waiting for review by program staff"
-    CURATED = "curated", "Reviewed by program staff"
+    DRAFT = "draft", _("Draft, waiting for review by program staff")
+    CURATED = "curated", _("Reviewed by program staff")
 
 
 class SizeBand(models.TextChoices):
-    MICRO = "1-10", "1–10 employees"
-    SMALL = "11-50", "11–50 employees"
-    MEDIUM = "51-200", "51–200 employees"
-    LARGE = "201-1000", "201–1,000 employees"
-    XLARGE = "1001-5000", "1,001–5,000 employees"
-    ENTERPRISE = "5001+", "More than 5,000 employees"
+    MICRO = "1-10", _("1–10 employees")
+    SMALL = "11-50", _("11–50 employees")
+    MEDIUM = "51-200", _("51–200 employees")
+    LARGE = "201-1000", _("201–1,000 employees")
+    XLARGE = "1001-5000", _("1,001–5,000 employees")
+    ENTERPRISE = "5001+", _("More than 5,000 employees")
 
 
 class Competency(models.Model):
@@ -253,9 +253,9 @@ class CompanyCompetency(models.Model):
     """A company's claim to a competency: self-declared until staff verify it."""
 
     class Status(models.TextChoices):
-        SELF_DECLARED = "self_declared", "Self-declared"
-        VERIFIED = "verified", "Verified"
-        EXPIRED = "expired", "Expired"
+        SELF_DECLARED = "self_declared", _("Self-declared")
+        VERIFIED = "verified", _("Verified")
+        EXPIRED = "expired", _("Expired")
 
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="competency_claims")
     competency = models.ForeignKey(Competency, on_delete=models.PROTECT, related_name="claims")
@@ -312,8 +312,8 @@ class Offering(models.Model):
     """A product or service the company offers."""
 
     class Kind(models.TextChoices):
-        PRODUCT = "product", "Product"
-        SERVICE = "service", "Service"
+        PRODUCT = "product", _("Product")
+        SERVICE = "service", _("Service")
 
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="offerings")
     kind = models.CharField(max_length=8, choices=Kind.choices)
@@ -341,13 +341,13 @@ class CompanyMembership(models.Model):
     """A person's tie to a company: requested, then approved by a company admin."""
 
     class Status(models.TextChoices):
-        REQUESTED = "requested", "Requested"
-        APPROVED = "approved", "Approved"
-        DECLINED = "declined", "Declined"
+        REQUESTED = "requested", _("Requested")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
 
     class Role(models.TextChoices):
-        MEMBER = "member", "Member"
-        ADMIN = "admin", "Company admin"
+        MEMBER = "member", _("Member")
+        ADMIN = "admin", _("Company admin")
 
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(
@@ -387,9 +387,9 @@ class Review(models.Model):
     """A customer's review of a company; it counts only once a moderator approves it."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for review"
-        APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Rejected"
+        PENDING = "pending", _("Waiting for review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
 
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="reviews")
     author = models.ForeignKey(
@@ -434,13 +434,13 @@ class VerificationLog(models.Model):
     """Audit trail of what program staff did to a company's curated data."""
 
     class Action(models.TextChoices):
-        COMPETENCY_VERIFIED = "competency_verified", "Competency verified"
-        COMPETENCY_EXPIRED = "competency_expired", "Competency expired"
-        COMPETENCY_REVOKED = "competency_revoked", "Verification revoked"
-        TIER_CHANGED = "tier_changed", "Tier changed"
-        REVIEW_APPROVED = "review_approved", "Review approved"
-        REVIEW_REJECTED = "review_rejected", "Review rejected"
-        LISTING_CURATED = "listing_curated", "Draft listing reviewed"
+        COMPETENCY_VERIFIED = "competency_verified", _("Competency verified")
+        COMPETENCY_EXPIRED = "competency_expired", _("Competency expired")
+        COMPETENCY_REVOKED = "competency_revoked", _("Verification revoked")
+        TIER_CHANGED = "tier_changed", _("Tier changed")
+        REVIEW_APPROVED = "review_approved", _("Review approved")
+        REVIEW_REJECTED = "review_rejected", _("Review rejected")
+        LISTING_CURATED = "listing_curated", _("Draft listing reviewed")
 
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="audit_log")
     actor = models.ForeignKey(

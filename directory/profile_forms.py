@@ -3,6 +3,8 @@
 import re
 
 from django import forms
+from django.utils.translation import gettext, gettext_noop, ngettext
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from directory.logos import LogoField
@@ -16,8 +18,10 @@ from directory.models import (
     Tier,
 )
 
-LANGUAGE_CODES_INVALID = "Use two-letter ISO 639-1 codes separated by commas, like “en, de”."
-TAGS_TOO_LONG = "A tag can be at most 100 characters long."
+LANGUAGE_CODES_INVALID = gettext_noop(
+    "Use two-letter ISO 639-1 codes separated by commas, like “en, de”."
+)
+TAGS_TOO_LONG = gettext_noop("A tag can be at most 100 characters long.")
 
 
 def _split(value: str) -> list[str]:
@@ -29,18 +33,30 @@ class CompanyProfileForm(forms.ModelForm):
 
     logo = LogoField(
         required=False,
-        help_text="PNG, JPEG, WebP or GIF; at most 2 MB and 2000 × 2000 pixels. "
-        "It is shown at up to 512 pixels.",
+        label=_("Logo"),
+        help_text=_(
+            "PNG, JPEG, WebP or GIF; at most 2 MB and 2000 × 2000 pixels. "
+            "It is shown at up to 512 pixels."
+        ),
     )
-    website = forms.URLField(required=False, assume_scheme="https")
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     languages = forms.CharField(
-        required=False, help_text="Two-letter codes separated by commas, e.g. en, de, fr."
+        label=_("Languages"),
+        required=False,
+        help_text=_("Two-letter codes separated by commas, e.g. en, de, fr."),
     )
     countries_served = forms.MultipleChoiceField(
-        choices=list(countries), required=False, help_text="Besides the headquarters country."
+        label=_("Countries served"),
+        choices=list(countries),
+        required=False,
+        help_text=_("Besides the headquarters country."),
     )
-    industries = forms.ModelMultipleChoiceField(queryset=Industry.objects.all(), required=False)
-    tags = forms.CharField(required=False, help_text="Free-form keywords separated by commas.")
+    industries = forms.ModelMultipleChoiceField(
+        label=_("Industries"), queryset=Industry.objects.all(), required=False
+    )
+    tags = forms.CharField(
+        label=_("Tags"), required=False, help_text=_("Free-form keywords separated by commas.")
+    )
 
     class Meta:
         model = Company
@@ -60,11 +76,25 @@ class CompanyProfileForm(forms.ModelForm):
             "reviews_visibility",
         ]
         labels = {
-            "details_visibility": "Who sees the details (size, founding year, languages, "
-            "region, city, countries served, website)",
-            "offerings_visibility": "Who sees the products and services",
-            "contacts_visibility": "Who sees the contact people",
-            "reviews_visibility": "Who sees the reviews",
+            "name": _("Name"),
+            "description": _("Description"),
+            "hq_country": _("Headquarters country"),
+            "hq_region": _("Headquarters region"),
+            "hq_city": _("Headquarters city"),
+            "size_band": _("Size band"),
+            "founded": _("Founded"),
+            "details_visibility": _(
+                "Who sees the details (size, founding year, languages, "
+                "region, city, countries served, website)"
+            ),
+            "offerings_visibility": _("Who sees the products and services"),
+            "contacts_visibility": _("Who sees the contact people"),
+            "reviews_visibility": _("Who sees the reviews"),
+        }
+        help_texts = {
+            "details_visibility": _(
+                "Size, founding year, languages, region and city, countries served, website."
+            ),
         }
 
     def __init__(self, *args, countries_served=None, tags=None, **kwargs) -> None:
@@ -79,13 +109,13 @@ class CompanyProfileForm(forms.ModelForm):
     def clean_languages(self) -> list[str]:
         codes = [code.lower() for code in _split(self.cleaned_data["languages"])]
         if any(not re.fullmatch(r"[a-z]{2}", code) for code in codes):
-            raise forms.ValidationError(LANGUAGE_CODES_INVALID)
+            raise forms.ValidationError(gettext(LANGUAGE_CODES_INVALID))
         return list(dict.fromkeys(codes))
 
     def clean_tags(self) -> list[str]:
         tags = list(dict.fromkeys(_split(self.cleaned_data["tags"])))
         if any(len(tag) > 100 for tag in tags):
-            raise forms.ValidationError(TAGS_TOO_LONG)
+            raise forms.ValidationError(gettext(TAGS_TOO_LONG))
         return tags
 
 
@@ -93,6 +123,7 @@ class OfferingForm(forms.ModelForm):
     class Meta:
         model = Offering
         fields = ["kind", "name", "description"]
+        labels = {"kind": _("Kind"), "name": _("Name"), "description": _("Description")}
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
 
@@ -100,7 +131,7 @@ OfferingFormSet = forms.formset_factory(OfferingForm, extra=2, can_delete=True)
 
 
 class ClaimAddForm(forms.Form):
-    competency = forms.ModelChoiceField(queryset=Competency.objects.all(), label="Competency")
+    competency = forms.ModelChoiceField(queryset=Competency.objects.all(), label=_("Competency"))
 
 
 class ClaimChoiceForm(forms.Form):
@@ -116,30 +147,36 @@ class ClaimChoiceForm(forms.Form):
 class VerifyForm(ClaimChoiceForm):
     expires_at = forms.DateField(
         required=False,
-        label="Verified until",
+        label=_("Verified until"),
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Leave empty for a verification that does not expire.",
+        help_text=_("Leave empty for a verification that does not expire."),
     )
 
 
 class TierForm(forms.Form):
-    tier = forms.ChoiceField(choices=Tier.choices)
+    tier = forms.ChoiceField(label=_("Tier"), choices=Tier.choices)
 
 
 class ReviewForm(forms.ModelForm):
-    rating = forms.TypedChoiceField(
-        choices=[(n, f"{n} star{'s' if n > 1 else ''}") for n in range(5, 0, -1)], coerce=int
-    )
+    rating = forms.TypedChoiceField(label=_("Rating"), choices=[], coerce=int)
 
     class Meta:
         model = Review
         fields = ["rating", "title", "body"]
-        labels = {"body": "Your review"}
+        labels = {"title": _("Title"), "body": _("Your review")}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Built per form, so that the labels are in the language of the request.
+        self.fields["rating"].choices = [
+            (n, ngettext("%(count)d star", "%(count)d stars", n) % {"count": n})
+            for n in range(5, 0, -1)
+        ]
 
 
 class ReviewDecisionForm(forms.Form):
     review = forms.ModelChoiceField(queryset=Review.objects.filter(status=Review.Status.PENDING))
-    reason = forms.CharField(required=False, max_length=250, label="Reason (when rejecting)")
+    reason = forms.CharField(required=False, max_length=250, label=_("Reason (when rejecting)"))
 
 
 class MembershipDecisionForm(forms.Form):

@@ -3,7 +3,9 @@
 import re
 
 from django import forms
-from django.utils.text import slugify
+from django.utils.text import format_lazy, slugify
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from groups.models import Group, Thread
 
@@ -11,14 +13,18 @@ MAX_TAGS = 5
 TAG_MIN_LENGTH = 2
 TAG_MAX_LENGTH = 30
 TAG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9 +#.-]*$")
-TOO_MANY_TAGS = f"Use at most {MAX_TAGS} tags."
-TAG_BAD_LENGTH = f"Each tag must be {TAG_MIN_LENGTH} to {TAG_MAX_LENGTH} characters long."
-TAG_BAD_CHARACTERS = (
+# Messages with numbers: the template is translated, the English text is what tests assert.
+TOO_MANY_TAGS_TEXT = gettext_noop("Use at most %(max)d tags.")
+TAG_BAD_LENGTH_TEXT = gettext_noop("Each tag must be %(min)d to %(max)d characters long.")
+TAG_LIMITS = {"min": TAG_MIN_LENGTH, "max": TAG_MAX_LENGTH}
+TOO_MANY_TAGS = TOO_MANY_TAGS_TEXT % {"max": MAX_TAGS}
+TAG_BAD_LENGTH = TAG_BAD_LENGTH_TEXT % TAG_LIMITS
+TAG_BAD_CHARACTERS = gettext_noop(
     "Tags may contain only letters a to z, digits, spaces and + # . - and must start with a letter "
     "or digit."
 )
-SLUG_TAKEN = "A group with this address already exists."
-SLUG_RESERVED = "This address is reserved; choose another."
+SLUG_TAKEN = gettext_noop("A group with this address already exists.")
+SLUG_RESERVED = gettext_noop("This address is reserved; choose another.")
 RESERVED_SLUGS = {"new"}
 
 
@@ -30,12 +36,12 @@ def parse_tags(raw: str) -> list[str]:
         if not tag or tag in tags:
             continue
         if not TAG_MIN_LENGTH <= len(tag) <= TAG_MAX_LENGTH:
-            raise forms.ValidationError(TAG_BAD_LENGTH)
+            raise forms.ValidationError(gettext(TAG_BAD_LENGTH_TEXT) % TAG_LIMITS)
         if not TAG_PATTERN.match(tag):
-            raise forms.ValidationError(TAG_BAD_CHARACTERS)
+            raise forms.ValidationError(gettext(TAG_BAD_CHARACTERS))
         tags.append(tag)
     if len(tags) > MAX_TAGS:
-        raise forms.ValidationError(TOO_MANY_TAGS)
+        raise forms.ValidationError(gettext(TOO_MANY_TAGS_TEXT) % {"max": MAX_TAGS})
     return tags
 
 
@@ -46,7 +52,10 @@ class TagsField(forms.CharField):
         kwargs.setdefault("required", False)
         kwargs.setdefault("max_length", 300)
         kwargs.setdefault(
-            "help_text", f"Up to {MAX_TAGS} tags, separated by commas, e.g. “azure, migration”."
+            "help_text",
+            format_lazy(
+                _("Up to {max} tags, separated by commas, e.g. “azure, migration”."), max=MAX_TAGS
+            ),
         )
         super().__init__(**kwargs)
 
@@ -55,44 +64,49 @@ class TagsField(forms.CharField):
 
 
 class GroupForm(forms.Form):
-    name = forms.CharField(max_length=120)
+    name = forms.CharField(label=_("Name"), max_length=120)
     slug = forms.SlugField(
+        label=_("Slug"),
         max_length=120,
         required=False,
-        help_text="The group's address: /groups/<address>/. Left empty, it is made from the name.",
+        help_text=_(
+            "The group's address: /groups/<address>/. Left empty, it is made from the name."
+        ),
     )
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
-    visibility = forms.ChoiceField(choices=Group.Visibility.choices)
-    join_policy = forms.ChoiceField(choices=Group.JoinPolicy.choices, label="Who can join")
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    visibility = forms.ChoiceField(label=_("Visibility"), choices=Group.Visibility.choices)
+    join_policy = forms.ChoiceField(choices=Group.JoinPolicy.choices, label=_("Who can join"))
     moderation_policy = forms.ChoiceField(
         choices=Group.ModerationPolicy.choices,
         initial=Group.ModerationPolicy.PREMODERATE_NEW,
-        label="Moderation",
+        label=_("Moderation"),
     )
-    tags = TagsField()
+    tags = TagsField(label=_("Tags"))
 
     def clean(self):
         data = super().clean()
         if "name" in data:
             slug = data.get("slug") or slugify(data["name"])[:120]
             if slug in RESERVED_SLUGS:
-                self.add_error("slug", SLUG_RESERVED)
+                self.add_error("slug", gettext(SLUG_RESERVED))
             elif Group.objects.filter(slug=slug).exists():
-                self.add_error("slug", SLUG_TAKEN)
+                self.add_error("slug", gettext(SLUG_TAKEN))
             data["slug"] = slug
         return data
 
 
 class ThreadForm(forms.Form):
-    kind = forms.ChoiceField(label="Kind of thread")
-    title = forms.CharField(max_length=200)
+    kind = forms.ChoiceField(label=_("Kind of thread"))
+    title = forms.CharField(label=_("Title"), max_length=200)
     body_markdown = forms.CharField(
-        label="Message",
+        label=_("Message"),
         max_length=20000,
         widget=forms.Textarea(attrs={"rows": 10}),
-        help_text="Markdown: **bold**, _italic_, [links](https://example.com), lists, `code`.",
+        help_text=_("Markdown: **bold**, _italic_, [links](https://example.com), lists, `code`."),
     )
-    tags = TagsField()
+    tags = TagsField(label=_("Tags"))
 
     def __init__(self, *args, can_announce: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -105,24 +119,24 @@ class ThreadForm(forms.Form):
     def clean_title(self):
         title = self.cleaned_data["title"].strip()
         if not title:
-            raise forms.ValidationError("Enter a title.")
+            raise forms.ValidationError(gettext("Enter a title."))
         return title
 
 
 class ThreadEditForm(forms.Form):
-    title = forms.CharField(max_length=200)
+    title = forms.CharField(label=_("Title"), max_length=200)
     body_markdown = ThreadForm.base_fields["body_markdown"]
-    tags = TagsField()
+    tags = TagsField(label=_("Tags"))
 
 
 class ReplyForm(forms.Form):
     body_markdown = forms.CharField(
-        label="Your reply",
+        label=_("Your reply"),
         max_length=20000,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="Markdown is supported.",
+        help_text=_("Markdown is supported."),
     )
 
 
 class InviteForm(forms.Form):
-    email = forms.EmailField(label="Email of the portal member to invite")
+    email = forms.EmailField(label=_("Email of the portal member to invite"))

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
 
@@ -12,19 +13,19 @@ class Group(models.Model):
     """A moderated topic group."""
 
     class Visibility(models.TextChoices):
-        PUBLIC = "public", "Public"
-        MEMBERS = "members", "Members of the portal"
-        PRIVATE = "private", "Private (group members only)"
+        PUBLIC = "public", _("Public")
+        MEMBERS = "members", _("Members of the portal")
+        PRIVATE = "private", _("Private (group members only)")
 
     class JoinPolicy(models.TextChoices):
-        OPEN = "open", "Anyone can join"
-        REQUEST = "request", "By request"
-        INVITE = "invite", "By invitation"
+        OPEN = "open", _("Anyone can join")
+        REQUEST = "request", _("By request")
+        INVITE = "invite", _("By invitation")
 
     class ModerationPolicy(models.TextChoices):
-        PREMODERATE_ALL = "premoderate_all", "Pre-moderate every post"
-        PREMODERATE_NEW = "premoderate_new", "Pre-moderate new members"
-        POSTMODERATE = "postmoderate", "Post-moderate"
+        PREMODERATE_ALL = "premoderate_all", _("Pre-moderate every post")
+        PREMODERATE_NEW = "premoderate_new", _("Pre-moderate new members")
+        POSTMODERATE = "postmoderate", _("Post-moderate")
 
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=120, unique=True)
@@ -63,15 +64,15 @@ class GroupMembership(models.Model):
     """A person's relation to a group: member, moderator or owner; or asked, invited, banned."""
 
     class Role(models.TextChoices):
-        MEMBER = "member", "Member"
-        MODERATOR = "moderator", "Moderator"
-        OWNER = "owner", "Owner"
+        MEMBER = "member", _("Member")
+        MODERATOR = "moderator", _("Moderator")
+        OWNER = "owner", _("Owner")
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        REQUESTED = "requested", "Asked to join"
-        INVITED = "invited", "Invited"
-        BANNED = "banned", "Banned"
+        ACTIVE = "active", _("Active")
+        REQUESTED = "requested", _("Asked to join")
+        INVITED = "invited", _("Invited")
+        BANNED = "banned", _("Banned")
 
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(
@@ -115,20 +116,20 @@ class GroupMembership(models.Model):
 
 
 class PostStatus(models.TextChoices):
-    PENDING = "pending", "Waiting for review"
-    PUBLISHED = "published", "Published"
-    REJECTED = "rejected", "Rejected"
-    REMOVED = "removed", "Removed"
+    PENDING = "pending", _("Waiting for review")
+    PUBLISHED = "published", _("Published")
+    REJECTED = "rejected", _("Rejected")
+    REMOVED = "removed", _("Removed")
 
 
 class Thread(models.Model):
     """A thread opened in a group: discussion, question, announcement or find-a-partner request."""
 
     class Kind(models.TextChoices):
-        DISCUSSION = "discussion", "Discussion"
-        QUESTION = "question", "Question"
-        ANNOUNCEMENT = "announcement", "Announcement"
-        REQUEST = "request", "Find-a-partner request"
+        DISCUSSION = "discussion", _("Discussion")
+        QUESTION = "question", _("Question")
+        ANNOUNCEMENT = "announcement", _("Announcement")
+        REQUEST = "request", _("Find-a-partner request")
 
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="threads")
     author = models.ForeignKey(
@@ -289,10 +290,10 @@ class Flag(models.Model):
     """A member reports a thread or reply to the group's moderators."""
 
     class Reason(models.TextChoices):
-        SPAM = "spam", "Spam"
-        JOB_POSTING = "job_posting", "Job posting"
-        OFF_TOPIC = "off_topic", "Off-topic"
-        ABUSIVE = "abusive", "Abusive"
+        SPAM = "spam", _("Spam")
+        JOB_POSTING = "job_posting", _("Job posting")
+        OFF_TOPIC = "off_topic", _("Off-topic")
+        ABUSIVE = "abusive", _("Abusive")
 
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flags"

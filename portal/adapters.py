@@ -8,7 +8,8 @@ from django.http import HttpRequest
 from django.shortcuts import resolve_url
 from django.urls import reverse
 
-from portal.emails import absolute_url
+from portal.emails import absolute_url, in_language_of
+from portal.models import User
 
 # Session flag: this login is the account's first, so the dashboard welcomes rather than
 # welcomes back.
@@ -36,6 +37,15 @@ class AccountAdapter(DefaultAccountAdapter):
         if request.session.get(FIRST_VISIT_SESSION_KEY) and not request.user.is_staff:
             return resolve_url(settings.ONBOARDING_URL)
         return super().get_login_redirect_url(request)
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        # Account emails speak the recipient's language, not that of the request that caused
+        # them (a staff member's, or a browser's on a password reset).
+        recipient = context.get("user")
+        if not isinstance(recipient, User):
+            recipient = User.objects.filter(email__iexact=email).first()
+        with in_language_of(recipient):
+            super().send_mail(template_prefix, email, context)
 
     def send_notification_mail(self, template_prefix: str, user, context=None, email=None):
         # allauth leaves the user out of a notification's context; the greeting names them.

@@ -1,6 +1,9 @@
 """What every email of the portal has in common with allauth's account emails."""
 
+from contextlib import AbstractContextManager
+
 from django.conf import settings
+from django.utils import translation
 
 
 def email_subject(text: str) -> str:
@@ -13,3 +16,21 @@ def absolute_url(path: str) -> str:
     """The public address of a path on the portal (SITE_URL, never the request's host), for
     links in emails."""
     return f"{settings.SITE_URL}{path}"
+
+
+def recipient_language(recipient) -> str:
+    """The language an email to this person is written in: their profile setting, else the
+    portal's default (never the language of whichever request caused the email)."""
+    language = getattr(recipient, "language", "") or ""
+    supported = {code for code, _ in settings.LANGUAGES}
+    return language if language in supported else settings.LANGUAGE_CODE
+
+
+def in_language_of(recipient) -> AbstractContextManager:
+    """Render an email's subject and body inside this block::
+
+    with in_language_of(member):
+        subject = gettext("...")
+        body = render_to_string("app/email/thing.txt", context)
+    """
+    return translation.override(recipient_language(recipient))

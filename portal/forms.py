@@ -5,17 +5,17 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.models import User
 
-DISPLAY_NAME_HELP = "How other members see you, for example “Ada Lovelace”."
+DISPLAY_NAME_HELP = _("How other members see you, for example “Ada Lovelace”.")
 
 
 class SignupForm(AllauthSignupForm):
     """allauth's signup (email and password) plus the name other members will see."""
 
     display_name = forms.CharField(
-        label="Display name",
+        label=_("Display name"),
         max_length=User._meta.get_field("display_name").max_length,
         help_text=DISPLAY_NAME_HELP,
-        widget=forms.TextInput(attrs={"placeholder": "Display name", "autocomplete": "name"}),
+        widget=forms.TextInput(attrs={"placeholder": _("Display name"), "autocomplete": "name"}),
     )
     field_order = ["email", "display_name", "password1", "password2"]
 

@@ -4,11 +4,12 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils.translation import gettext, gettext_noop
 
-from portal.emails import email_subject
+from portal.emails import email_subject, in_language_of
 from portal.models import MfaAuditEntry, User
 
-MFA_RESET_SUBJECT = "Your two-factor authentication was reset"
+MFA_RESET_SUBJECT = gettext_noop("Your two-factor authentication was reset")
 MFA_RESET_NEEDS_STAFF = "Only program staff can reset someone's two-factor authentication."
 MFA_RESET_NEEDS_REASON = "Say why the two-factor authentication is reset (for the audit log)."
 
@@ -76,10 +77,10 @@ def mfa_reset(*, user: User, staff: User, reason: str) -> int:
     mfa_audit_record(
         user=user, actor=staff, action=MfaAuditEntry.Action.RESET_BY_STAFF, reason=reason.strip()
     )
-    body = render_to_string("mfa/email/reset_by_staff_message.txt", {"user": user})
+    with in_language_of(user):
+        subject = email_subject(gettext(MFA_RESET_SUBJECT))
+        body = render_to_string("mfa/email/reset_by_staff_message.txt", {"user": user})
     transaction.on_commit(
-        lambda: send_mail(
-            email_subject(MFA_RESET_SUBJECT), body, settings.DEFAULT_FROM_EMAIL, [user.email]
-        )
+        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
     )
     return removed

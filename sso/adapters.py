@@ -9,23 +9,24 @@ from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialApp, SocialLogin
 from django.http import HttpRequest
 from django.shortcuts import render
+from django.utils.translation import gettext, gettext_noop
 from requests import RequestException
 
 from sso.selectors import SignInPolicy, policy_for_provider_id, unapproved_app_ids
 
-CONNECTION_UNAVAILABLE = (
+CONNECTION_UNAVAILABLE = gettext_noop(
     "This identity provider is not (or no longer) connected to the portal. "
     "Ask your company's portal admin, or sign in with your password."
 )
-EMAIL_NOT_COVERED = (
+EMAIL_NOT_COVERED = gettext_noop(
     "Your identity provider signed you in as {email}, but it may only sign in verified "
     "addresses on {domains}. Sign in with your password, or ask your company's portal admin."
 )
-PROVIDER_UNAVAILABLE = (
+PROVIDER_UNAVAILABLE = gettext_noop(
     "Your identity provider did not answer, so the portal could not sign you in. "
     "Try again in a few minutes; if it keeps failing, tell your company's IT."
 )
-NO_EMAIL = "Your identity provider did not tell the portal your email address."
+NO_EMAIL = gettext_noop("Your identity provider did not tell the portal your email address.")
 
 
 def _entra_domain_verified(extra_data: dict) -> bool:
@@ -60,7 +61,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def pre_social_login(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
         policy = self._policy(sociallogin)
         if policy is None:
-            raise refuse(request, CONNECTION_UNAVAILABLE)
+            raise refuse(request, gettext(CONNECTION_UNAVAILABLE))
         entra_verified = _entra_domain_verified(sociallogin.account.extra_data)
         addresses = [
             address
@@ -72,9 +73,11 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         if not addresses:
             emails = [address.email for address in sociallogin.email_addresses]
             if not emails:
-                raise refuse(request, NO_EMAIL)
+                raise refuse(request, gettext(NO_EMAIL))
             domains = ", ".join(sorted(policy.domains))
-            raise refuse(request, EMAIL_NOT_COVERED.format(email=emails[0], domains=domains))
+            raise refuse(
+                request, gettext(EMAIL_NOT_COVERED).format(email=emails[0], domains=domains)
+            )
         # Only the vouched-for addresses are stored, and the account's email is one of them.
         sociallogin.email_addresses = addresses
         user = sociallogin.user
@@ -94,7 +97,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             response = render(
                 request,
                 "sso/provider_unavailable.html",
-                {"message": PROVIDER_UNAVAILABLE},
+                {"message": gettext(PROVIDER_UNAVAILABLE)},
                 status=503,
             )
             raise ImmediateHttpResponse(response)

@@ -8,32 +8,38 @@ from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from directory.models import ClaimedDomain, Company
 from portal.forms import SignupForm as PortalSignupForm
 from sso.models import IdentityProviderConnection
 from sso.selectors import password_sign_in_refused
 
-SSO_ONLY_SIGN_IN = (
+SSO_ONLY_SIGN_IN = gettext_noop(
     "Your company signs you in through its own identity provider: choose "
     "“Sign in with your company's identity provider” below. Password sign-in is switched off "
     "for this email domain."
 )
-SSO_ONLY_RESET = (
+SSO_ONLY_RESET = gettext_noop(
     "Your company signs you in through its own identity provider, so the portal keeps no "
     "password for this email domain. Choose “Sign in with your company's identity provider” "
     "on the sign-in page; your company's IT resets passwords there."
 )
-SIGNUP_OFF = (
+SIGNUP_OFF = gettext_noop(
     "Your company signs you in through its own identity provider: choose “Sign in with your "
     "company's identity provider” on the sign-in page instead of making a password."
 )
-ISSUER_HELP = (
+ISSUER_HELP = gettext_noop(
     "The issuer URL; the portal reads <issuer>/.well-known/openid-configuration. "
     "Must use https (http only for localhost)."
 )
-ISSUER_NOT_HTTPS = "The issuer URL must start with https:// (http:// only for localhost)."
-KEEP_STORED_CLIENT_HELP = "Leave blank to keep the secret already stored. It is never shown again."
+ISSUER_NOT_HTTPS = gettext_noop(
+    "The issuer URL must start with https:// (http:// only for localhost)."
+)
+KEEP_STORED_CLIENT_HELP = gettext_noop(
+    "Leave blank to keep the secret already stored. It is never shown again."
+)
 
 
 class LoginForm(AllauthLoginForm):
@@ -42,7 +48,7 @@ class LoginForm(AllauthLoginForm):
     def clean_login(self) -> str:
         login = super().clean_login()
         if password_sign_in_refused(login):
-            raise ValidationError(SSO_ONLY_SIGN_IN, code="sso_only")
+            raise ValidationError(gettext(SSO_ONLY_SIGN_IN), code="sso_only")
         return login
 
 
@@ -52,7 +58,7 @@ class ResetPasswordForm(AllauthResetPasswordForm):
     def clean_email(self) -> str:
         email = self.cleaned_data["email"]
         if password_sign_in_refused(email):
-            raise ValidationError(SSO_ONLY_RESET, code="sso_only")
+            raise ValidationError(gettext(SSO_ONLY_RESET), code="sso_only")
         return super().clean_email()
 
 
@@ -62,7 +68,7 @@ class SignupForm(PortalSignupForm):
     def clean_email(self) -> str:
         email = super().clean_email()
         if password_sign_in_refused(email):
-            raise ValidationError(SIGNUP_OFF, code="sso_only")
+            raise ValidationError(gettext(SIGNUP_OFF), code="sso_only")
         return email
 
 
@@ -70,7 +76,7 @@ class HomeRealmForm(forms.Form):
     """Home-realm discovery: the email whose domain picks the identity provider."""
 
     email = forms.EmailField(
-        label="Work email",
+        label=_("Work email"),
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
 
@@ -87,19 +93,22 @@ class ConnectionForm(forms.Form):
     """A company admin's request: the identity provider's issuer, client and covered domains."""
 
     issuer = forms.URLField(
-        label="Issuer URL", max_length=500, help_text=ISSUER_HELP, assume_scheme="https"
+        label=_("Issuer URL"),
+        max_length=500,
+        help_text=gettext_lazy(ISSUER_HELP),
+        assume_scheme="https",
     )
-    client_id = forms.CharField(label="Client ID", max_length=191)
+    client_id = forms.CharField(label=_("Client ID"), max_length=191)
     client_secret = forms.CharField(
-        label="Client secret",
+        label=_("Client secret"),
         max_length=191,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
     )
     domains = forms.ModelMultipleChoiceField(
-        label="Email domains it signs in",
+        label=_("Email domains it signs in"),
         queryset=ClaimedDomain.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        help_text="Only domains program staff confirmed for your company.",
+        help_text=_("Only domains program staff confirmed for your company."),
     )
 
     def __init__(
@@ -121,17 +130,17 @@ class ConnectionForm(forms.Form):
         )
         if connection is not None:
             self.fields["client_secret"].required = False
-            self.fields["client_secret"].help_text = KEEP_STORED_CLIENT_HELP
+            self.fields["client_secret"].help_text = gettext(KEEP_STORED_CLIENT_HELP)
 
     def clean_issuer(self) -> str:
         issuer = self.cleaned_data["issuer"].rstrip("/")
         if not _issuer_is_acceptable(issuer):
-            raise ValidationError(ISSUER_NOT_HTTPS)
+            raise ValidationError(gettext(ISSUER_NOT_HTTPS))
         return issuer
 
 
 class RejectForm(forms.Form):
-    reason = forms.CharField(label="Why (the company admin sees this)", max_length=300)
+    reason = forms.CharField(label=_("Why (the company admin sees this)"), max_length=300)
 
 
 class PasswordSignInForm(forms.Form):

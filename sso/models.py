@@ -9,6 +9,7 @@ from allauth.socialaccount.models import SocialApp
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from directory.models import ClaimedDomain, Company
 
@@ -19,9 +20,9 @@ class IdentityProviderConnection(models.Model):
     """A company's identity provider, requested by one of its admins and decided by staff."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for program staff"
-        APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Rejected"
+        PENDING = "pending", _("Waiting for program staff")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
 
     company = models.OneToOneField(
         Company, on_delete=models.CASCADE, related_name="identity_provider"
@@ -73,11 +74,11 @@ class ConnectionLog(models.Model):
     """Audit trail: who requested, changed, approved or rejected a connection, and when."""
 
     class Action(models.TextChoices):
-        REQUESTED = "requested", "Connection requested"
-        APPROVED = "approved", "Connection approved"
-        REJECTED = "rejected", "Connection rejected"
-        PASSWORD_OFF = "password_off", "Password sign-in switched off"
-        PASSWORD_ON = "password_on", "Password sign-in switched on"
+        REQUESTED = "requested", _("Connection requested")
+        APPROVED = "approved", _("Connection approved")
+        REJECTED = "rejected", _("Connection rejected")
+        PASSWORD_OFF = "password_off", _("Password sign-in switched off")
+        PASSWORD_ON = "password_on", _("Password sign-in switched on")
 
     connection = models.ForeignKey(
         IdentityProviderConnection, on_delete=models.CASCADE, related_name="log"

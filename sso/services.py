@@ -9,18 +9,19 @@ from allauth.socialaccount.models import SocialApp
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from directory.models import ClaimedDomain, Company
 from portal.models import User
 from sso.models import PROVIDER, ConnectionLog, IdentityProviderConnection
 from sso.selectors import provider_id_for
 
-NOT_PENDING = "This connection has already been decided."
-NOT_APPROVED = (
+NOT_PENDING = gettext_noop("This connection has already been decided.")
+NOT_APPROVED = gettext_noop(
     "Password sign-in can be switched off only once program staff approved the connection."
 )
-DOMAIN_NOT_CLAIMED = "Only email domains your company has claimed can be covered."
-NO_DOMAINS = "Choose at least one email domain the identity provider covers."
+DOMAIN_NOT_CLAIMED = gettext_noop("Only email domains your company has claimed can be covered.")
+NO_DOMAINS = gettext_noop("Choose at least one email domain the identity provider covers.")
 
 
 def _app_settings(issuer: str) -> dict:
@@ -52,9 +53,9 @@ def connection_request(
     """
     domains = list(domains)
     if not domains:
-        raise ValidationError(NO_DOMAINS)
+        raise ValidationError(gettext(NO_DOMAINS))
     if any(domain.company_id != company.pk for domain in domains):
-        raise ValidationError(DOMAIN_NOT_CLAIMED)
+        raise ValidationError(gettext(DOMAIN_NOT_CLAIMED))
     connection = (
         IdentityProviderConnection.objects.select_for_update()
         .select_related("app")
@@ -98,7 +99,7 @@ def _decide(
 ) -> IdentityProviderConnection:
     connection = IdentityProviderConnection.objects.select_for_update().get(pk=connection.pk)
     if connection.status != IdentityProviderConnection.Status.PENDING:
-        raise ValidationError(NOT_PENDING)
+        raise ValidationError(gettext(NOT_PENDING))
     connection.status = status
     connection.decided_by = staff
     connection.decided_at = timezone.now()
@@ -143,7 +144,7 @@ def connection_set_password_sign_in(
     domains off or back on."""
     connection = IdentityProviderConnection.objects.select_for_update().get(pk=connection.pk)
     if not enabled and not connection.is_approved:
-        raise ValidationError(NOT_APPROVED)
+        raise ValidationError(gettext(NOT_APPROVED))
     if connection.password_sign_in != enabled:
         connection.password_sign_in = enabled
         connection.save(update_fields=["password_sign_in"])

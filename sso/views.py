@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 from requests import RequestException
@@ -26,15 +27,17 @@ from portal.errors import NotFound
 from sso import forms, selectors, services
 from sso.adapters import PROVIDER_UNAVAILABLE
 
-NO_PROVIDER = (
+NO_PROVIDER = gettext_noop(
     "No identity provider is connected for {domain}. Sign in with your email and password instead."
 )
-REQUESTED = "Your request was sent to program staff. People can sign in with it once approved."
-SWITCHED_OFF = "Password sign-in and reset are now off for your domains."
-SWITCHED_ON = "Password sign-in is on again for your domains."
-APPROVED = "Connection approved: its people can sign in with it now."
-REJECTED = "Connection rejected; the company admin sees your reason."
-INVALID_SWITCH = "Choose whether password sign-in is on or off."
+REQUESTED = gettext_noop(
+    "Your request was sent to program staff. People can sign in with it once approved."
+)
+SWITCHED_OFF = gettext_noop("Password sign-in and reset are now off for your domains.")
+SWITCHED_ON = gettext_noop("Password sign-in is on again for your domains.")
+APPROVED = gettext_noop("Connection approved: its people can sign in with it now.")
+REJECTED = gettext_noop("Connection rejected; the company admin sees your reason.")
+INVALID_SWITCH = gettext_noop("Choose whether password sign-in is on or off.")
 
 
 def _safe_next(request: HttpRequest) -> str | None:
@@ -69,7 +72,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     email = form.cleaned_data["email"]
     provider_id = selectors.provider_id_for_email(email)
     if provider_id is None:
-        form.add_error("email", NO_PROVIDER.format(domain=selectors.email_domain(email)))
+        form.add_error("email", gettext(NO_PROVIDER).format(domain=selectors.email_domain(email)))
         return render(request, "sso/sign_in.html", context, status=400)
     provider = get_adapter(request).get_provider(request, provider_id)
     auth_params = {**provider.get_auth_params(), "login_hint": email}
@@ -119,7 +122,7 @@ def company_connection(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, REQUESTED)
+            messages.success(request, gettext(REQUESTED))
             return redirect("sso:company", slug=company.slug)
     context = {
         "company": company,
@@ -134,7 +137,7 @@ def company_connection(request: HttpRequest, slug: str) -> HttpResponse:
 def _switch_password_sign_in(request: HttpRequest, connection) -> None:
     switch = forms.PasswordSignInForm(request.POST)
     if not switch.is_valid():
-        messages.error(request, INVALID_SWITCH)
+        messages.error(request, gettext(INVALID_SWITCH))
         return
     enabled = switch.cleaned_data["enabled"]
     try:
@@ -144,7 +147,7 @@ def _switch_password_sign_in(request: HttpRequest, connection) -> None:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, SWITCHED_ON if enabled else SWITCHED_OFF)
+        messages.success(request, gettext(SWITCHED_ON if enabled else SWITCHED_OFF))
 
 
 @require_POST
@@ -183,7 +186,8 @@ def review_detail(request: HttpRequest, connection_id: int) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, APPROVED if action == "approve" else REJECTED)
+            decided = APPROVED if action == "approve" else REJECTED
+            messages.success(request, gettext(decided))
         return redirect("sso:review-detail", connection_id=connection.pk)
     context = {
         "connection": connection,

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from directory.logos import logo_normalize
 from directory.models import (
@@ -45,9 +46,9 @@ EDITABLE_FIELDS = frozenset(
     }
 )
 
-CLAIM_ALREADY_EXISTS = "Your company already claims this competency."
-EXPIRY_IN_PAST = "The expiry date must be in the future."
-CLAIM_NOT_VERIFIED = "Only a verified competency can be revoked or expired."
+CLAIM_ALREADY_EXISTS = gettext_noop("Your company already claims this competency.")
+EXPIRY_IN_PAST = gettext_noop("The expiry date must be in the future.")
+CLAIM_NOT_VERIFIED = gettext_noop("Only a verified competency can be revoked or expired.")
 
 
 @dataclass(frozen=True)

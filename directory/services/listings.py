@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext_noop
 
 from directory.models import (
     Company,
@@ -17,8 +18,8 @@ from directory.services.companies import company_completeness_update, company_in
 from directory.services.memberships import ALREADY_IN_A_COMPANY
 from portal.models import User
 
-LISTING_NOT_A_DRAFT = "This listing has already been reviewed."
-LISTING_NAME_NEEDED = "Enter your company's name."
+LISTING_NOT_A_DRAFT = gettext_noop("This listing has already been reviewed.")
+LISTING_NAME_NEEDED = gettext_noop("Enter your company's name.")
 
 _ACTIVE = [CompanyMembership.Status.REQUESTED, CompanyMembership.Status.APPROVED]
 

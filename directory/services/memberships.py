@@ -5,13 +5,16 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from directory.models import ClaimedDomain, Company, CompanyMembership
 from portal.models import User
 
-ALREADY_IN_A_COMPANY = "You already belong to a company or have asked to join one."
-REQUEST_NOT_PENDING = "This request has already been decided."
-NOT_AN_APPROVED_MEMBER = "Only approved people of the company can be listed as contacts."
+ALREADY_IN_A_COMPANY = gettext_noop("You already belong to a company or have asked to join one.")
+REQUEST_NOT_PENDING = gettext_noop("This request has already been decided.")
+NOT_AN_APPROVED_MEMBER = gettext_noop(
+    "Only approved people of the company can be listed as contacts."
+)
 
 _ACTIVE = [CompanyMembership.Status.REQUESTED, CompanyMembership.Status.APPROVED]
 

@@ -8,15 +8,16 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from directory.models import Company, CompanyMembership, Review, VerificationLog
 from directory.services.companies import company_index_refresh
 from portal.models import User
 
-REVIEW_OWN_COMPANY = "You cannot review your own company."
-REVIEW_ALREADY_WRITTEN = "You have already reviewed this company."
-REVIEW_NOT_PENDING = "This review has already been moderated."
-REJECTION_REASON_REQUIRED = "Say why the review is rejected; the author will see it."
+REVIEW_OWN_COMPANY = gettext_noop("You cannot review your own company.")
+REVIEW_ALREADY_WRITTEN = gettext_noop("You have already reviewed this company.")
+REVIEW_NOT_PENDING = gettext_noop("This review has already been moderated.")
+REJECTION_REASON_REQUIRED = gettext_noop("Say why the review is rejected; the author will see it.")
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
@@ -33,21 +34,26 @@ from directory.services import listings as listing_services
 from directory.services import memberships as membership_services
 from directory.services import reviews as review_services
 
-PROFILE_SAVED = "The company profile has been saved."
-CLAIM_ADDED = "Competency added. It shows as self-declared until program staff verify it."
-CLAIM_REMOVED = "Competency removed."
-JOIN_REQUESTED = "Your request has been sent to the company's admins."
-REQUEST_APPROVED = "Request approved."
-REQUEST_DECLINED = "Request declined."
-CONTACT_SAVED = "Your contact preference has been saved."
-REVIEW_SUBMITTED = "Thank you. Your review will appear once program staff have checked it."
-CURATION_SAVED = "Saved."
-REVIEW_APPROVED = "Review approved."
-REVIEW_REJECTED = "Review rejected."
+PROFILE_SAVED = gettext_noop("The company profile has been saved.")
+CLAIM_ADDED = gettext_noop(
+    "Competency added. It shows as self-declared until program staff verify it."
+)
+CLAIM_REMOVED = gettext_noop("Competency removed.")
+JOIN_REQUESTED = gettext_noop("Your request has been sent to the company's admins.")
+REQUEST_APPROVED = gettext_noop("Request approved.")
+REQUEST_DECLINED = gettext_noop("Request declined.")
+CONTACT_SAVED = gettext_noop("Your contact preference has been saved.")
+REVIEW_SUBMITTED = gettext_noop(
+    "Thank you. Your review will appear once program staff have checked it."
+)
+CURATION_SAVED = gettext_noop("Saved.")
+REVIEW_APPROVED = gettext_noop("Review approved.")
+REVIEW_REJECTED = gettext_noop("Review rejected.")
 
 
 def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
+    # Services raise the English text (gettext_noop); it is translated where it is shown.
+    return " ".join(gettext(message) for message in error.messages)
 
 
 def company_profile(request: HttpRequest, slug: str) -> HttpResponse:
@@ -102,7 +108,7 @@ def _company_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 if row and not row.get("DELETE")
             ],
         )
-        messages.success(request, PROFILE_SAVED)
+        messages.success(request, gettext(PROFILE_SAVED))
         return redirect("directory:edit", slug=company.slug)
     context = {
         "company": company,
@@ -124,14 +130,14 @@ def _claim_change(request: HttpRequest, company: Company, action: str) -> HttpRe
                 company_services.competency_claim_add(
                     company=company, competency=form.cleaned_data["competency"]
                 )
-                messages.success(request, CLAIM_ADDED)
+                messages.success(request, gettext(CLAIM_ADDED))
             except ValidationError as error:
                 messages.error(request, _error_text(error))
     else:
         form = forms.ClaimChoiceForm(request.POST, company=company)
         if form.is_valid():
             company_services.competency_claim_remove(claim=form.cleaned_data["claim"])
-            messages.success(request, CLAIM_REMOVED)
+            messages.success(request, gettext(CLAIM_REMOVED))
     return redirect("directory:edit", slug=company.slug)
 
 
@@ -141,7 +147,7 @@ def membership_request(request: HttpRequest, slug: str) -> HttpResponse:
     company = get_object_or_404(Company, slug=slug)
     try:
         membership_services.membership_request(user=request.user, company=company)
-        messages.success(request, JOIN_REQUESTED)
+        messages.success(request, gettext(JOIN_REQUESTED))
     except ValidationError as error:
         messages.error(request, _error_text(error))
     return redirect(company)
@@ -163,9 +169,8 @@ def membership_list(request: HttpRequest, slug: str) -> HttpResponse:
             )
             try:
                 decide(membership=form.cleaned_data["membership"], admin=request.user)
-                messages.success(
-                    request, REQUEST_APPROVED if action == "approve" else REQUEST_DECLINED
-                )
+                decided = REQUEST_APPROVED if action == "approve" else REQUEST_DECLINED
+                messages.success(request, gettext(decided))
             except ValidationError as error:
                 messages.error(request, _error_text(error))
         return redirect("directory:members", slug=company.slug)
@@ -181,7 +186,7 @@ def _contact_set(request: HttpRequest, slug: str) -> HttpResponse:
         membership_services.membership_set_contact(
             membership=membership, show=request.POST.get("show") == "1"
         )
-        messages.success(request, CONTACT_SAVED)
+        messages.success(request, gettext(CONTACT_SAVED))
     except ValidationError as error:
         messages.error(request, _error_text(error))
     return redirect(membership.company)
@@ -198,10 +203,10 @@ def review_create(request: HttpRequest, slug: str) -> HttpResponse:
             review_services.review_create(
                 company=profile.company, author=request.user, **form.cleaned_data
             )
-            messages.success(request, REVIEW_SUBMITTED)
+            messages.success(request, gettext(REVIEW_SUBMITTED))
             return redirect(profile.company)
         except ValidationError as error:
-            form.add_error(None, error)
+            form.add_error(None, _error_text(error))
     context = {"profile": profile, "company": profile.company, "form": form}
     return render(
         request, "directory/review_form.html", context, status=400 if form.errors else 200
@@ -215,7 +220,7 @@ def company_curate(request: HttpRequest, slug: str) -> HttpResponse:
         if error:
             messages.error(request, error)
         else:
-            messages.success(request, CURATION_SAVED)
+            messages.success(request, gettext(CURATION_SAVED))
         return redirect("directory:curate", slug=company.slug)
     context = {
         "company": company,
@@ -268,7 +273,9 @@ def _curate_act(request: HttpRequest, company: Company) -> str:
 
 
 def _form_errors(form) -> str:
-    return " ".join(str(e) for errors in form.errors.values() for e in errors) or "Unknown action."
+    return " ".join(str(e) for errors in form.errors.values() for e in errors) or gettext(
+        "Unknown action."
+    )
 
 
 def review_queue(request: HttpRequest) -> HttpResponse:
@@ -281,12 +288,12 @@ def review_queue(request: HttpRequest) -> HttpResponse:
             try:
                 if action == "approve":
                     review_services.review_approve(review=review, staff=request.user)
-                    messages.success(request, REVIEW_APPROVED)
+                    messages.success(request, gettext(REVIEW_APPROVED))
                 else:
                     review_services.review_reject(
                         review=review, staff=request.user, reason=form.cleaned_data["reason"]
                     )
-                    messages.success(request, REVIEW_REJECTED)
+                    messages.success(request, gettext(REVIEW_REJECTED))
             except ValidationError as error:
                 messages.error(request, _error_text(error))
         else:

@@ -13,6 +13,7 @@ from django.db.models import (
     QuerySet,
     Value,
 )
+from django.utils.translation import gettext_noop
 
 from groups.models import (
     Group,
@@ -177,12 +178,12 @@ def _viewer_voted(viewer, target: str) -> Exists | Value:
     return Exists(HelpfulVote.objects.filter(user=viewer, **{target: OuterRef("pk")}))
 
 
-NOT_A_MEMBER = "Join this group to post, vote or reply."
-BANNED = "You have been banned from this group."
-THREAD_LOCKED = "This thread is locked: it takes no new replies."
-NOT_PUBLISHED = "This post is not published, so it cannot take replies or votes."
-NOT_YOUR_POST = "Only the author can edit this post."
-MODERATORS_ONLY = "Only the group's moderators can do that."
+NOT_A_MEMBER = gettext_noop("Join this group to post, vote or reply.")
+BANNED = gettext_noop("You have been banned from this group.")
+THREAD_LOCKED = gettext_noop("This thread is locked: it takes no new replies.")
+NOT_PUBLISHED = gettext_noop("This post is not published, so it cannot take replies or votes.")
+NOT_YOUR_POST = gettext_noop("Only the author can edit this post.")
+MODERATORS_ONLY = gettext_noop("Only the group's moderators can do that.")
 
 
 def group_get_readable(*, viewer, slug: str) -> Group:

@@ -4,23 +4,26 @@ invitations."""
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils.translation import gettext_noop
 
 from groups.models import Group, GroupMembership
 from groups.signals import join_request_decided
 from portal.models import User
 
-JOIN_NEEDS_INVITATION = "This group is by invitation only."
-JOIN_BANNED = "You have been banned from this group and cannot join again."
-ALREADY_MEMBER = "You are already a member of this group."
-ALREADY_REQUESTED = "You have already asked to join; a moderator will answer."
-NOT_A_MEMBER_TO_LEAVE = "You are not a member of this group."
-LAST_OWNER_CANNOT_LEAVE = "You are the group's only owner; name another owner before leaving."
-INVITE_UNKNOWN_EMAIL = "No portal member has that email address."
-INVITE_ALREADY_MEMBER = "That person is already a member of this group."
-INVITE_BANNED = "That person is banned from this group."
-INVITE_ALREADY_SENT = "That person has already been invited."
-NO_INVITATION = "You have no invitation to this group."
-NO_REQUEST = "There is no such request to join."
+JOIN_NEEDS_INVITATION = gettext_noop("This group is by invitation only.")
+JOIN_BANNED = gettext_noop("You have been banned from this group and cannot join again.")
+ALREADY_MEMBER = gettext_noop("You are already a member of this group.")
+ALREADY_REQUESTED = gettext_noop("You have already asked to join; a moderator will answer.")
+NOT_A_MEMBER_TO_LEAVE = gettext_noop("You are not a member of this group.")
+LAST_OWNER_CANNOT_LEAVE = gettext_noop(
+    "You are the group's only owner; name another owner before leaving."
+)
+INVITE_UNKNOWN_EMAIL = gettext_noop("No portal member has that email address.")
+INVITE_ALREADY_MEMBER = gettext_noop("That person is already a member of this group.")
+INVITE_BANNED = gettext_noop("That person is banned from this group.")
+INVITE_ALREADY_SENT = gettext_noop("That person has already been invited.")
+NO_INVITATION = gettext_noop("You have no invitation to this group.")
+NO_REQUEST = gettext_noop("There is no such request to join.")
 
 
 def _membership_count_change(group: Group, delta: int) -> None:

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from directory.selectors.companies import user_company
 from groups.content_version import content_version_bump
@@ -15,10 +16,12 @@ from groups.services._common import Post, _group_id_of, _group_of
 from groups.services.publishing import post_publish, post_unpublish
 from groups.signals import post_resubmitted, post_submitted
 
-CANNOT_VOTE_OWN_POST = "You cannot mark your own post as helpful."
-ACCEPT_ONLY_QUESTIONS = "Only questions have an accepted answer."
-ACCEPT_ONLY_AUTHOR = "Only the person who asked can accept an answer."
-ACCEPT_ONLY_PUBLISHED_REPLY = "Only a published reply in this thread can be the accepted answer."
+CANNOT_VOTE_OWN_POST = gettext_noop("You cannot mark your own post as helpful.")
+ACCEPT_ONLY_QUESTIONS = gettext_noop("Only questions have an accepted answer.")
+ACCEPT_ONLY_AUTHOR = gettext_noop("Only the person who asked can accept an answer.")
+ACCEPT_ONLY_PUBLISHED_REPLY = gettext_noop(
+    "Only a published reply in this thread can be the accepted answer."
+)
 
 
 def _submit(post: Post) -> None:

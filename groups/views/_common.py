@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import get_language, gettext
 
 from groups import selectors as sel
 from portal.paging import CountedPaginator, page_get
@@ -32,13 +33,15 @@ def signed_in_member(view):
 def _cached_for_visitors(request: HttpRequest, key_parts: tuple, build) -> HttpResponse:
     """Serve an anonymous visitor the page all visitors share from the cache.
 
-    The key holds the content version of the group and the counters of the rows the view has
-    just read, so a published, edited, voted, pinned or locked post shows at once; anything
-    else (a renamed author, a pin seen from the group page) at the latest after the timeout.
+    The key holds the language, the content version of the group and the counters of the rows
+    the view has just read, so a published, edited, voted, pinned or locked post shows at once;
+    anything else (a renamed author, a pin seen from the group page) at the latest after the
+    timeout.
     """
     if request.user.is_authenticated or len(messages.get_messages(request)):
         return build()
-    raw = repr((request.get_full_path(), *key_parts)).encode()
+    # The page is rendered text: each language has its own copy.
+    raw = repr((request.get_full_path(), get_language(), *key_parts)).encode()
     key = "groups:page:" + hashlib.sha256(raw).hexdigest()
     content = cache.get(key)
     if content is not None:
@@ -50,7 +53,8 @@ def _cached_for_visitors(request: HttpRequest, key_parts: tuple, build) -> HttpR
 
 
 def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
+    # Services raise the English text (gettext_noop); it is translated where it is shown.
+    return " ".join(gettext(message) for message in error.messages)
 
 
 def _page(request: HttpRequest, queryset, per_page: int, known_count: int | None = None):

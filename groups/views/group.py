@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_POST
 
 from groups import forms, services
@@ -13,15 +14,15 @@ from groups import selectors as sel
 from groups.content_version import content_version_get
 from groups.views._common import _cached_for_visitors, _error_text, _page, signed_in_member
 
-GROUP_CREATED = "The group has been created. You are its owner."
-JOINED = "Welcome! You are now a member of this group."
-REQUESTED = "Your request to join has been sent to the group's moderators."
-LEFT = "You have left the group."
-INVITATION_ACCEPTED = "You are now a member of this group."
-INVITATION_DECLINED = "Invitation declined."
-REQUEST_APPROVED = "Request approved: they are now a member."
-REQUEST_DECLINED = "Request declined."
-INVITED = "Invitation sent."
+GROUP_CREATED = gettext_noop("The group has been created. You are its owner.")
+JOINED = gettext_noop("Welcome! You are now a member of this group.")
+REQUESTED = gettext_noop("Your request to join has been sent to the group's moderators.")
+LEFT = gettext_noop("You have left the group.")
+INVITATION_ACCEPTED = gettext_noop("You are now a member of this group.")
+INVITATION_DECLINED = gettext_noop("Invitation declined.")
+REQUEST_APPROVED = gettext_noop("Request approved: they are now a member.")
+REQUEST_DECLINED = gettext_noop("Request declined.")
+INVITED = gettext_noop("Invitation sent.")
 
 
 def group_list(request: HttpRequest) -> HttpResponse:
@@ -42,7 +43,7 @@ def group_create(request: HttpRequest) -> HttpResponse:
     form = forms.GroupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         group = services.group_create(creator=request.user, **form.cleaned_data)
-        messages.success(request, GROUP_CREATED)
+        messages.success(request, gettext(GROUP_CREATED))
         return redirect(group)
     status = 400 if form.errors else 200
     return render(request, "groups/group_form.html", {"form": form}, status=status)
@@ -95,7 +96,7 @@ def group_join(request: HttpRequest, slug: str) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:
-        messages.success(request, JOINED if membership.is_active else REQUESTED)
+        messages.success(request, gettext(JOINED if membership.is_active else REQUESTED))
     return redirect(group)
 
 
@@ -108,7 +109,7 @@ def group_leave(request: HttpRequest, slug: str) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, _error_text(error))
         return redirect(group)
-    messages.success(request, LEFT)
+    messages.success(request, gettext(LEFT))
     return redirect("groups:list")
 
 
@@ -122,10 +123,10 @@ def group_invitation(request: HttpRequest, slug: str) -> HttpResponse:
             if membership is None:
                 raise ValidationError(services.NO_INVITATION)
             services.group_invitation_accept(membership=membership)
-            messages.success(request, INVITATION_ACCEPTED)
+            messages.success(request, gettext(INVITATION_ACCEPTED))
         else:
             services.group_invitation_decline(group=group, user=request.user)
-            messages.success(request, INVITATION_DECLINED)
+            messages.success(request, gettext(INVITATION_DECLINED))
             return redirect("groups:list")
     except ValidationError as error:
         messages.error(request, _error_text(error))
@@ -162,7 +163,7 @@ def _members_action(request: HttpRequest, group, invite_form) -> int:
         services.group_invite(
             group=group, email=invite_form.cleaned_data["email"], inviter=request.user
         )
-        messages.success(request, INVITED)
+        messages.success(request, gettext(INVITED))
         return 302
     if action not in ("approve", "decline"):
         raise ValidationError(services.NO_REQUEST)
@@ -176,5 +177,6 @@ def _members_action(request: HttpRequest, group, invite_form) -> int:
         approve=action == "approve",
         moderator=request.user,
     )
-    messages.success(request, REQUEST_APPROVED if action == "approve" else REQUEST_DECLINED)
+    decided = REQUEST_APPROVED if action == "approve" else REQUEST_DECLINED
+    messages.success(request, gettext(decided))
     return 302

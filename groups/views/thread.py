@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
@@ -17,18 +18,20 @@ from groups.views._common import _cached_for_visitors, _error_text, _page, signe
 from portal.ratelimits import REPLY_RATE, THREAD_RATE, VOTE_RATE
 from portal.urltemplates import UrlTemplate
 
-THREAD_PUBLISHED = "Your thread is published."
-THREAD_WAITING = "Your thread is waiting for review by the group's moderators."
-REPLY_PUBLISHED = "Your reply is published."
-REPLY_WAITING = "Your reply is waiting for review by the group's moderators."
-POST_SAVED = "Your changes are saved."
-EDIT_WAITING = "Your changes are saved and are waiting for review by the group's moderators."
-ANSWER_ACCEPTED = "Answer accepted."
+THREAD_PUBLISHED = gettext_noop("Your thread is published.")
+THREAD_WAITING = gettext_noop("Your thread is waiting for review by the group's moderators.")
+REPLY_PUBLISHED = gettext_noop("Your reply is published.")
+REPLY_WAITING = gettext_noop("Your reply is waiting for review by the group's moderators.")
+POST_SAVED = gettext_noop("Your changes are saved.")
+EDIT_WAITING = gettext_noop(
+    "Your changes are saved and are waiting for review by the group's moderators."
+)
+ANSWER_ACCEPTED = gettext_noop("Answer accepted.")
 
 
 def _require(refusal: str | None) -> None:
     if refusal is not None:
-        raise PermissionDenied(refusal)
+        raise PermissionDenied(gettext(refusal))
 
 
 @signed_in_member
@@ -42,7 +45,7 @@ def thread_create(request: HttpRequest, slug: str) -> HttpResponse:
         thread = services.thread_create(group=group, author=request.user, **form.cleaned_data)
         thread.refresh_from_db(fields=["status"])
         published = thread.status == PostStatus.PUBLISHED
-        messages.success(request, THREAD_PUBLISHED if published else THREAD_WAITING)
+        messages.success(request, gettext(THREAD_PUBLISHED if published else THREAD_WAITING))
         return redirect(thread)
     status = 400 if form.errors else 200
     return render(request, "groups/thread_form.html", {"group": group, "form": form}, status=status)
@@ -136,14 +139,15 @@ def reply_create(request: HttpRequest, slug: str, thread_id: int) -> HttpRespons
     reply = services.reply_create(thread=thread, author=request.user, **form.cleaned_data)
     reply.refresh_from_db(fields=["status"])
     published = reply.status == PostStatus.PUBLISHED
-    messages.success(request, REPLY_PUBLISHED if published else REPLY_WAITING)
+    messages.success(request, gettext(REPLY_PUBLISHED if published else REPLY_WAITING))
     return redirect(f"{thread.get_absolute_url()}?page=last#reply-{reply.pk}")
 
 
 def _edit_saved(request: HttpRequest, post: Thread | Reply) -> None:
     """Tell the author whether the edited post is up, or back in review (screening has run)."""
     post.refresh_from_db(fields=["status"])
-    messages.success(request, EDIT_WAITING if post.status == PostStatus.PENDING else POST_SAVED)
+    saved = EDIT_WAITING if post.status == PostStatus.PENDING else POST_SAVED
+    messages.success(request, gettext(saved))
 
 
 @signed_in_member
@@ -235,5 +239,5 @@ def reply_accept(request: HttpRequest, slug: str, reply_id: int) -> HttpResponse
         services.thread_accept_reply(thread=thread, reply=chosen, user=request.user)
     except ValidationError as error:
         raise PermissionDenied(_error_text(error)) from error
-    messages.success(request, ANSWER_ACCEPTED if chosen else POST_SAVED)
+    messages.success(request, gettext(ANSWER_ACCEPTED if chosen else POST_SAVED))
     return redirect(f"{thread.get_absolute_url()}#reply-{reply.pk}")

@@ -32,6 +32,7 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce
+from django.utils.translation import gettext_noop
 
 from directory.models import SEARCH_CONFIG, Company, Competency, Tier
 from directory.selectors.search.filters import VERIFIED_CLAIMS_SQL, tsquery_text
@@ -39,16 +40,17 @@ from directory.selectors.search.filters import VERIFIED_CLAIMS_SQL, tsquery_text
 FIELD_RULES = ("name", "verified_competency", "competency", "offering", "description")
 RULES = (*FIELD_RULES, "tier", "rating", "completeness")
 
-# What each rule says when it applies (the labels of the page, the API and the docs).
+# What each rule says when it applies (the labels of the page, the API and the docs). The API
+# keeps the English text; pages translate it where they show it.
 LABELS = {
-    "name": "A search word is in the company name",
-    "verified_competency": "A search word names a competency the program verified",
-    "competency": "A search word is in a self-declared competency or a tag",
-    "offering": "A search word is in a public product or service",
-    "description": "A search word is in the description",
-    "tier": "Partner tier",
-    "rating": "Average customer rating, per star",
-    "completeness": "Profile completeness, in proportion",
+    "name": gettext_noop("A search word is in the company name"),
+    "verified_competency": gettext_noop("A search word names a competency the program verified"),
+    "competency": gettext_noop("A search word is in a self-declared competency or a tag"),
+    "offering": gettext_noop("A search word is in a public product or service"),
+    "description": gettext_noop("A search word is in the description"),
+    "tier": gettext_noop("Partner tier"),
+    "rating": gettext_noop("Average customer rating, per star"),
+    "completeness": gettext_noop("Profile completeness, in proportion"),
 }
 
 
