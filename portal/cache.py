@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -50,6 +50,26 @@ def _outage_for(location: str) -> _Outage:
         return _outages.setdefault(location, _Outage())
 
 
+class _ReusingRedisCacheClient(RedisCacheClient):
+    """Django's Redis client, making one ``redis.Redis`` per connection pool, not per call.
+
+    Django builds a ``redis.Redis`` for every cache call, and each copies its ~170 response
+    callbacks: 58 µs of CPU, twice what the ``GET`` itself costs, some 6 to 8 times a search.
+    A ``redis.Redis`` only wraps its pool, and a cache object is per thread anyway.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, object] = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class FallbackRedisCache(RedisCache):
     """Django's RedisCache that serves from local memory while Redis is unreachable.
 
@@ -70,6 +90,7 @@ class FallbackRedisCache(RedisCache):
         self.retry_after = float(options.pop("RETRY_AFTER", 5))
         fallback_entries = options.pop("FALLBACK_MAX_ENTRIES", 300)
         super().__init__(server, {**params, "OPTIONS": options})
+        self._class = _ReusingRedisCacheClient
         location = ",".join(self._servers)
         self._outage = _outage_for(location)
         self._fallback = LocMemCache(

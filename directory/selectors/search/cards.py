@@ -5,11 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import connections
+from django.db.models.expressions import RawSQL
 from django.utils.translation import get_language
 from django_countries import countries
 
 from directory.models import Company, CompanyCompetency, Tier
 from directory.selectors.search.ranking import RankExplanation
+from portal.compiledqueries import compiled_query
 from portal.urltemplates import UrlTemplate
 
 
@@ -55,7 +58,7 @@ _CARD_FIELDS = (
 
 def company_cards(ids: list[int]) -> list[CompanyCard]:
     """The result cards of these companies in this order: two plain-value queries, no models."""
-    rows = Company.objects.filter(pk__in=ids).values_list(*_CARD_FIELDS)
+    rows = _card_rows(ids)
     claims = (
         CompanyCompetency.objects.verified()
         .filter(company_id__in=ids)
@@ -87,6 +90,21 @@ def company_cards(ids: list[int]) -> list[CompanyCard]:
             verified_competencies=verified[pk],
         )
     return [cards[pk] for pk in ids if pk in cards]
+
+
+def _card_rows(ids: list[int]) -> list[tuple]:
+    """The companies' ``_CARD_FIELDS``. On PostgreSQL the query is compiled once per process
+    (``portal.compiledqueries``): the ids come as one array parameter, so its SQL is the same
+    for any number of them. Building and compiling it cost 0.25 ms of CPU a search."""
+    if connections[Company.objects.db].vendor != "postgresql":
+        return list(Company.objects.filter(pk__in=ids).values_list(*_CARD_FIELDS))
+    query = compiled_query("directory.company_cards", _card_rows_query, markers=("ids",))
+    return [tuple(row[name] for name in _CARD_FIELDS) for row in query.rows(ids=list(ids))]
+
+
+def _card_rows_query(ids: int):
+    in_ids = RawSQL("SELECT unnest(%s::bigint[])", [ids])
+    return Company.objects.filter(pk__in=in_ids).values(*_CARD_FIELDS)
 
 
 def country_names_by_code() -> dict[str, str]:
