@@ -486,6 +486,8 @@ HEALTHZ_BROKER_TIMEOUT = timedelta(seconds=2).total_seconds()
 INSTALLED_APPS += [
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    # SAML 2.0 (python3-saml over xmlsec): a company's connection may use either protocol.
+    "allauth.socialaccount.providers.saml",
     "sso",
 ]
 SOCIALACCOUNT_ADAPTER = "sso.adapters.SocialAccountAdapter"
