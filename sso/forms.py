@@ -94,6 +94,19 @@ def _issuer_is_acceptable(url: str) -> bool:
     return parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS)
 
 
+def _domains_field() -> forms.ModelMultipleChoiceField:
+    return forms.ModelMultipleChoiceField(
+        label=_("Email domains it signs in"),
+        queryset=ClaimedDomain.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only domains program staff confirmed for your company."),
+    )
+
+
+def _claimed_domains(company: Company):
+    return ClaimedDomain.objects.filter(company=company).order_by("domain")
+
+
 class ConnectionForm(forms.Form):
     """A company admin's request: the identity provider's issuer, client and covered domains."""
 
@@ -109,12 +122,7 @@ class ConnectionForm(forms.Form):
         max_length=191,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
     )
-    domains = forms.ModelMultipleChoiceField(
-        label=_("Email domains it signs in"),
-        queryset=ClaimedDomain.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("Only domains program staff confirmed for your company."),
-    )
+    domains = _domains_field()
 
     def __init__(
         self,
@@ -130,9 +138,7 @@ class ConnectionForm(forms.Form):
                 "domains": list(connection.domains.all()),
             }
         super().__init__(*args, **kwargs)
-        self.fields["domains"].queryset = ClaimedDomain.objects.filter(company=company).order_by(
-            "domain"
-        )
+        self.fields["domains"].queryset = _claimed_domains(company)
         if connection is not None and not connection.is_saml:
             self.fields["client_secret"].required = False
             self.fields["client_secret"].help_text = gettext(KEEP_STORED_CLIENT_HELP)
@@ -178,12 +184,7 @@ class SamlConnectionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
         help_text=_("PEM (-----BEGIN CERTIFICATE-----) or base64."),
     )
-    domains = forms.ModelMultipleChoiceField(
-        label=_("Email domains it signs in"),
-        queryset=ClaimedDomain.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("Only domains program staff confirmed for your company."),
-    )
+    domains = _domains_field()
 
     def __init__(
         self,
@@ -202,21 +203,19 @@ class SamlConnectionForm(forms.Form):
             }
         kwargs.setdefault("prefix", "saml")
         super().__init__(*args, **kwargs)
-        self.fields["domains"].queryset = ClaimedDomain.objects.filter(company=company).order_by(
-            "domain"
-        )
+        self.fields["domains"].queryset = _claimed_domains(company)
+
+    def _https_or_blank(self, name: str) -> str:
+        url = self.cleaned_data[name]
+        if url and not _issuer_is_acceptable(url):
+            raise ValidationError(gettext(URL_NOT_HTTPS))
+        return url
 
     def clean_metadata_url(self) -> str:
-        url = self.cleaned_data["metadata_url"]
-        if url and not _issuer_is_acceptable(url):
-            raise ValidationError(gettext(URL_NOT_HTTPS))
-        return url
+        return self._https_or_blank("metadata_url")
 
     def clean_sso_url(self) -> str:
-        url = self.cleaned_data["sso_url"]
-        if url and not _issuer_is_acceptable(url):
-            raise ValidationError(gettext(URL_NOT_HTTPS))
-        return url
+        return self._https_or_blank("sso_url")
 
     def clean_x509cert(self) -> str:
         text = self.cleaned_data["x509cert"]
