@@ -490,6 +490,7 @@ INSTALLED_APPS += [
     "allauth.socialaccount.providers.saml",
     "sso",
 ]
+MIDDLEWARE += ["sso.middleware.HostHeaderMiddleware"]
 SOCIALACCOUNT_ADAPTER = "sso.adapters.SocialAccountAdapter"
 SOCIALACCOUNT_AUTO_SIGNUP = True
 # Existing accounts are matched by email only where sso.adapters allows (the IdP's own
