@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -238,3 +239,20 @@ def test_password_sign_in_switched_off_for_a_saml_company_leaves_only_its_idp(
 
     assert sign_in(client, saml_idp).status_code == 302
     assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_a_request_without_a_host_header_still_starts_a_sign_in(acme, saml_idp):
+    # A bare HTTP/1.0 request names no host; allauth's SAML views read the header directly.
+    response = Client().post(reverse("saml_login", args=[acme.app.provider_id]))
+
+    assert response.status_code == 302
+    assert saml_idp.read_request(response["Location"]).acs_url == (
+        f"http://testserver/accounts/saml/{acme.app.provider_id}/acs/"
+    )
+
+
+def test_the_portal_metadata_is_public_once_approved(acme):
+    response = Client().get(reverse("saml_metadata", args=[acme.app.provider_id]))
+
+    assert response.status_code == 200
+    assert f"http://testserver/accounts/saml/{acme.app.provider_id}/acs/" in response.text
