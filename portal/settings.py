@@ -486,8 +486,11 @@ HEALTHZ_BROKER_TIMEOUT = timedelta(seconds=2).total_seconds()
 INSTALLED_APPS += [
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    # SAML 2.0 (python3-saml over xmlsec): a company's connection may use either protocol.
+    "allauth.socialaccount.providers.saml",
     "sso",
 ]
+MIDDLEWARE += ["sso.middleware.HostHeaderMiddleware"]
 SOCIALACCOUNT_ADAPTER = "sso.adapters.SocialAccountAdapter"
 SOCIALACCOUNT_AUTO_SIGNUP = True
 # Existing accounts are matched by email only where sso.adapters allows (the IdP's own
