@@ -121,6 +121,9 @@ def _forget_changed(*, text: bool) -> None:
     """Forget the cached facet counts this session's writes changed: every count when a facet
     row changed (migration 0006 flags it in the session setting ``portal.search_facets_changed``,
     read and cleared here), those of searches with words when ``text`` says a vector did."""
+    if connection.vendor != "postgresql":
+        _forget_now_and_after_commit(facets=True, text=True)
+        return
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_setting('portal.search_facets_changed', true)")
         facets = cursor.fetchone()[0] == "on"
