@@ -133,8 +133,8 @@ def _clean_fields(
     expected_close_date: date | None,
     competencies: list[Competency],
     check_close_date: bool,
-) -> tuple[str, dict[str, list[str]]]:
-    errors: dict[str, list[str]] = {}
+) -> tuple[str, dict[str, list[str | ValidationError]]]:
+    errors: dict[str, list[str | ValidationError]] = {}
     host = customer_host(customer_domain)
     if not host or "." not in host:
         errors["customer_domain"] = [NOT_A_DOMAIN]
