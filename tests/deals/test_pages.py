@@ -338,8 +338,8 @@ def test_staff_bulk_approve_approves_one_of_a_conflict_and_says_why_not_the_othe
         follow=True,
     )
     page = response.content.decode()
-    assert "1 registration(s) approved." in page
-    assert f"#{second.pk}: {services.ALREADY_APPROVED}" in page
+    assert "1 registration approved." in page
+    assert f"Registration #{second.pk}: {services.ALREADY_APPROVED}" in page
     assert DealRegistration.objects.get(pk=first.pk).status == DealStatus.APPROVED
 
 
