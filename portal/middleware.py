@@ -4,10 +4,11 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve
 from django.utils import translation
+from django.utils.translation import gettext, gettext_noop
 
 from portal.mfa import is_enrolment_page, mfa_enrolment_required
 
-NUL_REFUSED = (
+NUL_REFUSED = gettext_noop(
     "The address or form contains a NUL character (%00), which no page of the portal accepts. "
     "Remove it and try again."
 )
@@ -28,7 +29,7 @@ class RefuseNulMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if _carries_nul(request):
-            return render(request, "400.html", {"message": NUL_REFUSED}, status=400)
+            return render(request, "400.html", {"message": gettext(NUL_REFUSED)}, status=400)
         return self.get_response(request)
 
 
