@@ -21,7 +21,8 @@ class RefuseNulMiddleware:
     PostgreSQL refuses NUL in any string, so a NUL reaching a query is a 500: Django's form
     CharFields refuse it, but a view reading ``request.GET`` directly or a session cookie does
     not. It sits before the session middleware so a forged session key never reaches the
-    database; the error page is therefore rendered as for a visitor.
+    database; the error page is therefore rendered as for a visitor, in the language of the
+    language cookie or Accept-Language.
     """
 
     def __init__(self, get_response):
@@ -29,7 +30,10 @@ class RefuseNulMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if _carries_nul(request):
-            return render(request, "400.html", {"message": gettext(NUL_REFUSED)}, status=400)
+            # Before LocaleMiddleware: the visitor's language from the cookie or the browser.
+            with translation.override(translation.get_language_from_request(request)):
+                message = gettext(NUL_REFUSED)
+                return render(request, "400.html", {"message": message}, status=400)
         return self.get_response(request)
 
 
