@@ -41,7 +41,15 @@ TRANSLATED_BLOCK = re.compile(
 CLASS_BLOCK = re.compile(r"\{%\s*block\s+\w+_class\s*%\}.*?\{%\s*endblock\b.*?%\}", re.S)
 TEMPLATE_SYNTAX = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.S)
 WORD = re.compile(r"[^\W\d_]{2,}")
-READ_ATTRIBUTES = {"alt", "title", "placeholder", "aria-label", "aria-description", "label"}
+READ_ATTRIBUTES = {
+    "alt",
+    "title",
+    "placeholder",
+    "aria-label",
+    "aria-description",
+    "label",
+    "data-confirm",  # shown by window.confirm() (static/js/portal.js)
+}
 
 
 class _VisibleText(HTMLParser):
