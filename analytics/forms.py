@@ -10,12 +10,12 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
 from analytics.models import ScorecardRules
 from collaboration.services import CURRENCIES
 from directory.models import Competency, Tier
 from groups.models import Group
+from portal.forms import country_choices
 
 PERIODS = [("week", _("Week")), ("month", _("Month")), ("quarter", _("Quarter"))]
 BREAKDOWNS = [
@@ -75,7 +75,7 @@ class AnalyticsFilterForm(forms.Form):
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     country = forms.ChoiceField(
-        label=_("Country"), choices=[("", _("Any country")), *countries], required=False
+        label=_("Country"), choices=country_choices(blank=_("Any country")), required=False
     )
     tier = forms.ChoiceField(
         label=_("Tier"), choices=[("", _("Any tier")), *Tier.choices], required=False

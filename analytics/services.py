@@ -12,7 +12,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from analytics.models import ScorecardRules, ScorecardSnapshot, TierProposal
 from analytics.selectors.scorecards import scorecard_figures, scorecard_points
@@ -21,7 +21,7 @@ from directory.services.companies import tier_set
 from portal.emails import absolute_url, email_subject, in_language_of
 from portal.models import User
 
-ALREADY_DECIDED = "This proposal has already been decided."
+ALREADY_DECIDED = gettext_noop("This proposal has already been decided.")
 CHUNK = 1000
 
 

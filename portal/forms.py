@@ -1,9 +1,28 @@
+from collections.abc import Callable
+
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.contrib.auth.hashers import make_password
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 from portal.models import User
+
+
+def country_choices(blank: str | Promise | None = None) -> Callable[[], list[tuple[str, str]]]:
+    """A form field's choices of every country, named and sorted in the reader's language.
+
+    A callable, since django-countries names countries when they are listed: a list made at
+    import would stay in English. ``blank`` labels an empty first choice.
+    """
+
+    def choices() -> list[tuple[str, str]]:
+        named = [(code, name) for code, name in countries]
+        return named if blank is None else [("", blank), *named]
+
+    return choices
+
 
 DISPLAY_NAME_HELP = _("How other members see you, for example “Ada Lovelace”.")
 

@@ -4,10 +4,11 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve
 from django.utils import translation
+from django.utils.translation import gettext, gettext_noop
 
 from portal.mfa import is_enrolment_page, mfa_enrolment_required
 
-NUL_REFUSED = (
+NUL_REFUSED = gettext_noop(
     "The address or form contains a NUL character (%00), which no page of the portal accepts. "
     "Remove it and try again."
 )
@@ -20,7 +21,8 @@ class RefuseNulMiddleware:
     PostgreSQL refuses NUL in any string, so a NUL reaching a query is a 500: Django's form
     CharFields refuse it, but a view reading ``request.GET`` directly or a session cookie does
     not. It sits before the session middleware so a forged session key never reaches the
-    database; the error page is therefore rendered as for a visitor.
+    database; the error page is therefore rendered as for a visitor, in the language of the
+    language cookie or Accept-Language.
     """
 
     def __init__(self, get_response):
@@ -28,7 +30,10 @@ class RefuseNulMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if _carries_nul(request):
-            return render(request, "400.html", {"message": NUL_REFUSED}, status=400)
+            # Before LocaleMiddleware: the visitor's language from the cookie or the browser.
+            with translation.override(translation.get_language_from_request(request)):
+                message = gettext(NUL_REFUSED)
+                return render(request, "400.html", {"message": message}, status=400)
         return self.get_response(request)
 
 

@@ -213,6 +213,9 @@ MFA_REQUIRED_ROLES = env.list("MFA_REQUIRED_ROLES", default=["staff", "company_a
 RATELIMIT_VIEW = "portal.ratelimits.rate_limited"
 RATELIMIT_USE_CACHE = "default"
 
+# A form refused by CSRF protection gets a page in the portal's layout and the reader's language.
+CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
+
 # Languages: the member's profile setting first (portal.middleware.ProfileLanguageMiddleware), then
 # the language cookie the footer switcher sets, then Accept-Language. URLs carry no language prefix.
 LANGUAGE_CODE = "en"
@@ -224,6 +227,8 @@ LANGUAGES = [
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["portal.formats"]
+# A visitor's switcher choice outlasts the browser session, like any site's language choice.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_SECURE = not DEBUG
 TIME_ZONE = "UTC"
