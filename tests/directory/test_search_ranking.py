@@ -217,8 +217,14 @@ def test_staff_can_change_some_weights_from_the_environment():
 @pytest.mark.parametrize(
     ("language", "tier", "rating", "complete", "why"),
     [
-        ("de", "Stufe Gold", "Bewertet mit 4,5 von 5", "Profil zu 80 % vollständig", "Warum hier?"),
-        ("fr", "Niveau Or", "Noté 4,5 sur 5", "Profil complet à 80 %", "Pourquoi ici ?"),
+        (
+            "de",
+            "Stufe Gold",
+            "Bewertet mit 4,5 von 5",
+            "Profil zu 80\u00a0% vollständig",
+            "Warum hier?",
+        ),
+        ("fr", "Niveau Or", "Noté 4,5 sur 5", "Profil complet à 80\u00a0%", "Pourquoi ici ?"),
         ("ja", "ティア：ゴールド", "評価 4.5 / 5", "プロフィール完成度 80%", "この順位の理由"),
     ],
 )
