@@ -10,17 +10,11 @@ from __future__ import annotations
 import copy
 from decimal import Decimal, InvalidOperation
 
-from babel.core import Locale, UnknownLocaleError
 from babel.numbers import format_currency, parse_pattern
 from django.conf import settings
-from django.utils.translation import get_language, to_locale
+from django.utils.translation import get_language
 
-
-def _locale(language: str | None) -> Locale:
-    try:
-        return Locale.parse(to_locale(language or settings.LANGUAGE_CODE))
-    except (UnknownLocaleError, ValueError):
-        return Locale.parse("en")
+from portal.cldr import babel_locale
 
 
 def money(
@@ -40,7 +34,7 @@ def money(
     except InvalidOperation:
         return str(amount)
     code = (currency or settings.PROGRAM_CURRENCY).upper()
-    locale = _locale(language or get_language())
+    locale = babel_locale(language or get_language())
     if not whole:
         return format_currency(value, code, locale=locale)
     pattern = copy.copy(parse_pattern(locale.currency_formats["standard"]))
