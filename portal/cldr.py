@@ -13,6 +13,7 @@ from django.utils.translation import gettext, override, to_locale
 from portal.models import time_zone_choices
 
 
+@functools.lru_cache(maxsize=64)
 def babel_locale(language: str | None) -> Locale:
     """The CLDR locale of a Django language code (English when CLDR has none)."""
     try:

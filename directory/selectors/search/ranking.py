@@ -14,6 +14,7 @@ profile is. Ties go to the higher rating, then the name.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -32,7 +33,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce
 from django.utils.formats import number_format
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import get_language, gettext, gettext_noop
 
 from directory.models import SEARCH_CONFIG, Company, Competency, Tier
 from directory.selectors.search.filters import VERIFIED_CLAIMS_SQL, tsquery_text
@@ -213,20 +214,23 @@ class RankReason:
 
 def reason_label(reason: RankReason) -> str:
     """``reason`` as a sentence of the active language, its numbers in the active locale."""
-    if reason.rule == "tier":
-        tier = reason.values["tier"]
-        name = Tier(tier).label if tier in Tier.values else tier
+    value = next(iter(reason.values.values()), None)
+    return _label(get_language(), reason.rule, value)
+
+
+@functools.lru_cache(maxsize=2048)
+def _label(language: str | None, rule: str, value: object) -> str:
+    """One rule's words for one value (a page repeats the same few: each is worded once)."""
+    if rule == "tier":
+        name = Tier(value).label if value in Tier.values else value
         return gettext("%(tier)s tier") % {"tier": name}
-    if reason.rule == "rating":
-        rating = reason.values["rating"]
-        if rating is None:
+    if rule == "rating":
+        if value is None:
             return gettext("Not rated yet")
-        return gettext("Rated %(rating)s of 5") % {"rating": number_format(rating, 1)}
-    if reason.rule == "completeness":
-        return gettext("Profile %(percent)s%% complete") % {
-            "percent": number_format(reason.values["percent"])
-        }
-    return gettext(LABELS[reason.rule])
+        return gettext("Rated %(rating)s of 5") % {"rating": number_format(value, 1)}
+    if rule == "completeness":
+        return gettext("Profile %(percent)s%% complete") % {"percent": number_format(value)}
+    return gettext(LABELS[rule])
 
 
 @dataclass(frozen=True)
