@@ -41,8 +41,11 @@ class VerifiedCompetencySerializer(serializers.Serializer):
 
 class RankReasonSerializer(serializers.Serializer):
     rule = serializers.CharField(help_text="The ranking rule (see /directory/about/ranking/).")
-    label = serializers.CharField()
+    label = serializers.CharField(help_text="What the rule says, in the request's language.")
     points = serializers.FloatField()
+    values = serializers.DictField(
+        help_text='What the rule read: {"tier": code}, {"rating": stars or null}, {"percent": n}.'
+    )
 
 
 class RankExplanationSerializer(serializers.Serializer):
@@ -291,7 +294,12 @@ def _ranking(card: CompanyCard) -> dict | None:
     return {
         "score": card.ranking.score,
         "reasons": [
-            {"rule": reason.rule, "label": reason.label, "points": reason.points}
+            {
+                "rule": reason.rule,
+                "label": reason.label,
+                "points": reason.points,
+                "values": reason.values,
+            }
             for reason in card.ranking.reasons
         ],
     }

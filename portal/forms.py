@@ -4,9 +4,11 @@ from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.contrib.auth.hashers import make_password
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from portal.cldr import time_zone_options
 from portal.models import User
 
 
@@ -65,3 +67,13 @@ class ProfileForm(forms.ModelForm):
             "time_zone": _("Time zone"),
             "language": _("Language"),
         }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The zones named in the reader's language; a member's old alias name stays choosable.
+        options = list(time_zone_options(get_language() or "en"))
+        current = self.instance.time_zone if self.instance else ""
+        listed = {zone for _group, zones in options for zone, _label in zones}
+        if current and current not in listed:
+            options.insert(0, (current, current.replace("_", " ")))
+        self.fields["time_zone"].choices = options

@@ -1,9 +1,11 @@
 """Input that no page can use is refused here, once, before any view sees it."""
 
+import zoneinfo
+
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 
 from portal.mfa import is_enrolment_page, mfa_enrolment_required
@@ -100,3 +102,24 @@ class ProfileLanguageMiddleware:
             translation.activate(language)
             request.LANGUAGE_CODE = translation.get_language()
         return self.get_response(request)
+
+
+class ProfileTimeZoneMiddleware:
+    """Show a signed-in member's dates and times in their profile's time zone (visitors see
+    ``TIME_ZONE``). After authentication; forms read entered times in the same zone."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        name = getattr(user, "time_zone", "") if user is not None else ""
+        if name and user.is_authenticated:
+            try:
+                timezone.activate(zoneinfo.ZoneInfo(name))
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                timezone.deactivate()
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # A signed-in member's profile language beats the cookie and Accept-Language.
     "portal.middleware.ProfileLanguageMiddleware",
+    # ...and its time zone is the one its dates and times are shown in.
+    "portal.middleware.ProfileTimeZoneMiddleware",
     # Program staff and company admins without a second factor may only enrol (portal/mfa.py).
     "portal.middleware.MfaEnrolmentRequiredMiddleware",
     # NotFound / NotPermitted from selectors and services answer 404 / 403 (portal/errors.py).

@@ -25,15 +25,23 @@ def _words(rows: QuerySet, *, company: str, text) -> tuple[str, tuple]:
     return words.values(company, "words").query.sql_with_params()
 
 
+# Chinese, Japanese and Korean text has no spaces between words, so the parser takes a whole
+# run ("サクラテクノロジー株式会社") for one word, and a word's prefix finds nothing inside it. The
+# name also holds every ending that starts with such a character ("テクノロジー株式会社", ...), so
+# the prefix searches that every part of the search runs find a name by any part of it.
+CJK_CHARACTER = "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\uff66-\uff9f]"
+
+
 def search_vectors_sql(*, companies: str, params: Sequence = ()) -> tuple[str, list]:
     """SQL selecting ``(id, search_vector)`` for the companies that ``companies`` selects (SQL
     of ``id, name, description, offerings_visibility``, with ``params``), set-based: the claims,
     tags and offerings of all of them are aggregated in one pass each, however many they are.
 
-    What a company is found by. Weights: name A, competencies and tags B, public offerings C,
-    description D. Only claims that count describe the company (a lapsed verification no longer
-    does); offerings count only when their group is public, so a free-text match never reveals
-    offerings that the viewer may not see.
+    What a company is found by. Weights: name A (with the endings of its CJK text, see
+    ``CJK_CHARACTER``), competencies and tags B, public offerings C, description D. Only claims
+    that count describe the company (a lapsed verification no longer does); offerings count
+    only when their group is public, so a free-text match never reveals offerings that the
+    viewer may not see.
     """
     # ``companies`` is the caller's SQL, never input; its values are parameters.
     ids = RawSQL(f"SELECT id FROM ({companies}) AS ids", params)  # noqa: S608, S611
@@ -56,6 +64,10 @@ def search_vectors_sql(*, companies: str, params: Sequence = ()) -> tuple[str, l
     sql = f"""
         SELECT c.id,
             setweight(to_tsvector(%s::regconfig, COALESCE(c.name, '')), 'A')
+            || CASE WHEN c.name ~ %s THEN setweight(to_tsvector(%s::regconfig, (
+                SELECT COALESCE(string_agg(substr(c.name, i), ' '), '')
+                FROM generate_series(2, char_length(c.name)) AS i
+                WHERE substr(c.name, i, 1) ~ %s)), 'A') ELSE ''::tsvector END
             || setweight(to_tsvector(%s::regconfig,
                                      COALESCE(k.words, '') || ' ' || COALESCE(t.words, '')), 'B')
             || setweight(to_tsvector(%s::regconfig, CASE WHEN c.offerings_visibility = %s
@@ -69,7 +81,7 @@ def search_vectors_sql(*, companies: str, params: Sequence = ()) -> tuple[str, l
     """  # noqa: S608
     config = SEARCH_CONFIG
     return sql, [
-        *(config, config, config, Visibility.PUBLIC, config),
+        *(config, CJK_CHARACTER, config, CJK_CHARACTER, config, config, Visibility.PUBLIC, config),
         *params,
         *claims[1],
         *tags[1],

@@ -385,3 +385,25 @@ def test_list_pages_run_a_fixed_number_of_queries(client, world, staff, page):
             assert client.get(url).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize(
+    ("language", "written"),
+    [
+        ("en", "€120,000.00"),
+        ("de", "120.000,00\u00a0€"),
+        ("fr", "120\u202f000,00\u00a0€"),
+        ("ja", "€120,000.00"),
+    ],
+)
+def test_a_deals_value_reads_as_the_members_language_writes_money(
+    client, world, draft_for, language, written
+):
+    registration = draft_for()
+    client.force_login(world.a_person)
+
+    detail = client.get(detail_url(registration), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    listing = client.get(reverse("deals:list"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+    assert written in detail and written in listing
+    assert "120000.00 EUR" not in detail
