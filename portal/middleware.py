@@ -2,13 +2,13 @@
 
 import zoneinfo
 
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 
-from portal.mfa import is_enrolment_page, mfa_enrolment_required
+from portal.mfa import ENROLMENT_REQUIRED, is_enrolment_page, mfa_enrolment_required
 
 NUL_REFUSED = gettext_noop(
     "The address or form contains a NUL character (%00), which no page of the portal accepts. "
@@ -63,6 +63,7 @@ class MfaEnrolmentRequiredMiddleware:
     MFA_REQUIRED_ROLES) and has not enrolled yet to the enrolment page, whatever they asked for.
 
     Only the enrolment pages, signing out and the health check stay reachable (portal/mfa.py);
+    the API answers 403 with the reason in JSON rather than redirecting to a form;
     ``request.mfa_enrolment_required`` tells the page to say why. Sits after allauth's
     middleware, so it sees the signed-in user.
     """
@@ -73,6 +74,12 @@ class MfaEnrolmentRequiredMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.mfa_enrolment_required = mfa_enrolment_required(request.user)
         if request.mfa_enrolment_required and not is_enrolment_page(_url_name(request)):
+            if request.path_info.startswith("/api/"):
+                # A program reading the API cannot follow a redirect to a form: say why instead.
+                return JsonResponse(
+                    {"detail": gettext(ENROLMENT_REQUIRED), "enrol_url": reverse("mfa_index")},
+                    status=403,
+                )
             return redirect("mfa_index")
         return self.get_response(request)
 
