@@ -80,7 +80,7 @@ def test_register_a_deal_see_the_conflict_as_staff_and_approve_one(
     staff.get_by_label("Northwind Cloud").check()
     staff.get_by_label("Decision").select_option("approve")
     staff.get_by_role("button", name="Apply decision").click()
-    expect(staff.get_by_text("1 registration(s) approved.")).to_be_visible()
+    expect(staff.get_by_text("1 registration approved.")).to_be_visible()
 
     ours = DealRegistration.objects.get(company__name="Northwind Cloud")
     assert ours.status == DealStatus.APPROVED
