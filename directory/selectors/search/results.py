@@ -13,6 +13,8 @@ from directory.selectors.search.facets import FacetValue, search_facets
 from directory.selectors.search.filters import filtered, search_filters, search_terms, viewer_levels
 from directory.selectors.search.fuzzy import corrected_terms
 from directory.selectors.search.ordering import (
+    collected_page_ids,
+    collects_matches,
     name_first_ids,
     ordered,
     ranked_pool,
@@ -101,7 +103,12 @@ def company_search(*, viewer, params: SearchParams) -> SearchResult:
         check_page_exists(number=params.page, num_pages=num_pages)
 
     companies: list[CompanyCard] = []
-    name_first = uses_name_first(sort=params.sort, terms=terms, count=count)
+    name_first = uses_name_first(
+        sort=params.sort,
+        terms=terms,
+        count=count,
+        faceted=bool(params.competency or params.industry or params.country),
+    )
     scored = bool(terms) and params.sort == SORT_RELEVANCE
     explanations: dict = {}
     if count:
@@ -110,6 +117,10 @@ def company_search(*, viewer, params: SearchParams) -> SearchResult:
             ids, explanations = _pooled_page(filters, terms, offset=offset)
         elif scored:
             ids, explanations = _ranked_page(filtered(filters), terms, offset=offset)
+        elif collects_matches(
+            params=params, terms=terms, count=count, exact=not found.total_approximate
+        ):
+            ids = collected_page_ids(params, levels, offset=offset, limit=PAGE_SIZE)
         else:
             ordered_companies = ordered(filtered(filters), params.sort, terms)
             # Ids first: on PostgreSQL the sort indexes cover the filter columns, so walking past
