@@ -447,7 +447,8 @@ def test_a_selective_search_lists_the_same_pages_however_its_page_is_found(
     mixed, monkeypatch, sort, params
 ):
     # Up to COLLECT_LIMIT matches a search without words finds its page among them on the
-    # facet rows; above it, by walking a sort index: the same companies in the same order.
+    # facet rows; above it, by walking a sort index (bounded, else collecting them after all):
+    # the same companies in the same order.
     member, staff = UserFactory(), UserFactory(is_staff=True)
 
     def pages() -> list[list[str]]:
@@ -460,9 +461,14 @@ def test_a_selective_search_lists_the_same_pages_however_its_page_is_found(
 
     collected = pages()
     monkeypatch.setattr("directory.selectors.search.ordering.COLLECT_LIMIT", 0)
+    monkeypatch.setattr("directory.selectors.search.ordering._table_rows", lambda cursor: -1)
     walked = pages()
+    # A walk cut short (as when a filter correlates with the order) collects the matches.
+    monkeypatch.setattr("directory.selectors.search.ordering._table_rows", lambda cursor: 1e6)
+    monkeypatch.setattr("directory.selectors.search.ordering.WALK_MARGIN", 0)
+    cut_short = pages()
 
-    assert collected == walked
+    assert collected == walked == cut_short
     assert len(collected[0]) == 20
     assert collected[1]  # a second page
     # Served countries behind members-only details count for staff, not for visitors.

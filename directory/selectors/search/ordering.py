@@ -23,6 +23,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 
 from directory.models import SEARCH_CONFIG, Company
+from directory.selectors.search.facet_sql import _table_rows
 from directory.selectors.search.filters import facet_row_ids, filtered
 from directory.selectors.search.params import (
     SORT_NAME,
@@ -50,6 +51,9 @@ NAME_FIRST_WALK = 10
 # exactly) finds its page among them through the facet rows' GIN indexes instead of walking a
 # sort index past every company they reject: that walk grows as the matches get rarer.
 COLLECT_LIMIT = 10_000
+# Above it, the walk of the sort index stops after this many times the companies the page
+# should take at the matches' density (`walked_page_ids`); the matches are collected instead.
+WALK_MARGIN = 20
 
 
 def _by_rating() -> tuple:
@@ -200,16 +204,20 @@ def _name_first_from_walk(rows: list, end: int, limit: int) -> list[int] | None:
     return None
 
 
-def collects_matches(*, params: SearchParams, terms: list[str], count: int, exact: bool) -> bool:
-    """Whether a page is found among the matches collected from the facet rows
-    (`collected_page_ids`) rather than by walking a sort index."""
+def facet_rows_find(params: SearchParams, terms: list[str]) -> bool:
+    """Whether the facet rows can find this search's matches: facet filters, no words, and
+    PostgreSQL (`collected_page_ids`, and `walked_page_ids` falls back to them)."""
     return (
         not terms
-        and exact
-        and count <= COLLECT_LIMIT
         and bool(params.competency or params.industry or params.country)
         and connection.vendor == "postgresql"
     )
+
+
+def collects_matches(*, params: SearchParams, terms: list[str], count: int, exact: bool) -> bool:
+    """Whether a page is found among the matches collected from the facet rows
+    (`collected_page_ids`) rather than by walking a sort index."""
+    return exact and count <= COLLECT_LIMIT and facet_rows_find(params, terms)
 
 
 def collected_page_ids(
@@ -229,3 +237,39 @@ def collected_page_ids(
     return list(
         ordered(matches, params.sort, []).values_list("pk", flat=True)[offset : offset + limit]
     )
+
+
+def walked_page_ids(
+    filters: dict[str, Q], sort: str, *, offset: int, limit: int, count: int
+) -> list[int] | None:
+    """One page of a search without words by walking its sort index, or None when the walk
+    went ``WALK_MARGIN`` times further than the matches' density says it should.
+
+    A filter can correlate with the order, which the planner cannot see: in the bench's data
+    one industry holds only unrated companies, so by rating its first match came after all
+    667,000 rated companies (7 s). The walk is bounded instead, and the caller collects the
+    matches from the facet rows (`collected_page_ids`), whose cost follows their number.
+    """
+    with connection.cursor() as cursor:
+        rows = _table_rows(cursor)
+        condition = Q()
+        for part in filters.values():
+            condition &= part
+        walk = ordered(
+            Company.objects.annotate(
+                passes=ExpressionWrapper(condition, output_field=BooleanField())
+            ),
+            sort,
+            [],
+        ).values_list("pk", "passes")
+        if rows > 0:
+            walk = walk[: int((offset + limit) * WALK_MARGIN * rows / max(count, 1)) + limit]
+        sql, params = walk.query.sql_with_params()
+        # The outer LIMIT stops the walk as soon as the page is full; the inner one bounds it.
+        # Django-compiled SQL whose values stay bound parameters.
+        page = f"SELECT pk FROM ({sql}) AS walk (pk, passes) WHERE passes LIMIT %s OFFSET %s"  # noqa: S608
+        cursor.execute(page, [*params, limit, offset])
+        ids = [row[0] for row in cursor.fetchall()]
+    if len(ids) < limit and offset + len(ids) < count:
+        return None  # the bound, or the end of an estimated count: collect to be sure
+    return ids

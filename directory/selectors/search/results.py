@@ -15,10 +15,12 @@ from directory.selectors.search.fuzzy import corrected_terms
 from directory.selectors.search.ordering import (
     collected_page_ids,
     collects_matches,
+    facet_rows_find,
     name_first_ids,
     ordered,
     ranked_pool,
     uses_name_first,
+    walked_page_ids,
 )
 from directory.selectors.search.params import SORT_RELEVANCE, SearchParams
 from directory.selectors.search.ranking import (
@@ -121,6 +123,11 @@ def company_search(*, viewer, params: SearchParams) -> SearchResult:
             params=params, terms=terms, count=count, exact=not found.total_approximate
         ):
             ids = collected_page_ids(params, levels, offset=offset, limit=PAGE_SIZE)
+        elif facet_rows_find(params, terms):
+            # Many matches: walk a sort index, bounded, else collect them all the same.
+            ids = walked_page_ids(filters, params.sort, offset=offset, limit=PAGE_SIZE, count=count)
+            if ids is None:
+                ids = collected_page_ids(params, levels, offset=offset, limit=PAGE_SIZE)
         else:
             ordered_companies = ordered(filtered(filters), params.sort, terms)
             # Ids first: on PostgreSQL the sort indexes cover the filter columns, so walking past
