@@ -7,17 +7,17 @@ RUN_STAMP := $(VENV)/.run-deps
 TEST_STAMP := $(VENV)/.test-deps
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test smoke lint format services chromium gettext messages worker beat clean
+.PHONY: run test smoke lint format services chromium gettext xmlsec messages worker beat clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(RUN_STAMP): pyproject.toml | $(BIN)/python
+$(RUN_STAMP): pyproject.toml | $(BIN)/python xmlsec
 	$(BIN)/pip install --quiet .
 	touch $@
 
-$(TEST_STAMP): pyproject.toml | $(BIN)/python
+$(TEST_STAMP): pyproject.toml | $(BIN)/python xmlsec
 	$(BIN)/pip install --quiet ".[test]"
 	touch $@ $(RUN_STAMP)
 
@@ -66,6 +66,14 @@ gettext:
 	  echo "Installing gettext (msgfmt) to compile the translations…"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq gettext >/dev/null; }
+
+## xmlsec: Debian's XML security library, which the xmlsec package (SAML sign-in) builds against
+xmlsec:
+	@pkg-config --exists xmlsec1 2>/dev/null || { \
+	  echo "Installing libxmlsec1-dev to build xmlsec for SAML sign-in…"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	    gcc pkg-config libxml2-dev libxmlsec1-dev libxmlsec1-openssl >/dev/null; }
 
 ## worker / beat: the background processes, by hand (needs BROKER_URL or REDIS_URL)
 worker: $(RUN_STAMP)

@@ -10,6 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.formats import number_format
+from django.utils.translation import gettext
+
+from portal.money import money
+
 WIDTH = 640
 BAR_HEIGHT = 22
 BAR_GAP = 8
@@ -19,12 +24,19 @@ COLUMN_HEIGHT = 200
 AXIS_HEIGHT = 40
 
 
-def _number(value) -> str:
+def _number(value, currency: str = "") -> str:
+    """A figure in the reader's format: whole units of ``currency`` when given; n/a for none."""
     if value is None:
-        return "n/a"
+        return gettext("n/a")
+    if currency:
+        return money(value, currency, whole=True)
     if isinstance(value, Decimal):
         value = value.quantize(Decimal("1"))
-    return f"{value:,}"
+    return number_format(value, force_grouping=True)
+
+
+def _labelled(label: str, value: str) -> str:
+    return gettext("%(label)s: %(value)s") % {"label": label, "value": value}
 
 
 @dataclass
@@ -73,7 +85,7 @@ def horizontal_bars(*, title: str, items: list[tuple[str, int | Decimal | None]]
                 text_y=y + BAR_HEIGHT * 0.7,
             )
         )
-    description = "; ".join(f"{label}: {_number(value)}" for label, value in items)
+    description = "; ".join(_labelled(label, _number(value)) for label, value in items)
     return HorizontalBars(
         title=title,
         description=description,
@@ -117,10 +129,11 @@ class StackedColumns:
 
 
 def stacked_columns(
-    *, title: str, labels: list[str], series: list[tuple[str, str, list]], unit: str = ""
+    *, title: str, labels: list[str], series: list[tuple[str, str, list]], currency: str = ""
 ) -> StackedColumns:
     """Columns scaled to the largest period total; each series its own class (colour and
-    pattern in CSS, so colour is never the only cue: the legend and table name them)."""
+    pattern in CSS, so colour is never the only cue: the legend and table name them). Values in
+    ``currency`` are written as money."""
     totals = [sum((values[i] or 0) for _, _, values in series) for i in range(len(labels))]
     largest = max([total for total in totals if total] or [1])
     slot = WIDTH / max(len(labels), 1)
@@ -144,7 +157,8 @@ def stacked_columns(
                     y=round(top, 1),
                     width=round(width, 1),
                     height=round(height, 1),
-                    title=f"{label}, {name}: {_number(value)} {unit}".strip(),
+                    title=gettext("%(period)s, %(series)s: %(value)s")
+                    % {"period": label, "series": name, "value": _number(value, currency)},
                 )
             )
         columns.append(
@@ -152,12 +166,12 @@ def stacked_columns(
                 label=label,
                 x=round(x, 1),
                 label_x=round(x + width / 2, 1),
-                total_text=_number(totals[i]),
+                total_text=_number(totals[i], currency),
                 total_y=round(top - 4, 1),
                 segments=segments,
             )
         )
     pairs = zip(labels, totals, strict=True)
-    description = "; ".join(f"{label}: {_number(total)} {unit}".strip() for label, total in pairs)
+    description = "; ".join(_labelled(label, _number(total, currency)) for label, total in pairs)
     legend = [(f"series-{index + 1}", name) for index, (_, name, _) in enumerate(series)]
     return StackedColumns(title=title, description=description, columns=columns, legend=legend)

@@ -10,12 +10,12 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
 from analytics.models import ScorecardRules
 from collaboration.services import CURRENCIES
 from directory.models import Competency, Tier
 from groups.models import Group
+from portal.forms import country_choices
 
 PERIODS = [("week", _("Week")), ("month", _("Month")), ("quarter", _("Quarter"))]
 BREAKDOWNS = [
@@ -75,7 +75,7 @@ class AnalyticsFilterForm(forms.Form):
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     country = forms.ChoiceField(
-        label=_("Country"), choices=[("", _("Any country")), *countries], required=False
+        label=_("Country"), choices=country_choices(blank=_("Any country")), required=False
     )
     tier = forms.ChoiceField(
         label=_("Tier"), choices=[("", _("Any tier")), *Tier.choices], required=False
@@ -152,6 +152,38 @@ class ScorecardRulesForm(forms.ModelForm):
             "certified_points",
             "gold_points",
         ]
+        # The model's own names and help are English; staff read the form in their language.
+        labels = {
+            "won_value_per_point": _("Won value per point"),
+            "approved_registration": _("Approved deal registration"),
+            "verified_competency": _("Verified competency"),
+            "review": _("Customer review"),
+            "accepted_answer": _("Accepted answer"),
+            "helpful_vote": _("Helpful vote"),
+            "fast_response": _("Fast response"),
+            "response_target_hours": _("Response target, in hours"),
+            "window_days": _("Activity window, in days"),
+            "certified_points": _("Points for Certified"),
+            "gold_points": _("Points for Gold"),
+        }
+        help_texts = {
+            "won_value_per_point": _(
+                "Won value (referrals and registrations, at face value, in the program"
+                " currency) that earns one point."
+            ),
+            "approved_registration": _("Points per approved deal registration."),
+            "verified_competency": _("Points per verified, unexpired competency."),
+            "review": _("Points per approved customer review."),
+            "accepted_answer": _("Points per accepted answer given by the company's people."),
+            "helpful_vote": _("Points per helpful vote on the company's posts."),
+            "fast_response": _(
+                "Points when the median time to answer matching requests is within the target."
+            ),
+            "response_target_hours": _("The median time to answer that earns the points above."),
+            "window_days": _("Activity in this many days before the computation counts."),
+            "certified_points": _("Points a company needs for the Certified tier."),
+            "gold_points": _("Points a company needs for the Gold tier."),
+        }
 
     def clean(self) -> dict:
         data = super().clean()

@@ -12,15 +12,16 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from analytics.models import ScorecardRules, ScorecardSnapshot, TierProposal
 from analytics.selectors.scorecards import scorecard_figures, scorecard_points
 from directory.models import Company, CompanyMembership, Tier
 from directory.services.companies import tier_set
-from portal.emails import absolute_url, email_subject
+from portal.emails import absolute_url, email_subject, in_language_of
 from portal.models import User
 
-ALREADY_DECIDED = "This proposal has already been decided."
+ALREADY_DECIDED = gettext_noop("This proposal has already been decided.")
 CHUNK = 1000
 
 
@@ -191,13 +192,17 @@ def tier_change_notify(*, proposal: TierProposal) -> int:
             "url": url,
         }
         for admin in admins:
-            send_mail(
-                subject=email_subject(
-                    f"{proposal.company.name} is now {Tier(proposal.to_tier).label}"
-                ),
-                message=render_to_string(
+            with in_language_of(admin):
+                subject = gettext("%(company)s is now %(tier)s") % {
+                    "company": proposal.company.name,
+                    "tier": Tier(proposal.to_tier).label,
+                }
+                body = render_to_string(
                     "analytics/email/tier_changed.txt", {**context, "recipient": admin}
-                ),
+                )
+            send_mail(
+                subject=email_subject(subject),
+                message=body,
                 from_email=None,
                 recipient_list=[admin.email],
             )

@@ -16,8 +16,10 @@ count of each request. It asserts nothing about time.
                       vocabulary, random facet combinations, sort and page), facet cache
                       forgotten before each; beside each kind the raw floor: the same search as
                       plain SQL (top 20, count, exact facet counts) on a flat copy of the data
-                      with GIN indexes, timed in the same run; and the CPU time this process
-                      spent on the request (its Python), less disturbed by other load.
+                      with GIN indexes, timed in the same run; the CPU time this process
+                      spent on the request (its Python), less disturbed by other load; the
+                      time spent in SQL statements (sent to answer) and how many there were.
+    --debug           time in-process with DEBUG on (default off, as in production).
     --concurrency N   the same cold searches from N client threads against gunicorn -w 3
                       (started here on 127.0.0.1:8799, DEBUG off), wall time per request.
     --typos           a few misspelt searches ("kubernets", "microsfot azur"): what they find.
@@ -482,42 +484,52 @@ def run_cold(rounds: int, paths: list[str], seed_value: int = 10) -> None:
         print(f"\n{path}  COLD: every search new  (load average {os.getloadavg()[0]:.1f})")
         print(
             f"  {'kind (ms)':30} {'p50':>7} {'p95':>7} {'floor p50':>10} {'floor p95':>10}"
-            f" {'cpu p50':>8} {'cpu p95':>8}"
+            f" {'cpu p50':>8} {'cpu p95':>8} {'sql p50':>8} {'sql p95':>8} {'SQL':>5}"
         )
-        every, every_floor, every_cpu = [], [], []
+        every, every_floor, every_cpu, every_sql = [], [], [], []
+        timer = _DatabaseTimer()
         for kind in COLD_KINDS:
-            samples, floors, cpu = [], [], []
+            samples, floors, cpu, sql, statements = [], [], [], [], []
             for _ in range(rounds):
                 params = cold_search(kind, rng)
                 url = f"{path}?{urlencode(params, doseq=True)}"
                 facet_cache_invalidate()
-                started, cpu_started = time.perf_counter(), time.process_time()
-                response = client.get(url, REMOTE_ADDR=next(addresses))
-                # This process's CPU: the Python a request costs, which the machine's other
-                # load disturbs less than the wall time (the database's work is not in it).
-                cpu.append((time.process_time() - cpu_started) * 1000)
-                samples.append((time.perf_counter() - started) * 1000)
+                timer.ms, timer.count = 0.0, 0
+                with connection.execute_wrapper(timer):
+                    started, cpu_started = time.perf_counter(), time.process_time()
+                    response = client.get(url, REMOTE_ADDR=next(addresses))
+                    # This process's CPU: the Python a request costs, which the machine's
+                    # other load disturbs less than the wall time (the database's work is not
+                    # in it).
+                    cpu.append((time.process_time() - cpu_started) * 1000)
+                    samples.append((time.perf_counter() - started) * 1000)
+                sql.append(timer.ms)
+                statements.append(timer.count)
                 assert response.status_code in (200, 404), (url, response.status_code)
                 floors.append(floor_ms(raw, params))
             every += samples
             every_floor += floors
             every_cpu += cpu
+            every_sql += sql
             print(
                 f"  {kind:30} {percentile(samples, 50):7.1f} {percentile(samples, 95):7.1f}"
                 f" {percentile(floors, 50):10.1f} {percentile(floors, 95):10.1f}"
                 f" {percentile(cpu, 50):8.1f} {percentile(cpu, 95):8.1f}"
+                f" {percentile(sql, 50):8.1f} {percentile(sql, 95):8.1f}"
+                f" {min(statements)}-{max(statements)}"
             )
         print(
             f"  {'ALL':30} {percentile(every, 50):7.1f} {percentile(every, 95):7.1f}"
             f" {percentile(every_floor, 50):10.1f} {percentile(every_floor, 95):10.1f}"
             f" {percentile(every_cpu, 50):8.1f} {percentile(every_cpu, 95):8.1f}"
+            f" {percentile(every_sql, 50):8.1f} {percentile(every_sql, 95):8.1f}"
+            f"  (load average {os.getloadavg()[0]:.1f})"
         )
 
 
 def run_concurrent(clients: int, requests: int, paths: list[str]) -> None:
     """Cold searches from ``clients`` threads against gunicorn -w 3, wall time per request."""
     import random
-    import secrets
     import subprocess
     import threading
     import urllib.error
@@ -526,16 +538,7 @@ def run_concurrent(clients: int, requests: int, paths: list[str]) -> None:
     from django.utils.http import urlencode
 
     port = 8799
-    env = {
-        **os.environ,
-        "DEBUG": "false",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "SECURE_SSL_REDIRECT": "false",
-        "API_ANON_RATE": "1000000/minute",
-        "API_USER_RATE": "1000000/minute",
-        # DEBUG off serves hashed static files: collect them where this run can write.
-        "VAR_DIR": str(ROOT / "var" / "bench"),
-    }
+    env = {**os.environ, **_production_like_env()}
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
         cwd=ROOT,
@@ -623,8 +626,10 @@ class _DatabaseTimer:
 
     def __init__(self) -> None:
         self.ms = 0.0
+        self.count = 0
 
     def __call__(self, execute, sql, params, many, context):
+        self.count += 1
         started = time.perf_counter()
         try:
             return execute(sql, params, many, context)
@@ -692,6 +697,35 @@ def run(rounds: int, paths: list[str], modes: list[str]) -> None:
             )
 
 
+def _production_like_env() -> dict[str, str]:
+    """What a production process differs by: DEBUG off (no query log, hashed static files
+    collected where this run can write), no HTTPS redirect, the API's throttles out of reach."""
+    import secrets
+
+    return {
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "SECURE_SSL_REDIRECT": "false",
+        "API_ANON_RATE": "1000000/minute",
+        "API_USER_RATE": "1000000/minute",
+        "VAR_DIR": str(ROOT / "var" / "bench"),
+    }
+
+
+def _debug_off() -> None:
+    """Time this process as production runs it: DEBUG off (Django then keeps no query log and
+    templates skip their debug work), static files collected once."""
+    import subprocess
+
+    os.environ.update(_production_like_env())
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=os.environ,
+        check=True,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--companies", type=int, default=100_000)
@@ -703,7 +737,12 @@ def main() -> None:
     parser.add_argument("--cold", action="store_true", help="every search new, floor beside")
     parser.add_argument("--concurrency", type=int, default=0, help="client threads (gunicorn)")
     parser.add_argument("--typos", action="store_true", help="what misspelt searches find")
+    parser.add_argument(
+        "--debug", action="store_true", help="time in-process with DEBUG on (default: off)"
+    )
     args = parser.parse_args()
+    if not args.debug:
+        _debug_off()
 
     import django
     from django.conf import settings

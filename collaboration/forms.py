@@ -2,11 +2,11 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
 from collaboration.models import FindPartnerRequest, Referral
 from collaboration.services import CURRENCIES
 from directory.models import Competency, Industry, SizeBand
+from portal.forms import country_choices
 
 STATUS_FILTER_CHOICES = [("", _("Any status")), *FindPartnerRequest.Status.choices]
 
@@ -28,7 +28,7 @@ class RequestForm(forms.Form):
         help_text=_("From the directory's vocabulary; companies claiming them are told."),
     )
     countries = forms.MultipleChoiceField(
-        choices=list(countries),
+        choices=country_choices(),
         required=False,
         label=_("Countries"),
         help_text=_("Leave empty for anywhere."),
@@ -93,7 +93,7 @@ class ReferralForm(forms.Form):
         empty_label=_("Not given"),
     )
     country = forms.ChoiceField(
-        choices=[("", _("Not given")), *countries], required=False, label=_("Customer's country")
+        choices=country_choices(blank=_("Not given")), required=False, label=_("Customer's country")
     )
     size_band = forms.ChoiceField(
         choices=[("", _("Not given")), *SizeBand.choices], required=False, label=_("Customer size")
@@ -143,6 +143,8 @@ class RequestFilterForm(forms.Form):
         required=False,
         label=_("Competency"),
     )
-    country = forms.MultipleChoiceField(choices=list(countries), required=False, label=_("Country"))
+    country = forms.MultipleChoiceField(
+        choices=country_choices(), required=False, label=_("Country")
+    )
     status = forms.ChoiceField(choices=STATUS_FILTER_CHOICES, required=False, label=_("Status"))
     matches = forms.BooleanField(required=False, label=_("Only requests that fit my company"))

@@ -2,11 +2,11 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
 from collaboration.services import CURRENCIES
 from deals.models import DealStatus
 from directory.models import Competency
+from portal.forms import country_choices
 
 STATUS_FILTER_CHOICES = [("", _("Any status")), *DealStatus.choices]
 
@@ -21,7 +21,7 @@ class RegistrationForm(forms.Form):
         help_text=_("e.g. acme.com — subdomains count as the same customer."),
     )
     country = forms.ChoiceField(
-        label=_("Country"), choices=[("", _("Choose a country")), *countries]
+        label=_("Country"), choices=country_choices(blank=_("Choose a country"))
     )
     competencies = forms.ModelMultipleChoiceField(
         label=_("Products and competencies"),
@@ -49,7 +49,9 @@ class ListFilterForm(forms.Form):
 
 
 class ReviewFilterForm(forms.Form):
-    country = forms.MultipleChoiceField(label=_("Country"), choices=list(countries), required=False)
+    country = forms.MultipleChoiceField(
+        label=_("Country"), choices=country_choices(), required=False
+    )
     competency = forms.ModelMultipleChoiceField(
         label=_("Product or competency"),
         queryset=Competency.objects.all(),

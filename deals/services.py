@@ -16,10 +16,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_lazy, gettext_noop, ngettext
 
 from collaboration.models import Collaboration, FindPartnerRequest, Referral
 from deals import selectors
@@ -34,7 +35,7 @@ from deals.models import (
 from deals.signals import registration_status_changed
 from directory.models import Company, CompanyMembership, Competency
 from groups.models import Thread
-from portal.emails import absolute_url, email_subject
+from portal.emails import absolute_url, by_language, email_subject
 from portal.models import User
 from portal.queueing import enqueue_on_commit
 
@@ -42,14 +43,17 @@ CONFLICT_NOTICE = gettext_noop(
     "Another registration exists for this customer; the program team will decide."
 )
 NOT_A_DOMAIN = gettext_noop("Enter the customer's web domain, such as acme.com.")
-PUBLIC_SUFFIX_ONLY = (
-    "{domain} is a public suffix, not a customer's domain: enter e.g. acme.{domain}."
+PUBLIC_SUFFIX_ONLY = gettext_lazy(
+    "%(domain)s is a public suffix, not a customer's domain: enter e.g. acme.%(domain)s."
 )
 NEGATIVE_VALUE = gettext_noop("The value cannot be negative.")
 CLOSE_DATE_PAST = gettext_noop("The expected close date cannot be in the past.")
 NO_COMPETENCIES = gettext_noop("Choose at least one product or competency.")
-NOT_EDITABLE = "Only a draft can be edited; this registration is {status}."
-BAD_TRANSITION = "A registration cannot go from {current} to {target}."
+NOT_EDITABLE = gettext_lazy("Only a draft can be edited; this registration is “%(status)s”.")
+BAD_TRANSITION = gettext_lazy("A registration cannot go from “%(current)s” to “%(target)s”.")
+NOT_EXTENDABLE = gettext_lazy(
+    "Only an approved registration can be extended; this one is “%(status)s”."
+)
 REASON_REQUIRED = gettext_noop("Give a reason: the partner sees it.")
 ALREADY_APPROVED = gettext_noop(
     "Another registration for this customer is already approved and protected; reject this one "
@@ -76,10 +80,11 @@ def _check_transition(registration: DealRegistration, target: str) -> None:
     if (registration.status, target) not in TRANSITIONS:
         labels = _labels()
         raise ValidationError(
-            BAD_TRANSITION.format(
-                current=labels.get(registration.status, registration.status).lower(),
-                target=labels.get(target, target).lower(),
-            )
+            BAD_TRANSITION,
+            params={
+                "current": labels.get(registration.status, registration.status),
+                "target": labels.get(target, target),
+            },
         )
 
 
@@ -128,13 +133,13 @@ def _clean_fields(
     expected_close_date: date | None,
     competencies: list[Competency],
     check_close_date: bool,
-) -> tuple[str, dict[str, list[str]]]:
-    errors: dict[str, list[str]] = {}
+) -> tuple[str, dict[str, list[str | ValidationError]]]:
+    errors: dict[str, list[str | ValidationError]] = {}
     host = customer_host(customer_domain)
     if not host or "." not in host:
         errors["customer_domain"] = [NOT_A_DOMAIN]
     elif not registrable_domain(host):
-        errors["customer_domain"] = [PUBLIC_SUFFIX_ONLY.format(domain=host)]
+        errors["customer_domain"] = [ValidationError(PUBLIC_SUFFIX_ONLY, params={"domain": host})]
     if value is not None and value < 0:
         errors["value"] = [NEGATIVE_VALUE]
     if check_close_date and expected_close_date and expected_close_date < timezone.localdate():
@@ -216,7 +221,7 @@ def deal_update(
     """Edit a draft. The community item it came from stays linked (it is not editable)."""
     registration = DealRegistration.objects.select_for_update().get(pk=registration.pk)
     if registration.status != DealStatus.DRAFT:
-        raise ValidationError(NOT_EDITABLE.format(status=registration.get_status_display().lower()))
+        raise ValidationError(NOT_EDITABLE, params={"status": _labels()[registration.status]})
     competencies = list(competencies)
     host, errors = _clean_fields(
         customer_domain=customer_domain,
@@ -355,7 +360,10 @@ def deal_close(
     """Record that an approved registration was won or lost (by the company or staff)."""
     registration = DealRegistration.objects.select_for_update().get(pk=registration.pk)
     if outcome not in (DealStatus.WON, DealStatus.LOST):
-        raise ValidationError(BAD_TRANSITION.format(current=registration.status, target=outcome))
+        raise ValidationError(
+            BAD_TRANSITION,
+            params={"current": _labels()[registration.status], "target": outcome},
+        )
     _check_transition(registration, outcome)
     previous = registration.status
     registration.status = outcome
@@ -381,11 +389,7 @@ def deal_extend(
         raise ValidationError(errors)
     registration = DealRegistration.objects.select_for_update().get(pk=registration.pk)
     if registration.status != DealStatus.APPROVED:
-        raise ValidationError(
-            BAD_TRANSITION.format(
-                current=registration.get_status_display().lower(), target="extended"
-            )
-        )
+        raise ValidationError(NOT_EXTENDABLE, params={"status": _labels()[registration.status]})
     start = max(registration.protected_until, timezone.now())
     registration.protected_until = start + timedelta(days=days)
     registration.save()
@@ -473,13 +477,15 @@ def deals_remind(*, now: datetime | None = None) -> int:
 
 # --- program staff: one digest an hour of the new submissions -----------------------------
 
-STAFF_DIGEST_SUBJECT = "{count} deal registration{plural} to review"
 
-
-def deal_staff_recipients() -> list[str]:
+def deal_staff_recipients() -> list[User]:
     """Program staff, who review submitted registrations."""
-    emails = User.objects.filter(is_staff=True, is_active=True).values_list("email", flat=True)
-    return sorted(email for email in emails if email)
+    return list(
+        User.objects.filter(is_staff=True, is_active=True)
+        .exclude(email="")
+        .only("email", "language")
+        .order_by("email")
+    )
 
 
 def deals_staff_digest_send(*, now: datetime | None = None) -> int:
@@ -487,7 +493,8 @@ def deals_staff_digest_send(*, now: datetime | None = None) -> int:
     last one that still wait for a decision, conflicts flagged; each registration is listed in
     one digest only. The rows are locked (others' runs skip them) and marked in the same
     transaction as the send, so a failed send leaves them for the next run and two runs never
-    list the same one. Returns how many registrations were listed."""
+    list the same one. Staff get it in their own language, one email per language. Returns how
+    many registrations were listed."""
     now = now or timezone.now()
     recipients = deal_staff_recipients()
     if not recipients:
@@ -507,15 +514,25 @@ def deals_staff_digest_send(*, now: datetime | None = None) -> int:
             "conflicts": conflicts,
             "url": absolute_url(reverse("deals:review")),
         }
-        send_mail(
-            subject=email_subject(
-                STAFF_DIGEST_SUBJECT.format(count=len(new), plural="" if len(new) == 1 else "s")
-                + (f" ({conflicts} with a conflict)" if conflicts else "")
-            ),
-            message=render_to_string("deals/email/staff_digest.txt", context),
-            from_email=None,
-            recipient_list=recipients,
-        )
+        for language, people in by_language(recipients).items():
+            with translation.override(language):
+                subject = ngettext(
+                    "%(count)s deal registration to review",
+                    "%(count)s deal registrations to review",
+                    len(new),
+                ) % {"count": len(new)}
+                if conflicts:
+                    subject = gettext("%(subject)s (%(conflicts)s with a conflict)") % {
+                        "subject": subject,
+                        "conflicts": conflicts,
+                    }
+                body = render_to_string("deals/email/staff_digest.txt", context)
+            send_mail(
+                subject=email_subject(subject),
+                message=body,
+                from_email=None,
+                recipient_list=[person.email for person in people],
+            )
         DealRegistration.objects.filter(pk__in=[registration.pk for registration in new]).update(
             staff_notified_at=now
         )
@@ -525,38 +542,47 @@ def deals_staff_digest_send(*, now: datetime | None = None) -> int:
 # --- email --------------------------------------------------------------------------------
 
 SUBJECTS = {
-    "submitted": "Deal registration received: {customer}",
-    "approved": "Deal registration approved: {customer}",
-    "rejected": "Deal registration rejected: {customer}",
-    "won": "Deal registration marked won: {customer}",
-    "lost": "Deal registration marked lost: {customer}",
-    "expired": "Deal registration expired: {customer}",
-    "extended": "Deal registration protection extended: {customer}",
-    "reminder_14d": "Protection ends in 14 days: {customer}",
-    "reminder_3d": "Protection ends in 3 days: {customer}",
+    "submitted": gettext_noop("Deal registration received: %(customer)s"),
+    "approved": gettext_noop("Deal registration approved: %(customer)s"),
+    "rejected": gettext_noop("Deal registration rejected: %(customer)s"),
+    "won": gettext_noop("Deal registration marked won: %(customer)s"),
+    "lost": gettext_noop("Deal registration marked lost: %(customer)s"),
+    "expired": gettext_noop("Deal registration expired: %(customer)s"),
+    "extended": gettext_noop("Deal registration protection extended: %(customer)s"),
 }
+REMINDER_EVENT_PREFIX = "reminder_"
 
 
-def deal_recipients(*, registration: DealRegistration) -> list[str]:
+def _deal_subject(*, event: str, customer: str) -> str:
+    if event.startswith(REMINDER_EVENT_PREFIX):
+        days = int(event.removeprefix(REMINDER_EVENT_PREFIX).removesuffix("d"))
+        return ngettext(
+            "Protection ends in %(days)s day: %(customer)s",
+            "Protection ends in %(days)s days: %(customer)s",
+            days,
+        ) % {"days": days, "customer": customer}
+    return gettext(SUBJECTS[event]) % {"customer": customer}
+
+
+def deal_recipients(*, registration: DealRegistration) -> list[User]:
     """Who hears about a registration: the person who registered it and the company's admins,
     while they are still approved people of the company."""
+    admin_or_author = Q(company_memberships__role=CompanyMembership.Role.ADMIN)
+    if registration.created_by_id:
+        admin_or_author |= Q(pk=registration.created_by_id)
     people = User.objects.filter(
+        admin_or_author,
         is_active=True,
         company_memberships__company_id=registration.company_id,
         company_memberships__status=CompanyMembership.Status.APPROVED,
-    )
-    admins = people.filter(company_memberships__role=CompanyMembership.Role.ADMIN)
-    emails = set(admins.values_list("email", flat=True))
-    if registration.created_by_id:
-        emails |= set(people.filter(pk=registration.created_by_id).values_list("email", flat=True))
-    return sorted(email for email in emails if email)
+    ).exclude(email="")
+    return list(people.distinct().only("email", "language").order_by("email"))
 
 
 def deal_send_email(*, registration: DealRegistration, event: str, reason: str = "") -> int:
-    """Email the company about one event of its registration; returns how many were sent."""
+    """Email the company about one event of its registration, each person in their own language
+    (one email per language); returns how many emails were sent."""
     recipients = deal_recipients(registration=registration)
-    if not recipients:
-        return 0
     context = {
         "registration": registration,
         "event": event,
@@ -565,9 +591,15 @@ def deal_send_email(*, registration: DealRegistration, event: str, reason: str =
         "conflict_notice": CONFLICT_NOTICE,
         "url": absolute_url(reverse("deals:detail", kwargs={"registration_id": registration.pk})),
     }
-    return send_mail(
-        subject=email_subject(SUBJECTS[event].format(customer=registration.customer_name)[:150]),
-        message=render_to_string("deals/email/decision.txt", context),
-        from_email=None,
-        recipient_list=recipients,
-    )
+    sent = 0
+    for language, people in by_language(recipients).items():
+        with translation.override(language):
+            subject = _deal_subject(event=event, customer=registration.customer_name)
+            body = render_to_string("deals/email/decision.txt", context)
+        sent += send_mail(
+            subject=email_subject(subject[:150]),
+            message=body,
+            from_email=None,
+            recipient_list=[person.email for person in people],
+        )
+    return sent

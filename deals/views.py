@@ -15,7 +15,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_noop, ngettext_lazy
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
@@ -30,9 +30,14 @@ SUBMITTED = gettext_noop("Submitted to the program team.")
 CLOSED = gettext_noop("Outcome recorded.")
 EXTENDED = gettext_noop("Protection extended.")
 DECIDED = {
-    "approve": gettext_noop("%(count)d registration(s) approved."),
-    "reject": gettext_noop("%(count)d registration(s) rejected."),
+    "approve": ngettext_lazy(
+        "%(count)d registration approved.", "%(count)d registrations approved.", "count"
+    ),
+    "reject": ngettext_lazy(
+        "%(count)d registration rejected.", "%(count)d registrations rejected.", "count"
+    ),
 }
+NOT_DECIDED = gettext_noop("Registration #%(number)s: %(reason)s")
 PAGE_SIZE = 25
 REVIEW_LIMIT = 200
 
@@ -233,9 +238,12 @@ def review(request: HttpRequest) -> HttpResponse:
                 reason=data["reason"],
             )
             if done:
-                messages.success(request, gettext(DECIDED[data["decision"]]) % {"count": len(done)})
+                messages.success(request, DECIDED[data["decision"]] % {"count": len(done)})
             for registration_id, reason in failed.items():
-                messages.error(request, f"#{registration_id}: {gettext(reason)}")
+                messages.error(
+                    request,
+                    gettext(NOT_DECIDED) % {"number": registration_id, "reason": gettext(reason)},
+                )
             return redirect(request.get_full_path())
     filters = selectors.ReviewFilters()
     if filter_form.is_valid():

@@ -36,11 +36,11 @@ class DigestSent(models.Model):
     """
 
     class Status(models.TextChoices):
-        IN_FLIGHT = "in_flight", "Handed to the mail server, outcome not yet recorded"
-        SENT = "sent", "Sent"
-        EMPTY = "empty", "Nothing to send"
-        FAILED = "failed", "Refused by the mail server"
-        GIVEN_UP = "given_up", "Left in flight by a stopped worker; given up, not resent"
+        IN_FLIGHT = "in_flight", _("Handed to the mail server, outcome not yet recorded")
+        SENT = "sent", _("Sent")
+        EMPTY = "empty", _("Nothing to send")
+        FAILED = "failed", _("Refused by the mail server")
+        GIVEN_UP = "given_up", _("Left in flight by a stopped worker; given up, not resent")
 
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digests_sent"

@@ -3,6 +3,7 @@
 from urllib.parse import urljoin
 
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_noop
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -28,9 +29,9 @@ from portal.urltemplates import UrlTemplate
 # Partner search: GET /api/v1/partners/  (owner: directory search)
 # =============================================================================================
 
-INVALID_SEARCH = "Invalid search parameters."
+INVALID_SEARCH = gettext_noop("Invalid search parameters.")
 # What DRF's own paginators answer for a page that does not exist, with a 404.
-INVALID_PAGE = str(PageNumberPagination.invalid_page_message)
+INVALID_PAGE = PageNumberPagination.invalid_page_message
 
 
 class VerifiedCompetencySerializer(serializers.Serializer):
@@ -40,8 +41,11 @@ class VerifiedCompetencySerializer(serializers.Serializer):
 
 class RankReasonSerializer(serializers.Serializer):
     rule = serializers.CharField(help_text="The ranking rule (see /directory/about/ranking/).")
-    label = serializers.CharField()
+    label = serializers.CharField(help_text="What the rule says, in the request's language.")
     points = serializers.FloatField()
+    values = serializers.DictField(
+        help_text='What the rule read: {"tier": code}, {"rating": stars or null}, {"percent": n}.'
+    )
 
 
 class RankExplanationSerializer(serializers.Serializer):
@@ -216,11 +220,13 @@ class PartnerListView(APIView):
         try:
             params = search_params_clean(request.query_params)
         except SearchParamsInvalid as invalid:
-            return Response({"detail": INVALID_SEARCH, "errors": invalid.errors}, status=400)
+            return Response(
+                {"detail": gettext(INVALID_SEARCH), "errors": invalid.errors}, status=400
+            )
         try:
             result = company_search(viewer=request.user, params=params)
         except PageOutOfRange as missing:
-            return Response({"detail": INVALID_PAGE, "errors": {"page": [str(missing)]}}, 404)
+            return Response({"detail": str(INVALID_PAGE), "errors": {"page": [str(missing)]}}, 404)
         return Response(self._body(request, result))
 
     @staticmethod
@@ -288,7 +294,12 @@ def _ranking(card: CompanyCard) -> dict | None:
     return {
         "score": card.ranking.score,
         "reasons": [
-            {"rule": reason.rule, "label": reason.label, "points": reason.points}
+            {
+                "rule": reason.rule,
+                "label": reason.label,
+                "points": reason.points,
+                "values": reason.values,
+            }
             for reason in card.ranking.reasons
         ],
     }

@@ -1,8 +1,16 @@
-"""The directory's cached facet counts: the one home of their keys, version and invalidation.
+"""The directory's cached facet counts: the one home of their keys, versions and invalidation.
 
-Every entry is stored with the version that was current when it was counted. A write that may
-change what the facets count replaces the version (``facet_cache_invalidate``), which makes
-every older entry stale at once; nothing has to find and delete them.
+Every entry is stored with the versions that were current when it was counted. Two versions,
+so that a write forgets only what it changes:
+
+- the *facet* version names the facet rows (tier, competency claims and their verification,
+  industries, countries and who sees them): every search counts them;
+- the *text* version names the stored search vectors (names, descriptions, claims, tags,
+  offerings): only searches with words depend on them.
+
+A write replaces the version of what it changed (``facet_cache_forget``), which makes every
+older entry depending on it stale at once; nothing has to find and delete them. A description
+edit therefore keeps the counts of searches without words; a rating changes neither.
 """
 
 from __future__ import annotations
@@ -15,39 +23,58 @@ from typing import Any, TypeVar
 
 from django.core.cache import cache
 
-# "v2": the counts carry the number of results and whether they are estimates (facet_sql);
-# entries an older release cached in another shape are never read.
-FACET_VERSION_KEY = "directory:facets:v2:version"
+# "v3": keyed by two versions (facet rows, search text); entries an older release cached in
+# another shape are never read.
+FACET_VERSION_KEY = "directory:facets:v3:version"
+TEXT_VERSION_KEY = "directory:facets:v3:text-version"
 FACET_CACHE_SECONDS = 600
 
 Counts = TypeVar("Counts")
 
 
+def facet_cache_forget(*, facets: bool, text: bool) -> None:
+    """Forget the cached counts that depend on the facet rows (every search) and/or on the
+    search text (searches with words)."""
+    versions = {}
+    if facets:
+        versions[FACET_VERSION_KEY] = uuid.uuid4().hex
+    if text:
+        versions[TEXT_VERSION_KEY] = uuid.uuid4().hex
+    if versions:
+        cache.set_many(versions, None)
+
+
 def facet_cache_invalidate() -> None:
-    """Forget every cached facet count; call after any write that changes what facets count."""
-    cache.set(FACET_VERSION_KEY, uuid.uuid4().hex, None)
+    """Forget every cached facet count: for writers that cannot tell what they changed."""
+    facet_cache_forget(facets=True, text=True)
 
 
 def facet_cache_key(signature: dict[str, Any]) -> str:
     """The cache key of the facet counts of one search, named by what decides them."""
     digest = hashlib.sha256(json.dumps(signature, sort_keys=True).encode()).hexdigest()
-    return f"directory:facets:v2:{digest}"
+    return f"directory:facets:v3:{digest}"
 
 
 def facet_cache_get_or_set(
-    *, signature: dict[str, Any], count: Callable[[], Counts], keep: bool
+    *, signature: dict[str, Any], count: Callable[[], Counts], keep: bool, text: bool
 ) -> tuple[Counts, str]:
-    """The counts cached for this search at the current version, else ``count()`` stored; and
-    a name for them that changes whenever they may (key and version).
+    """The counts cached for this search at the current versions, else ``count()`` stored;
+    and a name for them that changes whenever they may (key and versions).
 
-    ``keep`` stores them until the version changes rather than for ``FACET_CACHE_SECONDS``.
+    ``text`` says the search has words (its counts depend on the search text too); ``keep``
+    stores them until a version changes rather than for ``FACET_CACHE_SECONDS``.
     """
     key = facet_cache_key(signature)
-    # One round trip for the version and the entry; an entry of another version is stale.
-    found = cache.get_many([FACET_VERSION_KEY, key])
-    version = found.get(FACET_VERSION_KEY) or cache.get_or_set(
-        FACET_VERSION_KEY, lambda: uuid.uuid4().hex, None
-    )
+    # One round trip for the versions and the entry; an entry of other versions is stale.
+    names = [FACET_VERSION_KEY, TEXT_VERSION_KEY] if text else [FACET_VERSION_KEY]
+    found = cache.get_many([*names, key])
+    missing = {name: uuid.uuid4().hex for name in names if not found.get(name)}
+    if missing:
+        # add(): a version another process set meanwhile wins; read back what is stored.
+        for name, value in missing.items():
+            cache.add(name, value, None)
+        found.update(cache.get_many(list(missing)))
+    version = ":".join(found.get(name) or missing[name] for name in names)
     stored = found.get(key)
     if stored is not None and stored[0] == version:
         counts = stored[1]

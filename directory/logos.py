@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
+from django.utils.translation import gettext, gettext_noop
 from PIL import Image, ImageOps
 
 LOGO_MAX_BYTES = 2 * 1024 * 1024
@@ -24,12 +25,14 @@ LOGO_STORED_SIDE = 512
 # Only the decoders a logo needs; Pillow would otherwise try dozens of rarer formats.
 LOGO_FORMATS = ("PNG", "JPEG", "WEBP", "GIF")
 
-LOGO_TOO_LARGE = "The logo is larger than 2 MB. Please upload a smaller file."
-LOGO_TOO_MANY_PIXELS = (
-    "The logo is {width} × {height} pixels; it can be at most 2000 × 2000 pixels."
+LOGO_TOO_LARGE = gettext_noop("The logo is larger than 2 MB. Please upload a smaller file.")
+LOGO_TOO_MANY_PIXELS = gettext_noop(
+    "The logo is %(width)s × %(height)s pixels; it can be at most 2000 × 2000 pixels."
 )
-LOGO_PIXELS_UNREADABLE = "The logo declares an enormous size; it can be at most 2000 × 2000 pixels."
-LOGO_NOT_AN_IMAGE = "Upload a PNG, JPEG, WebP or GIF image."
+LOGO_PIXELS_UNREADABLE = gettext_noop(
+    "The logo declares an enormous size; it can be at most 2000 × 2000 pixels."
+)
+LOGO_NOT_AN_IMAGE = gettext_noop("Upload a PNG, JPEG, WebP or GIF image.")
 
 
 class LogoField(forms.ImageField):
@@ -39,7 +42,7 @@ class LogoField(forms.ImageField):
         if data in self.empty_values:
             return super().to_python(data)
         if data.size > LOGO_MAX_BYTES:
-            raise forms.ValidationError(LOGO_TOO_LARGE, code="file_too_large")
+            raise forms.ValidationError(gettext(LOGO_TOO_LARGE), code="file_too_large")
         _check_pixels(data)
         return super().to_python(data)
 
@@ -54,14 +57,17 @@ def _check_pixels(upload) -> None:
             with Image.open(upload, formats=LOGO_FORMATS) as image:
                 width, height = image.size
     except (Image.DecompressionBombWarning, Image.DecompressionBombError) as error:
-        raise forms.ValidationError(LOGO_PIXELS_UNREADABLE, code="too_many_pixels") from error
+        raise forms.ValidationError(
+            gettext(LOGO_PIXELS_UNREADABLE), code="too_many_pixels"
+        ) from error
     except (OSError, SyntaxError, ValueError) as error:
-        raise forms.ValidationError(LOGO_NOT_AN_IMAGE, code="invalid_image") from error
+        raise forms.ValidationError(gettext(LOGO_NOT_AN_IMAGE), code="invalid_image") from error
     finally:
         upload.seek(0)
     if width > LOGO_MAX_SIDE or height > LOGO_MAX_SIDE:
         raise forms.ValidationError(
-            LOGO_TOO_MANY_PIXELS.format(width=width, height=height), code="too_many_pixels"
+            gettext(LOGO_TOO_MANY_PIXELS) % {"width": width, "height": height},
+            code="too_many_pixels",
         )
 
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import Group, Reply, Thread
+from moderation.reasons import reason_text
 
 
 class ItemStatus(models.TextChoices):
@@ -43,7 +44,9 @@ class ModerationItem(models.Model):
     )
     source = models.CharField(max_length=10, choices=Source.choices)
     reasons = models.JSONField(
-        default=list, help_text="Human-readable reasons, most important first."
+        default=list,
+        help_text="Why the post is held, most important first: codes with their parameters "
+        "(moderation.reasons), put into words in the reader's language.",
     )
     score = models.FloatField(default=0.0, help_text="Screening score; higher is more suspicious.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
@@ -99,6 +102,11 @@ class ModerationItem(models.Model):
     @property
     def post(self) -> Thread | Reply:
         return self.thread if self.thread_id else self.reply
+
+    @property
+    def reason_texts(self) -> list[str]:
+        """The reasons in the active language."""
+        return [reason_text(entry) for entry in self.reasons]
 
 
 class ModerationLog(models.Model):

@@ -13,17 +13,17 @@ from django.db.models import Count, Max
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from groups.models import GroupMembership
+from moderation import reasons as why
 from moderation.models import ModerationItem, ModeratorNotification
-from moderation.services import ESCALATED_FOR_AGE, item_escalate
-from portal.emails import absolute_url, email_subject
+from moderation.services import item_escalate
+from portal.emails import absolute_url, email_subject, in_language_of, recipient_language
 
 logger = logging.getLogger(__name__)
 
 NOTIFY_AT_MOST_EVERY = timedelta(hours=1)
-QUEUE_SUBJECT = "{count} post(s) wait in your moderation queue"
-ESCALATION_SUBJECT = "{count} moderation item(s) escalated to program staff"
 
 
 def escalate_after() -> timedelta:
@@ -81,16 +81,17 @@ def moderators_notify(*, now: datetime | None = None) -> int:
     for user_id in due:
         count = per_moderator[user_id]["count"]
         ModeratorNotification.objects.create(moderator_id=user_id, sent_at=now, item_count=count)
-        body = render_to_string(
-            "moderation/email/queue.txt",
-            {"user": users[user_id], "count": count, "queue_url": _queue_url()},
-        )
-        send_mail(
-            email_subject(QUEUE_SUBJECT.format(count=count)),
-            body,
-            settings.DEFAULT_FROM_EMAIL,
-            [users[user_id].email],
-        )
+        with in_language_of(users[user_id]):
+            subject = ngettext(
+                "%(count)s post waits in your moderation queue",
+                "%(count)s posts wait in your moderation queue",
+                count,
+            ) % {"count": count}
+            body = render_to_string(
+                "moderation/email/queue.txt",
+                {"user": users[user_id], "count": count, "queue_url": _queue_url()},
+            )
+        send_mail(email_subject(subject), body, settings.DEFAULT_FROM_EMAIL, [users[user_id].email])
     return len(due)
 
 
@@ -108,19 +109,41 @@ def items_escalate_overdue(*, now: datetime | None = None) -> int:
             status=ModerationItem.Status.OPEN, created_at__lte=now - after
         ).select_related("group", "thread", "reply")
     )
-    reason = ESCALATED_FOR_AGE.format(hours=after.total_seconds() / 3600)
+    reason = why.reason(why.WAITED_TOO_LONG, hours=max(int(after.total_seconds() // 3600), 1))
     for item in overdue:
-        item_escalate(item=item, actor=None, reason=reason)
+        item_escalate(item=item, actor=None, reason=why.reasons_for_the_log([reason]))
     if overdue:
-        staff = list(
-            get_user_model()
-            .objects.filter(is_staff=True, is_active=True)
-            .values_list("email", flat=True)
+        staff = (
+            get_user_model().objects.filter(is_staff=True, is_active=True).only("email", "language")
         )
+        # Written once per language, however many staff read it.
+        written: dict[str, tuple[str, str]] = {}
+        messages = []
+        for person in staff:
+            language = recipient_language(person)
+            if language not in written:
+                written[language] = _escalation_email(items=overdue, reason=reason, reader=person)
+            subject, body = written[language]
+            messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [person.email]))
+        send_mass_mail(messages)
+    return len(overdue)
+
+
+def _escalation_email(
+    *, items: list[ModerationItem], reason: why.Reason, reader
+) -> tuple[str, str]:
+    with in_language_of(reader):
+        subject = ngettext(
+            "%(count)s moderation item escalated to program staff",
+            "%(count)s moderation items escalated to program staff",
+            len(items),
+        ) % {"count": len(items)}
         body = render_to_string(
             "moderation/email/escalated.txt",
-            {"items": overdue, "reason": reason, "queue_url": _queue_url() + "?escalated=1"},
+            {
+                "items": items,
+                "reason": why.reason_text(reason),
+                "queue_url": _queue_url() + "?escalated=1",
+            },
         )
-        subject = email_subject(ESCALATION_SUBJECT.format(count=len(overdue)))
-        send_mass_mail([(subject, body, settings.DEFAULT_FROM_EMAIL, [email]) for email in staff])
-    return len(overdue)
+    return email_subject(subject), body

@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from groups.models import Reply, Thread
+from moderation import reasons as why
 from moderation.models import WatchedWord
 
 HOLD_THRESHOLD = 1.0
@@ -53,13 +54,13 @@ LINK = re.compile(r"https?://", re.IGNORECASE)
 @dataclass
 class Screening:
     score: float = 0.0
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[why.Reason] = field(default_factory=list)
 
     @property
     def hold(self) -> bool:
         return self.score >= HOLD_THRESHOLD
 
-    def add(self, points: float, reason: str) -> None:
+    def add(self, points: float, reason: why.Reason) -> None:
         self.score += points
         self.reasons.append(reason)
 
@@ -86,15 +87,15 @@ def post_score(*, post: Thread | Reply) -> Screening:
 
     job_count, job_weight = _matches(JOB_PATTERNS, text)
     if job_count:
-        result.add(job_weight, f"Job-board wording ({job_count} signals)")
+        result.add(job_weight, why.reason(why.JOB_WORDING, count=job_count))
     spam_count, spam_weight = _matches(SPAM_PATTERNS, text)
     if spam_count:
-        result.add(spam_weight, f"Spam wording ({spam_count} signals)")
+        result.add(spam_weight, why.reason(why.SPAM_WORDING, count=spam_count))
 
     words = max(len(text.split()), 1)
     links = len(LINK.findall(text))
     if links >= 3 and links / words > 0.05:
-        result.add(0.4 * links, f"Link density: {links} links in {words} words")
+        result.add(0.4 * links, why.reason(why.LINK_DENSITY, links=links, words=words))
 
     lowered = text.lower()
     watched = [
@@ -103,16 +104,19 @@ def post_score(*, post: Thread | Reply) -> Screening:
         if _contains_phrase(p, lowered)
     ]
     if watched:
-        result.add(HOLD_THRESHOLD, "Watched words: " + ", ".join(sorted(watched)))
+        result.add(
+            HOLD_THRESHOLD,
+            why.reason(why.WATCHED_WORDS, words=", ".join(sorted(watched))),
+        )
 
     if _is_cross_posted(post):
-        result.add(HOLD_THRESHOLD, "Same text posted in other groups")
+        result.add(HOLD_THRESHOLD, why.reason(why.CROSS_POSTED))
 
     if post.author.date_joined > timezone.now() - NEW_ACCOUNT_AGE:
         if links:
-            result.add(0.6, "Brand-new account posting links")
+            result.add(0.6, why.reason(why.NEW_ACCOUNT_LINKS))
         elif result.score > 0:
-            result.add(0.4, "Brand-new account")
+            result.add(0.4, why.reason(why.NEW_ACCOUNT))
     return result
 
 

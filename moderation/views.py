@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_noop, ngettext_lazy
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
@@ -31,8 +31,8 @@ APPROVED = gettext_noop("Approved: the post is now visible.")
 REJECTED = gettext_noop("Rejected: the author can see your reason.")
 ESCALATED = gettext_noop("Escalated to program staff.")
 BULK_DONE = {
-    "approve": gettext_noop("%(count)d item(s) approved."),
-    "reject": gettext_noop("%(count)d item(s) rejected."),
+    "approve": ngettext_lazy("%(count)d item approved.", "%(count)d items approved.", "count"),
+    "reject": ngettext_lazy("%(count)d item rejected.", "%(count)d items rejected.", "count"),
 }
 FLAG_THANKS = gettext_noop("Thank you. The group's moderators will look at this post.")
 THREAD_DONE = {
@@ -138,7 +138,7 @@ def items_bulk(request: HttpRequest) -> HttpResponse:
         )
     except ValidationError as error:
         return _problem(request, error.messages[0])
-    messages.success(request, gettext(BULK_DONE[data["action"]]) % {"count": count})
+    messages.success(request, BULK_DONE[data["action"]] % {"count": count})
     return redirect("moderation:queue")
 
 

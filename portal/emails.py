@@ -1,6 +1,8 @@
 """What every email of the portal has in common with allauth's account emails."""
 
+from collections.abc import Iterable
 from contextlib import AbstractContextManager
+from typing import TypeVar
 
 from django.conf import settings
 from django.utils import translation
@@ -24,6 +26,18 @@ def recipient_language(recipient) -> str:
     language = getattr(recipient, "language", "") or ""
     supported = {code for code, _ in settings.LANGUAGES}
     return language if language in supported else settings.LANGUAGE_CODE
+
+
+Recipient = TypeVar("Recipient")
+
+
+def by_language(recipients: Iterable[Recipient]) -> dict[str, list[Recipient]]:
+    """The recipients grouped by the language their emails are written in, so that an email
+    to many is rendered once per language rather than once per person."""
+    groups: dict[str, list[Recipient]] = {}
+    for recipient in recipients:
+        groups.setdefault(recipient_language(recipient), []).append(recipient)
+    return groups
 
 
 def in_language_of(recipient) -> AbstractContextManager:

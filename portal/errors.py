@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext
 from rest_framework import exceptions as api_exceptions
 from rest_framework.views import exception_handler
 
@@ -50,8 +51,13 @@ class DomainErrorsMiddleware:
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]):
     """Django REST framework's handler, with domain errors answered as 404 and 403."""
+    # A domain error's message is an English msgid, answered in the request's language.
     if isinstance(exc, NotFound):
-        exc = api_exceptions.NotFound(str(exc) or None)
+        exc = api_exceptions.NotFound(_translated(exc))
     elif isinstance(exc, NotPermitted):
-        exc = api_exceptions.PermissionDenied(str(exc) or None)
+        exc = api_exceptions.PermissionDenied(_translated(exc))
     return exception_handler(exc, context)
+
+
+def _translated(error: Exception) -> str | None:
+    return gettext(str(error)) if str(error) else None

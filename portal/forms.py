@@ -1,9 +1,30 @@
+from collections.abc import Callable
+
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.contrib.auth.hashers import make_password
+from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
+from portal.cldr import time_zone_options
 from portal.models import User
+
+
+def country_choices(blank: str | Promise | None = None) -> Callable[[], list[tuple[str, str]]]:
+    """A form field's choices of every country, named and sorted in the reader's language.
+
+    A callable, since django-countries names countries when they are listed: a list made at
+    import would stay in English. ``blank`` labels an empty first choice.
+    """
+
+    def choices() -> list[tuple[str, str]]:
+        named = [(code, name) for code, name in countries]
+        return named if blank is None else [("", blank), *named]
+
+    return choices
+
 
 DISPLAY_NAME_HELP = _("How other members see you, for example “Ada Lovelace”.")
 
@@ -46,3 +67,13 @@ class ProfileForm(forms.ModelForm):
             "time_zone": _("Time zone"),
             "language": _("Language"),
         }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The zones named in the reader's language; a member's old alias name stays choosable.
+        options = list(time_zone_options(get_language() or "en"))
+        current = self.instance.time_zone if self.instance else ""
+        listed = {zone for _group, zones in options for zone, _label in zones}
+        if current and current not in listed:
+            options.insert(0, (current, current.replace("_", " ")))
+        self.fields["time_zone"].choices = options

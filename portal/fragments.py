@@ -17,7 +17,7 @@ from typing import Any
 from django.core.cache import cache
 from django.middleware.csrf import get_token
 from django.template.loader import get_template
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.safestring import SafeString, mark_safe
 
@@ -55,11 +55,13 @@ def fragments_render(
     may hold who the viewer is, only flags about them. ``includes`` names the templates that
     `template_name` includes, whose source is part of the key with its own.
     """
-    # The language is part of the key: a fragment's words and date formats are the viewer's.
+    # The language and the time zone are part of the key: a fragment's words, date formats and
+    # times are the viewer's.
     prefix = repr(
         (
             _template_digest((template_name, *includes)),
             translation.get_language(),
+            timezone.get_current_timezone_name(),
             sorted(shared.items()),
         )
     )

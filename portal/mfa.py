@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core import checks
 from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest
+from django.utils.translation import gettext, gettext_noop
 
 from portal.models import User
 
@@ -41,7 +42,7 @@ ENROLMENT_URL_NAMES = frozenset(
 )
 ENROLMENT_URL_PREFIX = "mfa_"
 
-ENROLMENT_REQUIRED = (
+ENROLMENT_REQUIRED = gettext_noop(
     "Your role on the portal requires two-factor authentication. Set up an authenticator app "
     "or a security key to continue."
 )
@@ -91,7 +92,7 @@ def is_enrolment_page(view_name: str | None) -> bool:
 def enrolment_notice(request: HttpRequest) -> dict[str, str]:
     """Context processor: why the page asks to enrol, while the viewer must."""
     if getattr(request, "mfa_enrolment_required", False):
-        return {"mfa_enrolment_message": ENROLMENT_REQUIRED}
+        return {"mfa_enrolment_message": gettext(ENROLMENT_REQUIRED)}
     return {}
 
 

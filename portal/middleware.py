@@ -1,13 +1,16 @@
 """Input that no page can use is refused here, once, before any view sees it."""
 
-from django.http import HttpRequest, HttpResponse, QueryDict
+import zoneinfo
+
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.urls import Resolver404, resolve
-from django.utils import translation
+from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
 
-from portal.mfa import is_enrolment_page, mfa_enrolment_required
+from portal.mfa import ENROLMENT_REQUIRED, is_enrolment_page, mfa_enrolment_required
 
-NUL_REFUSED = (
+NUL_REFUSED = gettext_noop(
     "The address or form contains a NUL character (%00), which no page of the portal accepts. "
     "Remove it and try again."
 )
@@ -20,7 +23,8 @@ class RefuseNulMiddleware:
     PostgreSQL refuses NUL in any string, so a NUL reaching a query is a 500: Django's form
     CharFields refuse it, but a view reading ``request.GET`` directly or a session cookie does
     not. It sits before the session middleware so a forged session key never reaches the
-    database; the error page is therefore rendered as for a visitor.
+    database; the error page is therefore rendered as for a visitor, in the language of the
+    language cookie or Accept-Language.
     """
 
     def __init__(self, get_response):
@@ -28,7 +32,10 @@ class RefuseNulMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if _carries_nul(request):
-            return render(request, "400.html", {"message": NUL_REFUSED}, status=400)
+            # Before LocaleMiddleware: the visitor's language from the cookie or the browser.
+            with translation.override(translation.get_language_from_request(request)):
+                message = gettext(NUL_REFUSED)
+                return render(request, "400.html", {"message": message}, status=400)
         return self.get_response(request)
 
 
@@ -56,6 +63,7 @@ class MfaEnrolmentRequiredMiddleware:
     MFA_REQUIRED_ROLES) and has not enrolled yet to the enrolment page, whatever they asked for.
 
     Only the enrolment pages, signing out and the health check stay reachable (portal/mfa.py);
+    the API answers 403 with the reason in JSON rather than redirecting to a form;
     ``request.mfa_enrolment_required`` tells the page to say why. Sits after allauth's
     middleware, so it sees the signed-in user.
     """
@@ -66,6 +74,12 @@ class MfaEnrolmentRequiredMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.mfa_enrolment_required = mfa_enrolment_required(request.user)
         if request.mfa_enrolment_required and not is_enrolment_page(_url_name(request)):
+            if request.path_info.startswith("/api/"):
+                # A program reading the API cannot follow a redirect to a form: say why instead.
+                return JsonResponse(
+                    {"detail": gettext(ENROLMENT_REQUIRED), "enrol_url": reverse("mfa_index")},
+                    status=403,
+                )
             return redirect("mfa_index")
         return self.get_response(request)
 
@@ -95,3 +109,24 @@ class ProfileLanguageMiddleware:
             translation.activate(language)
             request.LANGUAGE_CODE = translation.get_language()
         return self.get_response(request)
+
+
+class ProfileTimeZoneMiddleware:
+    """Show a signed-in member's dates and times in their profile's time zone (visitors see
+    ``TIME_ZONE``). After authentication; forms read entered times in the same zone."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        name = getattr(user, "time_zone", "") if user is not None else ""
+        if name and user.is_authenticated:
+            try:
+                timezone.activate(zoneinfo.ZoneInfo(name))
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                timezone.deactivate()
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

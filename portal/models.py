@@ -101,10 +101,10 @@ class MfaAuditEntry(models.Model):
     """
 
     class Action(models.TextChoices):
-        ADDED = "added", "Authenticator added"
-        REMOVED = "removed", "Authenticator removed"
-        CODES_REGENERATED = "codes_regenerated", "Recovery codes regenerated"
-        RESET_BY_STAFF = "reset_by_staff", "Two-factor authentication reset by program staff"
+        ADDED = "added", _("Authenticator added")
+        REMOVED = "removed", _("Authenticator removed")
+        CODES_REGENERATED = "codes_regenerated", _("Recovery codes regenerated")
+        RESET_BY_STAFF = "reset_by_staff", _("Two-factor authentication reset by program staff")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mfa_audit_entries"

@@ -9,8 +9,9 @@ says how many pages there are and links to the last one, the API answers ``"Inva
 from django.core.exceptions import BadRequest
 from django.core.paginator import Page, Paginator
 from django.http import Http404
+from django.utils.translation import gettext, gettext_noop
 
-PAGE_INVALID = "The page must be a whole number of 1 or more."
+PAGE_INVALID = gettext_noop("The page must be a whole number of 1 or more.")
 LAST = "last"
 
 
@@ -18,7 +19,7 @@ class PageInvalid(BadRequest):
     """The page parameter is not a page number; its message is shown on the 400 page."""
 
     def __init__(self) -> None:
-        super().__init__(PAGE_INVALID)
+        super().__init__(gettext(PAGE_INVALID))
 
 
 class PageOutOfRange(Http404):

@@ -3,14 +3,17 @@ syntax), and the page a refused request gets (settings.RATELIMIT_VIEW)."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext, gettext_noop
 
 THREAD_RATE = "5/m"
 REPLY_RATE = "10/m"
 VOTE_RATE = "30/m"
 
-RATE_LIMITED = "You are doing that too often. Please wait a few minutes and try again."
+RATE_LIMITED = gettext_noop(
+    "You are doing that too often. Please wait a few minutes and try again."
+)
 
 
 def rate_limited(request: HttpRequest, exception: Exception | None) -> HttpResponse:
     """The page shown when django-ratelimit refuses a request."""
-    return render(request, "429.html", {"message": RATE_LIMITED}, status=429)
+    return render(request, "429.html", {"message": gettext(RATE_LIMITED)}, status=429)

@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # A signed-in member's profile language beats the cookie and Accept-Language.
     "portal.middleware.ProfileLanguageMiddleware",
+    # ...and its time zone is the one its dates and times are shown in.
+    "portal.middleware.ProfileTimeZoneMiddleware",
     # Program staff and company admins without a second factor may only enrol (portal/mfa.py).
     "portal.middleware.MfaEnrolmentRequiredMiddleware",
     # NotFound / NotPermitted from selectors and services answer 404 / 403 (portal/errors.py).
@@ -213,6 +215,9 @@ MFA_REQUIRED_ROLES = env.list("MFA_REQUIRED_ROLES", default=["staff", "company_a
 RATELIMIT_VIEW = "portal.ratelimits.rate_limited"
 RATELIMIT_USE_CACHE = "default"
 
+# A form refused by CSRF protection gets a page in the portal's layout and the reader's language.
+CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
+
 # Languages: the member's profile setting first (portal.middleware.ProfileLanguageMiddleware), then
 # the language cookie the footer switcher sets, then Accept-Language. URLs carry no language prefix.
 LANGUAGE_CODE = "en"
@@ -224,6 +229,8 @@ LANGUAGES = [
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["portal.formats"]
+# A visitor's switcher choice outlasts the browser session, like any site's language choice.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_SECURE = not DEBUG
 TIME_ZONE = "UTC"
@@ -486,8 +493,11 @@ HEALTHZ_BROKER_TIMEOUT = timedelta(seconds=2).total_seconds()
 INSTALLED_APPS += [
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    # SAML 2.0 (python3-saml over xmlsec): a company's connection may use either protocol.
+    "allauth.socialaccount.providers.saml",
     "sso",
 ]
+MIDDLEWARE += ["sso.middleware.HostHeaderMiddleware"]
 SOCIALACCOUNT_ADAPTER = "sso.adapters.SocialAccountAdapter"
 SOCIALACCOUNT_AUTO_SIGNUP = True
 # Existing accounts are matched by email only where sso.adapters allows (the IdP's own

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView
 
 from portal import views
@@ -8,10 +9,12 @@ from portal.media import media_urlpatterns
 
 # The admin signs in through allauth, so its login shares allauth's rate limits.
 admin.site.login = login_required(admin.site.login)
-admin.site.site_header = "Partner Portal administration"
+admin.site.site_header = _("Partner Portal administration")
+admin.site.site_title = _("Partner Portal administration")
 
-# Say why: a refused page number (400), a page past the end of a list (404).
+# Say why: a refused page number (400), a refusal (403), a page past the end of a list (404).
 handler400 = "portal.views.bad_request"
+handler403 = "portal.views.permission_denied"
 handler404 = "portal.views.page_not_found"
 
 urlpatterns = [

@@ -56,6 +56,21 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     return render(request, "400.html", {"message": message}, status=400)
 
 
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The 403 page (handler403), saying why in the reader's language: a refusal's message is
+    an English msgid (gettext_noop where it is defined), translated here."""
+    message = str(exception)
+    return render(
+        request, "403.html", {"exception": gettext(message) if message else ""}, status=403
+    )
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """The page for a form refused by CSRF protection (settings.CSRF_FAILURE_VIEW), in the
+    portal's layout and the reader's language, instead of Django's technical one."""
+    return render(request, "403_csrf.html", status=403)
+
+
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """The 404 page (handler404); for a page past the end of a list, how many pages there are
     and a link to the last one, the rest of the query kept."""

@@ -7,11 +7,14 @@ from __future__ import annotations
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialApp, SocialLogin
+from allauth.socialaccount.providers.base import AuthError
+from allauth.socialaccount.providers.saml.provider import SAMLProvider
 from django.http import HttpRequest
 from django.shortcuts import render
 from django.utils.translation import gettext, gettext_noop
 from requests import RequestException
 
+from sso.saml import RESPONSE_REFUSED
 from sso.selectors import SignInPolicy, policy_for_provider_id, unapproved_app_ids
 
 CONNECTION_UNAVAILABLE = gettext_noop(
@@ -51,6 +54,15 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 
     def _policy(self, sociallogin: SocialLogin) -> SignInPolicy | None:
         return policy_for_provider_id(sociallogin.account.provider)
+
+    def is_email_verified(self, provider, email: str) -> bool:
+        # SAML has no "email verified" claim: a signed assertion from a company's approved
+        # identity provider vouches for the addresses on the domains staff confirmed the
+        # company owns (and only those: pre_social_login refuses the rest).
+        if provider.id == SAMLProvider.id:
+            policy = policy_for_provider_id(provider.sub_id)
+            return policy is not None and policy.covers(email)
+        return super().is_email_verified(provider, email)
 
     def can_authenticate_by_email(self, login: SocialLogin, email: str) -> bool:
         # An existing account is signed into by its email only when the provider may vouch for
@@ -93,6 +105,10 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     ) -> None:
         # The provider stopped answering during the code exchange: say so, as the sign-in
         # page does when discovery fails (503), rather than "sign-in failed".
+        # A SAML response python3-saml refused (unsigned, tampered, expired, not for this
+        # portal, unknown InResponseTo): say so on a page of the portal's, 403.
+        if getattr(provider, "id", None) == SAMLProvider.id and error != AuthError.CANCELLED:
+            raise refuse(request, gettext(RESPONSE_REFUSED))
         if isinstance(exception, RequestException):
             response = render(
                 request,
@@ -105,5 +121,8 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 
     def populate_user(self, request: HttpRequest, sociallogin: SocialLogin, data):
         user = super().populate_user(request, sociallogin, data)
-        user.display_name = (data.get("name") or "")[:120]
+        name = data.get("name") or " ".join(
+            part for part in (data.get("first_name"), data.get("last_name")) if part
+        )
+        user.display_name = name[:120]
         return user

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from directory.models import ClaimedDomain, Company
 from portal.forms import SignupForm as PortalSignupForm
+from sso import saml
 from sso.models import IdentityProviderConnection
 from sso.selectors import password_sign_in_refused
 
@@ -36,6 +37,10 @@ ISSUER_HELP = gettext_noop(
 )
 ISSUER_NOT_HTTPS = gettext_noop(
     "The issuer URL must start with https:// (http:// only for localhost)."
+)
+URL_NOT_HTTPS = gettext_noop("The URL must start with https:// (http:// only for localhost).")
+SAML_FIELD_REQUIRED = gettext_noop(
+    "Required, unless you give the identity provider's metadata URL or XML above."
 )
 KEEP_STORED_CLIENT_HELP = gettext_noop(
     "Leave blank to keep the secret already stored. It is never shown again."
@@ -89,6 +94,19 @@ def _issuer_is_acceptable(url: str) -> bool:
     return parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS)
 
 
+def _domains_field() -> forms.ModelMultipleChoiceField:
+    return forms.ModelMultipleChoiceField(
+        label=_("Email domains it signs in"),
+        queryset=ClaimedDomain.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only domains program staff confirmed for your company."),
+    )
+
+
+def _claimed_domains(company: Company):
+    return ClaimedDomain.objects.filter(company=company).order_by("domain")
+
+
 class ConnectionForm(forms.Form):
     """A company admin's request: the identity provider's issuer, client and covered domains."""
 
@@ -104,12 +122,7 @@ class ConnectionForm(forms.Form):
         max_length=191,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
     )
-    domains = forms.ModelMultipleChoiceField(
-        label=_("Email domains it signs in"),
-        queryset=ClaimedDomain.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("Only domains program staff confirmed for your company."),
-    )
+    domains = _domains_field()
 
     def __init__(
         self,
@@ -118,17 +131,15 @@ class ConnectionForm(forms.Form):
         connection: IdentityProviderConnection | None = None,
         **kwargs,
     ) -> None:
-        if connection is not None and "initial" not in kwargs:
+        if connection is not None and not connection.is_saml and "initial" not in kwargs:
             kwargs["initial"] = {
                 "issuer": connection.issuer,
                 "client_id": connection.app.client_id,
                 "domains": list(connection.domains.all()),
             }
         super().__init__(*args, **kwargs)
-        self.fields["domains"].queryset = ClaimedDomain.objects.filter(company=company).order_by(
-            "domain"
-        )
-        if connection is not None:
+        self.fields["domains"].queryset = _claimed_domains(company)
+        if connection is not None and not connection.is_saml:
             self.fields["client_secret"].required = False
             self.fields["client_secret"].help_text = gettext(KEEP_STORED_CLIENT_HELP)
 
@@ -137,6 +148,109 @@ class ConnectionForm(forms.Form):
         if not _issuer_is_acceptable(issuer):
             raise ValidationError(gettext(ISSUER_NOT_HTTPS))
         return issuer
+
+
+class SamlConnectionForm(forms.Form):
+    """A company admin's SAML 2.0 request: the identity provider's metadata (an https URL or the
+    XML), or its entity ID, single sign-on URL and signing certificate by hand."""
+
+    metadata_url = forms.URLField(
+        label=_("Metadata URL"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        help_text=_("The portal reads the identity provider's details from it now, once."),
+    )
+    metadata_xml = forms.CharField(
+        label=_("Or the metadata XML"),
+        required=False,
+        max_length=200_000,
+        widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
+    )
+    entity_id = forms.CharField(
+        label=_("Identity provider entity ID (issuer)"), max_length=500, required=False
+    )
+    sso_url = forms.URLField(
+        label=_("Single sign-on URL"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        help_text=_("Where the portal sends people to sign in (HTTP-Redirect binding)."),
+    )
+    x509cert = forms.CharField(
+        label=_("Signing certificate (X.509)"),
+        required=False,
+        max_length=saml.MAX_CERTIFICATE_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
+        help_text=_("PEM (-----BEGIN CERTIFICATE-----) or base64."),
+    )
+    domains = _domains_field()
+
+    def __init__(
+        self,
+        *args,
+        company: Company,
+        connection: IdentityProviderConnection | None = None,
+        **kwargs,
+    ) -> None:
+        if connection is not None and connection.is_saml and "initial" not in kwargs:
+            idp = connection.saml_idp
+            kwargs["initial"] = {
+                "entity_id": idp.get("entity_id", ""),
+                "sso_url": idp.get("sso_url", ""),
+                "x509cert": idp.get("x509cert", ""),
+                "domains": list(connection.domains.all()),
+            }
+        kwargs.setdefault("prefix", "saml")
+        super().__init__(*args, **kwargs)
+        self.fields["domains"].queryset = _claimed_domains(company)
+
+    def _https_or_blank(self, name: str) -> str:
+        url = self.cleaned_data[name]
+        if url and not _issuer_is_acceptable(url):
+            raise ValidationError(gettext(URL_NOT_HTTPS))
+        return url
+
+    def clean_metadata_url(self) -> str:
+        return self._https_or_blank("metadata_url")
+
+    def clean_sso_url(self) -> str:
+        return self._https_or_blank("sso_url")
+
+    def clean_x509cert(self) -> str:
+        text = self.cleaned_data["x509cert"]
+        return saml.certificate_clean(text) if text.strip() else ""
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        xml = cleaned.get("metadata_xml", "").strip()
+        url = cleaned.get("metadata_url", "")
+        if url or xml:
+            field = "metadata_xml" if xml else "metadata_url"
+            try:
+                details = saml.metadata_parse(xml or saml.metadata_fetch(url))
+                if not _issuer_is_acceptable(details.sso_url):
+                    raise ValidationError(gettext(URL_NOT_HTTPS))
+            except ValidationError as error:
+                self.add_error(field, error)
+                return cleaned
+            cleaned.update(
+                entity_id=details.entity_id, sso_url=details.sso_url, x509cert=details.x509cert
+            )
+        else:
+            for name in ("entity_id", "sso_url", "x509cert"):
+                if not cleaned.get(name):
+                    self.add_error(name, gettext(SAML_FIELD_REQUIRED))
+        return cleaned
+
+    def request_arguments(self) -> dict:
+        """What ``services.connection_request_saml`` takes, once the form is valid."""
+        return {
+            name: self.cleaned_data[name]
+            for name in ("entity_id", "sso_url", "x509cert", "domains")
+        }
 
 
 class RejectForm(forms.Form):

@@ -1,8 +1,10 @@
-"""Single sign-on: a partner company's OpenID Connect identity provider, and its audit trail.
+"""Single sign-on: a partner company's identity provider (OpenID Connect or SAML 2.0), and its
+audit trail.
 
-The client id and secret live in allauth's SocialApp (one per connection, provider
-"openid_connect", provider_id ``company-<pk>``); allauth signs people in with it only once
-program staff approved the connection (``sso.adapters.SocialAccountAdapter.list_apps``).
+The provider's details live in allauth's SocialApp (one per connection, provider
+"openid_connect" or "saml", provider_id ``company-<pk>``; a SAML app's client_id is that same
+slug, which allauth puts in its SAML URLs); allauth signs people in with it only once program
+staff approved the connection (``sso.adapters.SocialAccountAdapter.list_apps``).
 """
 
 from allauth.socialaccount.models import SocialApp
@@ -14,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from directory.models import ClaimedDomain, Company
 
 PROVIDER = "openid_connect"
+SAML_PROVIDER = "saml"
 
 
 class IdentityProviderConnection(models.Model):
@@ -62,8 +65,24 @@ class IdentityProviderConnection(models.Model):
         return f"{self.company} identity provider ({self.status})"
 
     @property
+    def is_saml(self) -> bool:
+        return self.app.provider == SAML_PROVIDER
+
+    @property
+    def protocol_display(self) -> str:
+        return _("SAML 2.0") if self.is_saml else _("OpenID Connect")
+
+    @property
     def issuer(self) -> str:
+        """The OpenID Connect issuer URL, or the SAML identity provider's entity ID."""
+        if self.is_saml:
+            return self.saml_idp.get("entity_id", "")
         return self.app.settings.get("server_url", "")
+
+    @property
+    def saml_idp(self) -> dict:
+        """The SAML identity provider's entity_id, sso_url and x509cert (empty for OIDC)."""
+        return self.app.settings.get("idp", {}) if self.is_saml else {}
 
     @property
     def is_approved(self) -> bool:

@@ -13,7 +13,8 @@ from django.utils.translation import gettext, gettext_noop
 
 from directory.models import ClaimedDomain, Company
 from portal.models import User
-from sso.models import PROVIDER, ConnectionLog, IdentityProviderConnection
+from sso import saml
+from sso.models import PROVIDER, SAML_PROVIDER, ConnectionLog, IdentityProviderConnection
 from sso.selectors import provider_id_for
 
 NOT_PENDING = gettext_noop("This connection has already been decided.")
@@ -22,6 +23,30 @@ NOT_APPROVED = gettext_noop(
 )
 DOMAIN_NOT_CLAIMED = gettext_noop("Only email domains your company has claimed can be covered.")
 NO_DOMAINS = gettext_noop("Choose at least one email domain the identity provider covers.")
+SECRET_REQUIRED = gettext_noop("Enter the client secret your identity provider issued.")
+
+# SAML attributes the portal reads (allauth's defaults, plus the plain names Okta and Google
+# Workspace admins usually give); without an email attribute the NameID is the email when its
+# format says so.
+SAML_ATTRIBUTES = {
+    "uid": ["urn:oasis:names:tc:SAML:attribute:subject-id"],
+    "email": [
+        "urn:oid:0.9.2342.19200300.100.1.3",
+        "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress",
+        "email",
+    ],
+    "name": ["http://schemas.microsoft.com/identity/claims/displayname", "displayName", "name"],
+    "first_name": [
+        "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname",
+        "urn:oid:2.5.4.42",
+        "firstName",
+    ],
+    "last_name": [
+        "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname",
+        "urn:oid:2.5.4.4",
+        "lastName",
+    ],
+}
 
 
 def _app_settings(issuer: str) -> dict:
@@ -36,21 +61,17 @@ def _log(
     ConnectionLog.objects.create(connection=connection, actor=actor, action=action, detail=detail)
 
 
-@transaction.atomic
-def connection_request(
+def _request(
     *,
     company: Company,
     admin: User,
-    issuer: str,
+    provider: str,
     client_id: str,
-    client_secret: str,
+    secret: str,
+    app_settings: dict,
     domains: Iterable[ClaimedDomain],
+    detail: str,
 ) -> IdentityProviderConnection:
-    """A company admin asks for (or changes) the company's identity provider; staff then decide.
-
-    A changed connection waits for staff again and password sign-in comes back on meanwhile.
-    An empty ``client_secret`` keeps the stored one.
-    """
     domains = list(domains)
     if not domains:
         raise ValidationError(gettext(NO_DOMAINS))
@@ -63,15 +84,20 @@ def connection_request(
         .first()
     )
     if connection is None:
-        app = SocialApp(provider=PROVIDER, provider_id=provider_id_for(company))
+        app = SocialApp(provider=provider, provider_id=provider_id_for(company))
         connection = IdentityProviderConnection(company=company)
     else:
         app = connection.app
+    if app.provider != provider:
+        # Another protocol: nothing of the old one's settings or secret carries over.
+        app.provider = provider
+        app.settings = {}
+        app.secret = ""
     app.name = company.name
     app.client_id = client_id
-    if client_secret:
-        app.secret = client_secret
-    app.settings = {**app.settings, **_app_settings(issuer)}
+    if secret:
+        app.secret = secret
+    app.settings = {**app.settings, **app_settings}
     app.full_clean()
     app.save()
     connection.app = app
@@ -89,9 +115,88 @@ def connection_request(
         connection,
         admin,
         ConnectionLog.Action.REQUESTED,
-        f"{issuer} for {', '.join(sorted(d.domain for d in domains))}",
+        f"{detail} for {', '.join(sorted(d.domain for d in domains))}",
     )
     return connection
+
+
+@transaction.atomic
+def connection_request(
+    *,
+    company: Company,
+    admin: User,
+    issuer: str,
+    client_id: str,
+    client_secret: str,
+    domains: Iterable[ClaimedDomain],
+) -> IdentityProviderConnection:
+    """A company admin asks for (or changes) the company's OpenID Connect identity provider;
+    staff then decide.
+
+    A changed connection waits for staff again and password sign-in comes back on meanwhile.
+    An empty ``client_secret`` keeps the stored one (of an OpenID Connect connection).
+    """
+    existing = IdentityProviderConnection.objects.filter(company=company).select_related("app")
+    previous = existing.first()
+    if not client_secret and (previous is None or previous.app.provider != PROVIDER):
+        raise ValidationError(gettext(SECRET_REQUIRED))
+    return _request(
+        company=company,
+        admin=admin,
+        provider=PROVIDER,
+        client_id=client_id,
+        secret=client_secret,
+        app_settings=_app_settings(issuer),
+        domains=domains,
+        detail=issuer,
+    )
+
+
+def _saml_app_settings(company: Company, entity_id: str, sso_url: str, x509cert: str) -> dict:
+    sp = saml.service_provider(provider_id_for(company))
+    return {
+        "idp": {"entity_id": entity_id, "sso_url": sso_url, "x509cert": x509cert},
+        # A fixed entity ID (SITE_URL's), whatever host a request names.
+        "sp": {"entity_id": sp.entity_id},
+        "attribute_mapping": SAML_ATTRIBUTES,
+        "advanced": {
+            # python3-saml's strict checks: signature (of the response or its assertion) by
+            # this certificate, audience, destination, validity window. Only sign-ins the
+            # portal started (InResponseTo): unsolicited (IdP-initiated) responses are refused.
+            "strict": True,
+            "reject_idp_initiated_sso": True,
+            # Google Workspace and a bare Okta app send only a NameID (the email).
+            "want_attribute_statement": False,
+            # The portal's own URLs may be on a host without a dot ("localhost" when
+            # developing); the identity provider's URLs are checked by sso.forms.
+            "allow_single_label_domains": True,
+        },
+    }
+
+
+@transaction.atomic
+def connection_request_saml(
+    *,
+    company: Company,
+    admin: User,
+    entity_id: str,
+    sso_url: str,
+    x509cert: str,
+    domains: Iterable[ClaimedDomain],
+) -> IdentityProviderConnection:
+    """A company admin asks for (or changes) the company's SAML 2.0 identity provider: its
+    entity ID, single sign-on URL and signing certificate. Staff then decide, as for OIDC."""
+    x509cert = saml.certificate_clean(x509cert)
+    return _request(
+        company=company,
+        admin=admin,
+        provider=SAML_PROVIDER,
+        client_id=provider_id_for(company),
+        secret="",
+        app_settings=_saml_app_settings(company, entity_id, sso_url, x509cert),
+        domains=domains,
+        detail=f"SAML {entity_id}",
+    )
 
 
 def _decide(

@@ -8,6 +8,11 @@ urlpatterns = [
     path("sign-in/", views.sign_in, name="sign-in"),
     path("companies/<slug:slug>/", views.company_connection, name="company"),
     path(
+        "companies/<slug:slug>/saml-metadata.xml",
+        views.company_saml_metadata,
+        name="company-saml-metadata",
+    ),
+    path(
         "companies/<slug:slug>/password-sign-in/",
         views.company_password_sign_in,
         name="company-password",

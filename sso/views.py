@@ -10,6 +10,7 @@ from __future__ import annotations
 from allauth.socialaccount.adapter import get_adapter
 from allauth.socialaccount.providers.base import AuthProcess
 from allauth.socialaccount.providers.openid_connect import views as openid_connect_views
+from allauth.socialaccount.providers.saml.provider import SAMLProvider
 from csp.decorators import csp_update
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -20,11 +21,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
+from onelogin.saml2.errors import OneLogin_Saml2_Error
 from requests import RequestException
 
 from portal.emails import absolute_url
 from portal.errors import NotFound
-from sso import forms, selectors, services
+from sso import forms, saml, selectors, services
 from sso.adapters import PROVIDER_UNAVAILABLE
 
 NO_PROVIDER = gettext_noop(
@@ -75,12 +77,15 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         form.add_error("email", gettext(NO_PROVIDER).format(domain=selectors.email_domain(email)))
         return render(request, "sso/sign_in.html", context, status=400)
     provider = get_adapter(request).get_provider(request, provider_id)
-    auth_params = {**provider.get_auth_params(), "login_hint": email}
     try:
+        if provider.id == SAMLProvider.id:
+            # An AuthnRequest by HTTP-Redirect; allauth keeps its ID to match InResponseTo.
+            return provider.redirect(request, AuthProcess.LOGIN, next_url=context["next"])
+        auth_params = {**provider.get_auth_params(), "login_hint": email}
         return provider.redirect(
             request, AuthProcess.LOGIN, next_url=context["next"], auth_params=auth_params
         )
-    except (RequestException, KeyError, ValueError):
+    except (RequestException, KeyError, ValueError, OneLogin_Saml2_Error):
         # Discovery failed: the provider is down, or answered no usable configuration.
         return _provider_unavailable(request)
 
@@ -112,26 +117,56 @@ def _callback_url(provider_id: str) -> str:
 
 
 def company_connection(request: HttpRequest, slug: str) -> HttpResponse:
-    """A company admin requests, changes or reviews the company's identity provider."""
+    """A company admin requests, changes or reviews the company's identity provider, by OpenID
+    Connect or SAML 2.0 (the button pressed says which)."""
     company = selectors.company_get_for_sso_admin(user=request.user, slug=slug)
     connection = selectors.connection_for_company(company)
-    form = forms.ConnectionForm(request.POST or None, company=company, connection=connection)
-    if request.method == "POST" and form.is_valid():
+    posted = request.POST.get("protocol", "oidc") if request.method == "POST" else None
+    form = forms.ConnectionForm(
+        request.POST if posted == "oidc" else None, company=company, connection=connection
+    )
+    saml_form = forms.SamlConnectionForm(
+        request.POST if posted == "saml" else None, company=company, connection=connection
+    )
+    bound = saml_form if posted == "saml" else form
+    if posted and bound.is_valid():
         try:
-            services.connection_request(company=company, admin=request.user, **form.cleaned_data)
+            if posted == "saml":
+                services.connection_request_saml(
+                    company=company, admin=request.user, **saml_form.request_arguments()
+                )
+            else:
+                services.connection_request(
+                    company=company, admin=request.user, **form.cleaned_data
+                )
         except ValidationError as error:
-            form.add_error(None, error)
+            bound.add_error(None, error)
         else:
             messages.success(request, gettext(REQUESTED))
             return redirect("sso:company", slug=company.slug)
+    provider_id = selectors.provider_id_for(company)
     context = {
         "company": company,
         "connection": connection,
         "form": form,
-        "callback_url": _callback_url(selectors.provider_id_for(company)),
+        "saml_form": saml_form,
+        "saml_chosen": posted == "saml" or (posted is None and connection and connection.is_saml),
+        "callback_url": _callback_url(provider_id),
+        "service_provider": saml.service_provider(provider_id),
         "log": list(connection.log.select_related("actor")[:20]) if connection else [],
     }
-    return render(request, "sso/company.html", context, status=400 if form.errors else 200)
+    status = 400 if posted and bound.errors else 200
+    return render(request, "sso/company.html", context, status=status)
+
+
+def company_saml_metadata(request: HttpRequest, slug: str) -> HttpResponse:
+    """The portal's SAML service-provider metadata for the company's connection, to upload to
+    the identity provider (before staff approved it, too)."""
+    company = selectors.company_get_for_sso_admin(user=request.user, slug=slug)
+    xml = saml.service_provider_metadata(selectors.provider_id_for(company))
+    response = HttpResponse(xml, content_type="application/samlmetadata+xml")
+    response["Content-Disposition"] = f'attachment; filename="portal-{company.slug}-saml.xml"'
+    return response
 
 
 def _switch_password_sign_in(request: HttpRequest, connection) -> None:
@@ -189,10 +224,13 @@ def review_detail(request: HttpRequest, connection_id: int) -> HttpResponse:
             decided = APPROVED if action == "approve" else REJECTED
             messages.success(request, gettext(decided))
         return redirect("sso:review-detail", connection_id=connection.pk)
+    idp = connection.saml_idp
     context = {
         "connection": connection,
         "reject_form": reject_form,
         "callback_url": _callback_url(connection.app.provider_id),
+        "service_provider": saml.service_provider(connection.app.provider_id),
+        "certificate": saml.certificate_summary(idp["x509cert"]) if idp else None,
         "log": list(connection.log.all()[:50]),
     }
     status = 400 if request.method == "POST" else 200

@@ -123,7 +123,7 @@ class Dashboard:
             % {"period": period_name(self.filters.period), "currency": self.revenue.currency},
             labels=self.revenue.labels,
             series=self.revenue.series,
-            unit=self.revenue.currency,
+            currency=self.revenue.currency,
         )
 
     @property

@@ -10,6 +10,8 @@ from decimal import Decimal
 from django.db.models import Count, F, Sum
 from django.db.models.functions import Trunc
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from analytics.selectors.metrics import Metric, Source, filter_source
 from analytics.selectors.rolled import rollup_counts, rollup_table, rollup_usable
@@ -40,11 +42,15 @@ def period_starts(*, period: str, start: date, end: date) -> list[date]:
 
 
 def period_label(period: str, start: date) -> str:
+    """A period's name in the reader's language: "Week of 1 Dec 2026", "Dec 2026", "Q4 2026"."""
     if period == "week":
-        return f"Week of {start:%d %b %Y}"
+        return gettext("Week of %(date)s") % {"date": date_format(start, "DATE_FORMAT")}
     if period == "month":
-        return f"{start:%b %Y}"
-    return f"Q{(start.month - 1) // 3 + 1} {start.year}"
+        return date_format(start, "YEAR_MONTH_FORMAT")
+    return gettext("Q%(quarter)s %(year)s") % {
+        "quarter": (start.month - 1) // 3 + 1,
+        "year": start.year,
+    }
 
 
 def _as_date(value) -> date:

@@ -5,37 +5,42 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django import template
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 register = template.Library()
 
 
 @register.filter
 def figure(value) -> str:
-    """A count or a value with thousands separators; "n/a" where the figure does not apply."""
+    """A count or a value with the reader's thousands separators; "n/a" where the figure does
+    not apply."""
     if value is None:
-        return "n/a"
+        return gettext("n/a")
     if isinstance(value, Decimal):
         value = value.quantize(Decimal("1"))
-    return intcomma(value)
+    return number_format(value, force_grouping=True)
 
 
 @register.filter
 def duration_text(value: timedelta | None) -> str:
+    """Hours under two days, else days, to a tenth, in the reader's language and format."""
     if value is None:
-        return "no data"
+        return gettext("no data")
     hours = value.total_seconds() / 3600
     if hours < 48:
-        return f"{hours:.1f} hours"
-    return f"{hours / 24:.1f} days"
+        return gettext("%(hours)s hours") % {"hours": number_format(hours, 1)}
+    return gettext("%(days)s days") % {"days": number_format(hours / 24, 1)}
 
 
 @register.filter
 def percent(value: float | None) -> str:
-    return "no data" if value is None else f"{value:.0%}"
+    if value is None:
+        return gettext("no data")
+    return gettext("%(percent)s%%") % {"percent": number_format(round(value * 100))}
 
 
 @register.filter

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.db.models.expressions import Expression
+from django.utils.translation import gettext_noop
 
 from collaboration.models import Collaboration, FindPartnerRequest
 from directory.models import Company, CompanyCompetency, CompanyCountry
@@ -21,7 +22,9 @@ from portal.errors import NotFound, NotPermitted
 from portal.viewers import is_signed_in
 
 REQUEST_NOT_FOUND = "No find-a-partner request found."
-ONLY_REQUESTING_COMPANY = "Only people of the company that asked can close this request."
+ONLY_REQUESTING_COMPANY = gettext_noop(
+    "Only people of the company that asked can close this request."
+)
 
 
 def groups_postable_by(*, user) -> QuerySet[Group]:

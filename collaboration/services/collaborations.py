@@ -13,14 +13,14 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from collaboration.models import Collaboration, CollaborationMessage, FindPartnerRequest
 from collaboration.selectors import user_belongs_to
 from collaboration.services._common import NO_COMPANY, REQUEST_CLOSED
 from directory.models import Company
 from groups.markdown import render_markdown
-from portal.emails import absolute_url, email_subject
+from portal.emails import absolute_url, email_subject, in_language_of
 from portal.queueing import enqueue_on_commit
 
 OWN_REQUEST = gettext_noop("Your company asked for this; it cannot respond to its own request.")
@@ -130,6 +130,13 @@ def collaboration_participant_add(*, collaboration: Collaboration, user, added_b
     _notify(collaboration=collaboration, event="added", recipients=[user.pk], actor=added_by)
 
 
+COLLABORATION_SUBJECTS = {
+    "opened": gettext_noop("%(name)s answered your request privately: %(subject)s"),
+    "message": gettext_noop("New message in %(subject)s"),
+    "added": gettext_noop("%(name)s brought you into %(subject)s"),
+}
+
+
 def collaboration_notify_send(
     *, collaboration: Collaboration, event: str, recipients: Iterable, actor
 ) -> int:
@@ -138,22 +145,21 @@ def collaboration_notify_send(
     url = absolute_url(
         reverse("collaboration:detail", kwargs={"collaboration_id": collaboration.pk})
     )
-    subjects = {
-        "opened": f"{actor.name} answered your request privately: {collaboration.subject}",
-        "message": f"New message in {collaboration.subject}",
-        "added": f"{actor.name} brought you into {collaboration.subject}",
-    }
+    names = {"name": actor.name, "subject": collaboration.subject}
     sent = 0
     for recipient in recipients:
         if not user_belongs_to(user=recipient, companies=companies):
             continue  # left the company meanwhile: the conversation is no longer theirs
         context = {"recipient": recipient, "actor": actor, "collaboration": collaboration}
-        send_mail(
-            subject=email_subject(subjects[event][:150]),
-            message=render_to_string(
+        with in_language_of(recipient):
+            subject = gettext(COLLABORATION_SUBJECTS[event]) % names
+            body = render_to_string(
                 "collaboration/email/collaboration_event.txt",
                 {**context, "event": event, "url": url},
-            ),
+            )
+        send_mail(
+            subject=email_subject(subject[:150]),
+            message=body,
             from_email=None,
             recipient_list=[recipient.email],
         )

@@ -23,7 +23,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from collaboration.business_days import add_business_days
 from collaboration.models import (
@@ -41,14 +41,14 @@ from collaboration.selectors import (
 )
 from directory.models import Company, Industry
 from groups.models import Thread
-from portal.emails import absolute_url, email_subject
+from portal.emails import absolute_url, email_subject, in_language_of
 from portal.queueing import enqueue_on_commit
 
 SAME_COMPANY = gettext_noop("A referral goes from one company to another.")
 NEGATIVE_VALUE = gettext_noop("The value cannot be negative.")
 BAD_CURRENCY = gettext_noop("Use a three-letter currency code such as USD or EUR.")
-BAD_TRANSITION = "A referral cannot go from {current} to {target}."
-WRONG_COMPANY = "Only {company} can move this referral to {target}."
+BAD_TRANSITION = gettext_lazy("A referral cannot go from “%(current)s” to “%(target)s”.")
+WRONG_COMPANY = gettext_lazy("Only %(company)s can move this referral to “%(target)s”.")
 NO_OTHER_COMPANY = gettext_noop("This request has no other company to refer to yet.")
 NO_USE_CASE = gettext_noop(
     "Describe the use case: it is what the other company sees before accepting."
@@ -60,11 +60,13 @@ DECLINE_REASON_REQUIRED = gettext_noop(
 
 # Email subjects, per event; the body comes from collaboration/email/referral_<event>.txt.
 REFERRAL_SUBJECTS = {
-    "invited": "{from_company} referred an opportunity to {to_company}",
-    "accepted": "{to_company} accepted your referral",
-    "declined": "{to_company} declined your referral",
-    "reminder": "Reminder: a referral from {from_company} is waiting for your answer",
-    "escalated": "A referral from {from_company} to {to_company} is unanswered",
+    "invited": gettext_noop("%(from_company)s referred an opportunity to %(to_company)s"),
+    "accepted": gettext_noop("%(to_company)s accepted your referral"),
+    "declined": gettext_noop("%(to_company)s declined your referral"),
+    "reminder": gettext_noop(
+        "Reminder: a referral from %(from_company)s is waiting for your answer"
+    ),
+    "escalated": gettext_noop("A referral from %(from_company)s to %(to_company)s is unanswered"),
 }
 
 CURRENCIES = ["USD", "EUR", "GBP", "CHF", "JPY", "AUD", "CAD", "INR", "SGD", "BRL", "SEK"]
@@ -191,13 +193,12 @@ def referral_status_change(
     rule = REFERRAL_TRANSITIONS.get((current, status))
     if rule is None:
         raise ValidationError(
-            BAD_TRANSITION.format(
-                current=labels.get(current, current), target=labels.get(status, status)
-            )
+            BAD_TRANSITION,
+            params={"current": labels.get(current, current), "target": labels.get(status, status)},
         )
     if status not in referral_allowed_statuses(referral=referral, company=actor_company):
         raise ValidationError(
-            WRONG_COMPANY.format(company=referral.to_company.name, target=labels[status])
+            WRONG_COMPANY, params={"company": referral.to_company.name, "target": labels[status]}
         )
     if status == Referral.Status.DECLINED and not reason:
         raise ValidationError({"reason": [DECLINE_REASON_REQUIRED]})
@@ -256,19 +257,23 @@ def referral_notify_send(*, referral: Referral, event: str) -> int:
     (the receiving company: no customer before it accepts). Returns how many were sent."""
     url = absolute_url(reverse("collaboration:referral", kwargs={"referral_id": referral.pk}))
     list_url = absolute_url(reverse("collaboration:referrals_escalated"))
-    subject = email_subject(
-        REFERRAL_SUBJECTS[event].format(
-            from_company=referral.from_company.name, to_company=referral.to_company.name
-        )[:150]
-    )
+    companies = {"from_company": referral.from_company.name, "to_company": referral.to_company.name}
     sent = 0
     for recipient in referral_recipients(referral=referral, event=event):
-        card = referral_card(referral=referral, viewer=recipient, company=user_company(recipient))
-        body = render_to_string(
-            f"collaboration/email/referral_{event}.txt",
-            {"recipient": recipient, "card": card, "url": url, "list_url": list_url},
+        company = user_company(recipient)
+        with in_language_of(recipient):
+            card = referral_card(referral=referral, viewer=recipient, company=company)
+            subject = gettext(REFERRAL_SUBJECTS[event]) % companies
+            body = render_to_string(
+                f"collaboration/email/referral_{event}.txt",
+                {"recipient": recipient, "card": card, "url": url, "list_url": list_url},
+            )
+        send_mail(
+            subject=email_subject(subject[:150]),
+            message=body,
+            from_email=None,
+            recipient_list=[recipient.email],
         )
-        send_mail(subject=subject, message=body, from_email=None, recipient_list=[recipient.email])
         sent += 1
     return sent
 

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from collaboration.models import FindPartnerRequest, MatchNotification
 from collaboration.selectors import companies_matching_request, request_responders
@@ -24,7 +24,7 @@ from directory.models import Company, CompanyMembership, Competency
 from groups.models import Group, PostStatus, Thread
 from groups.selectors import visible_threads
 from groups.services import thread_create
-from portal.emails import absolute_url, email_subject
+from portal.emails import absolute_url, email_subject, in_language_of
 from portal.models import User
 from portal.queueing import enqueue_on_commit
 
@@ -133,11 +133,15 @@ def request_notify_matches(*, partner_request: FindPartnerRequest) -> int:
                 "partner_request": partner_request,
                 "url": url,
             }
+            with in_language_of(admin):
+                subject = gettext("A partner request fits %(company)s: %(title)s") % {
+                    "company": company.name,
+                    "title": thread.title,
+                }
+                body = render_to_string("collaboration/email/request_match.txt", context)
             send_mail(
-                subject=email_subject(
-                    f"A partner request fits {company.name}: {thread.title}"[:150]
-                ),
-                message=render_to_string("collaboration/email/request_match.txt", context),
+                subject=email_subject(subject[:150]),
+                message=body,
                 from_email=None,
                 recipient_list=[admin.email],
             )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext_noop
 
 from directory.models import (
     ClaimedDomain,
@@ -27,7 +28,7 @@ from portal.viewers import Viewer, is_signed_in
 FIELD_GROUPS = ("details", "offerings", "contacts", "reviews")
 
 # What the API's 404 says for an unknown slug (the words of Django's get_object_or_404).
-COMPANY_NOT_FOUND = "No Company matches the given query."
+COMPANY_NOT_FOUND = gettext_noop("No Company matches the given query.")
 
 
 def user_membership(user: Viewer | None) -> CompanyMembership | None:

@@ -15,7 +15,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 from taggit.models import TaggedItem
 
-from directory.facet_cache import facet_cache_invalidate
+from directory.facet_cache import facet_cache_forget
 from directory.models import SEARCH_CONFIG, Company, CompanyCompetency, Offering, Visibility
 
 
@@ -25,15 +25,23 @@ def _words(rows: QuerySet, *, company: str, text) -> tuple[str, tuple]:
     return words.values(company, "words").query.sql_with_params()
 
 
+# Chinese, Japanese and Korean text has no spaces between words, so the parser takes a whole
+# run ("サクラテクノロジー株式会社") for one word, and a word's prefix finds nothing inside it. The
+# name also holds every ending that starts with such a character ("テクノロジー株式会社", ...), so
+# the prefix searches that every part of the search runs find a name by any part of it.
+CJK_CHARACTER = "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\uff66-\uff9f]"
+
+
 def search_vectors_sql(*, companies: str, params: Sequence = ()) -> tuple[str, list]:
     """SQL selecting ``(id, search_vector)`` for the companies that ``companies`` selects (SQL
     of ``id, name, description, offerings_visibility``, with ``params``), set-based: the claims,
     tags and offerings of all of them are aggregated in one pass each, however many they are.
 
-    What a company is found by. Weights: name A, competencies and tags B, public offerings C,
-    description D. Only claims that count describe the company (a lapsed verification no longer
-    does); offerings count only when their group is public, so a free-text match never reveals
-    offerings that the viewer may not see.
+    What a company is found by. Weights: name A (with the endings of its CJK text, see
+    ``CJK_CHARACTER``), competencies and tags B, public offerings C, description D. Only claims
+    that count describe the company (a lapsed verification no longer does); offerings count
+    only when their group is public, so a free-text match never reveals offerings that the
+    viewer may not see.
     """
     # ``companies`` is the caller's SQL, never input; its values are parameters.
     ids = RawSQL(f"SELECT id FROM ({companies}) AS ids", params)  # noqa: S608, S611
@@ -56,6 +64,10 @@ def search_vectors_sql(*, companies: str, params: Sequence = ()) -> tuple[str, l
     sql = f"""
         SELECT c.id,
             setweight(to_tsvector(%s::regconfig, COALESCE(c.name, '')), 'A')
+            || CASE WHEN c.name ~ %s THEN setweight(to_tsvector(%s::regconfig, (
+                SELECT COALESCE(string_agg(substr(c.name, i), ' '), '')
+                FROM generate_series(2, char_length(c.name)) AS i
+                WHERE substr(c.name, i, 1) ~ %s)), 'A') ELSE ''::tsvector END
             || setweight(to_tsvector(%s::regconfig,
                                      COALESCE(k.words, '') || ' ' || COALESCE(t.words, '')), 'B')
             || setweight(to_tsvector(%s::regconfig, CASE WHEN c.offerings_visibility = %s
@@ -69,7 +81,7 @@ def search_vectors_sql(*, companies: str, params: Sequence = ()) -> tuple[str, l
     """  # noqa: S608
     config = SEARCH_CONFIG
     return sql, [
-        *(config, config, config, Visibility.PUBLIC, config),
+        *(config, CJK_CHARACTER, config, CJK_CHARACTER, config, config, Visibility.PUBLIC, config),
         *params,
         *claims[1],
         *tags[1],
@@ -78,49 +90,74 @@ def search_vectors_sql(*, companies: str, params: Sequence = ()) -> tuple[str, l
 
 
 def company_search_reindex(*, company_ids: list[int] | None = None) -> int:
-    """Recompute the stored search vector of the given companies (all when None); return rows.
+    """Recompute the stored search vector of the given companies (all when None); return how
+    many of them changed.
 
     Contract for every writer: call this after the transaction that changes any indexed text of
     a company — its name or description, its competency claims (added, removed, expired), its
     tags, its offerings, or its ``offerings_visibility`` — passing the ids touched
     (``transaction.on_commit`` is not needed: it may run inside the writer's transaction). Bulk
     writers (seeding, CSV import) call it once with all ids, or with None after a full load.
-    It also forgets the cached facet counts (what a text search counts has changed); writes that
-    change no indexed text but what facets count (tier, industries, countries, verification,
-    expiry) call ``directory.facet_cache.facet_cache_invalidate()`` themselves.
+    It also forgets the cached facet counts that the write changed (``_forget_changed``): those
+    of searches with words when a vector changed, all of them when a facet row did.
     On SQLite it only forgets the facets and returns 0: search there matches with ``icontains``.
     """
+    if connection.vendor != "postgresql":
+        _forget_now_and_after_commit(facets=True, text=True)
+        return 0
+    updated = 0
+    if company_ids is None or company_ids:
+        companies = "SELECT id, name, description, offerings_visibility FROM directory_company"
+        params: list = []
+        if company_ids is not None:
+            companies += " WHERE id = ANY(%s)"
+            params = [sorted(set(company_ids))]
+        vectors, params = search_vectors_sql(companies=companies, params=params)
+        with connection.cursor() as cursor:
+            # Only the vectors that differ: an edit of no indexed text (a logo, a rating)
+            # writes no row and forgets no counts.
+            cursor.execute(
+                "UPDATE directory_company AS d SET search_vector = v.search_vector"  # noqa: S608
+                f" FROM ({vectors}) AS v WHERE d.id = v.id"
+                " AND d.search_vector IS DISTINCT FROM v.search_vector",
+                params,
+            )
+            updated = cursor.rowcount
+        if updated or company_ids is None:
+            search_vocabulary_refresh(company_ids=company_ids)
+    _forget_changed(text=bool(updated))
+    return updated
+
+
+def _forget_changed(*, text: bool) -> None:
+    """Forget the cached facet counts this session's writes changed: every count when a facet
+    row changed (migration 0006 flags it in the session setting ``portal.search_facets_changed``,
+    read and cleared here), those of searches with words when ``text`` says a vector did."""
+    if connection.vendor != "postgresql":
+        _forget_now_and_after_commit(facets=True, text=True)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('portal.search_facets_changed', true)")
+        facets = cursor.fetchone()[0] == "on"
+        if facets:
+            cursor.execute("SELECT set_config('portal.search_facets_changed', 'off', false)")
+    _forget_now_and_after_commit(facets=facets, text=text)
+
+
+def _forget_now_and_after_commit(*, facets: bool, text: bool) -> None:
     # Now, for reads later in this transaction; after commit, because a concurrent search may
     # meanwhile have cached counts of the data as it was before the commit.
-    facet_cache_invalidate()
-    transaction.on_commit(facet_cache_invalidate)
-    if connection.vendor != "postgresql":
-        return 0
-    if company_ids is not None and not company_ids:
-        return 0
-    companies = "SELECT id, name, description, offerings_visibility FROM directory_company"
-    params: list = []
-    if company_ids is not None:
-        companies += " WHERE id = ANY(%s)"
-        params = [sorted(set(company_ids))]
-    vectors, params = search_vectors_sql(companies=companies, params=params)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE directory_company AS d SET search_vector = v.search_vector"  # noqa: S608
-            f" FROM ({vectors}) AS v WHERE d.id = v.id",
-            params,
-        )
-        updated = cursor.rowcount
-    search_vocabulary_refresh(company_ids=company_ids)
-    return updated
+    if facets or text:
+        facet_cache_forget(facets=facets, text=text)
+        transaction.on_commit(lambda: facet_cache_forget(facets=facets, text=text))
 
 
 def company_vectors_written(*, company_ids: list[int]) -> None:
     """What follows when a bulk writer has set these companies' search vectors itself (from
     ``search_vectors_sql``): their words join the vocabulary, cached facet counts are forgotten
-    (now, and after commit)."""
-    facet_cache_invalidate()
-    transaction.on_commit(facet_cache_invalidate)
+    (now, and after commit): those of searches with words, and the others too when the facet
+    rows changed."""
+    _forget_changed(text=True)
     search_vocabulary_refresh(company_ids=company_ids)
 
 
@@ -168,7 +205,9 @@ def company_index_refresh(*, company_ids: Iterable[int]) -> None:
 
     Set-based: one statement for all the ids, however many (pass every id a bulk import
     touched, once, rather than calling it per row). It recomputes the stored search vectors
-    (names, descriptions, claims, tags, offerings) and forgets the cached facet counts. The
+    (names, descriptions, claims, tags, offerings) and forgets the cached facet counts that
+    the write changed (none for a rating or a logo; those of searches with words for a
+    description; all for a competency, industry, country, tier or visibility). The
     facet rows (``directory_search_facets``, migration 0003) need no call: database triggers
     refresh them, set-based, in the statement that changes a company, its claims, industries or
     countries.

@@ -3,15 +3,14 @@
 from django.utils.translation import gettext_noop
 
 from groups.models import Group, Reply, Thread
+from moderation import reasons as why
 from moderation.models import WAITING, ModerationItem, ModerationLog
 from moderation.selectors import EDITED_SINCE_QUEUED as EDITED_SINCE_QUEUED  # re-exported
 
 Post = Thread | Reply
 
-POLICY_HOLDS_ALL = gettext_noop("This group reviews every post before it appears.")
-POLICY_HOLDS_NEW_MEMBERS = gettext_noop(
-    "This group reviews posts by new members before they appear."
-)
+POLICY_HOLDS_ALL = why.reason(why.POLICY_ALL)
+POLICY_HOLDS_NEW_MEMBERS = why.reason(why.POLICY_NEW_MEMBERS)
 
 REJECT_REASON_REQUIRED = gettext_noop("Tell the author why the post is rejected.")
 ITEM_ALREADY_DECIDED = gettext_noop("Another moderator has already decided this item.")
@@ -20,8 +19,6 @@ FLAG_ALREADY_SENT = gettext_noop(
     "You have already flagged this post; the moderators will look at it."
 )
 FLAG_HIDE_THRESHOLD = 3
-FLAGGED_AS = "Flagged as {reason}"
-HIDDEN_BY_FLAGS = "Hidden after {count} members flagged it."
 BAN_REASON_REQUIRED = gettext_noop("Say why the member is banned.")
 BAN_MODERATOR = gettext_noop("Moderators, owners and program staff cannot be banned from a group.")
 BAN_SELF = gettext_noop("You cannot ban yourself.")
@@ -29,8 +26,7 @@ NOT_BANNED = gettext_noop("This member is not banned from the group.")
 REMOVE_REASON_DEFAULT = gettext_noop("Removed by a moderator.")
 WATCHED_WORD_TOO_SHORT = gettext_noop("A watched word needs at least 3 characters.")
 WATCHED_WORD_EXISTS = gettext_noop("That word is already watched.")
-ESCALATED_FOR_AGE = "Waited longer than {hours:g} hours for a decision."
-EDITED_WHILE_WAITING = gettext_noop("Edited by the author while waiting for review.")
+EDITED_WHILE_WAITING = why.reason(why.EDITED_WHILE_WAITING)
 
 THREAD_ACTIONS = {
     "pin": ModerationLog.Action.PIN,

@@ -5,13 +5,12 @@ from django.db import transaction
 
 from groups.models import Flag, PostStatus
 from groups.services import post_unpublish
+from moderation import reasons as why
 from moderation.models import ModerationItem, ModerationLog
 from moderation.services._common import (
     FLAG_ALREADY_SENT,
     FLAG_HIDE_THRESHOLD,
     FLAG_OWN_POST,
-    FLAGGED_AS,
-    HIDDEN_BY_FLAGS,
     Post,
     _group_of,
     _log,
@@ -53,7 +52,7 @@ def post_flag(*, post: Post, reporter, reason: str, note: str = "") -> Flag:
     if last_decided_at is not None:
         flags = flags.filter(created_at__gt=last_decided_at)
     flag_count = flags.count()
-    flagged_as = FLAGGED_AS.format(reason=flag.get_reason_display().lower())
+    flagged_as = why.flagged_as(flag.reason)
     item = _waiting_item(post)
     if item is None:
         item = ModerationItem.objects.create(
@@ -72,6 +71,6 @@ def post_flag(*, post: Post, reporter, reason: str, note: str = "") -> Flag:
             item=item,
             post=post,
             target_user=post.author,
-            reason=HIDDEN_BY_FLAGS.format(count=flag_count),
+            reason=why.reasons_for_the_log([why.reason(why.HIDDEN_BY_FLAGS, count=flag_count)]),
         )
     return flag

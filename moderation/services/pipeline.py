@@ -9,6 +9,7 @@ from django.utils import timezone
 from groups.models import Group, PostStatus, Reply, Thread
 from groups.selectors import can_moderate_group
 from groups.services import post_publish
+from moderation import reasons as why
 from moderation.models import WAITING, ModerationItem, ModerationLog
 from moderation.screening import post_score
 from moderation.selectors import member_is_trusted
@@ -74,7 +75,7 @@ def post_resubmit(*, post: Post) -> None:
         item=item,
         post=post,
         target_user=post.author,
-        reason=EDITED_WHILE_WAITING,
+        reason=why.reasons_for_the_log([EDITED_WHILE_WAITING]),
     )
 
 
@@ -82,7 +83,7 @@ def _still_waiting_status(old: ModerationItem) -> str:
     return ModerationItem.Status.ESCALATED if old.escalated_at else ModerationItem.Status.OPEN
 
 
-def _policy_hold_reason(*, post: Post, group: Group) -> str | None:
+def _policy_hold_reason(*, post: Post, group: Group) -> why.Reason | None:
     author = post.author
     if can_moderate_group(user=author, group=group):
         return None
@@ -132,7 +133,7 @@ def post_screen(*, post: Post) -> ModerationItem | None:
         item=item,
         post=post,
         target_user=post.author,
-        reason="; ".join(reasons),
+        reason=why.reasons_for_the_log(reasons),
     )
     return item
 

@@ -156,7 +156,7 @@ def test_revenue_sourced_influenced_and_referrals(world):
 def test_page_shows_the_figures_and_the_chart_says_them_in_words(staff_client, world):
     page = staff_client.get(URL, RANGE).content.decode()
     assert 'data-figure="registrations">5<' in page
-    assert 'data-figure="won_value">12,000<' in page
+    assert 'data-figure="won_value">$12,000<' in page
     assert 'data-figure="median_first_response">26.5 hours<' in page
     assert 'data-figure="escalated_share">25%<' in page
     assert '<desc id="funnel-chart-desc">Active members: 3; Find-a-partner requests: 2;' in page
@@ -189,3 +189,33 @@ def test_csv_cells_that_look_like_formulas_are_neutralised(staff_client, world):
     )
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert '\'=HYPERLINK("http://evil")' in [row[0] for row in rows]
+
+
+@pytest.mark.parametrize(
+    ("language", "won", "median", "share", "week"),
+    [
+        ("de", "12.000\u00a0$", "26,5 Stunden", "25\u00a0%", "Woche vom 29. Dezember 2025"),
+        ("fr", "12\u202f000\u00a0$US", "26,5 heures", "25\u00a0%", "Semaine du 29 décembre 2025"),
+        ("ja", "$12,000", "26.5時間", "25%", "2025年12月29日の週"),
+    ],
+)
+def test_the_dashboard_reads_in_the_viewers_language_and_number_format(
+    staff_client, world, language, won, median, share, week
+):
+    page = staff_client.get(
+        URL, {**RANGE, "period": "week"}, HTTP_ACCEPT_LANGUAGE=language
+    ).content.decode()
+
+    assert f'data-figure="won_value">{won}<' in page
+    assert f'data-figure="median_first_response">{median}<' in page
+    assert f'data-figure="escalated_share">{share}<' in page
+    assert week in page
+    assert "Week of" not in page and " hours<" not in page
+
+
+def test_the_scoring_rules_form_reads_in_german(staff_client):
+    page = staff_client.get(reverse("analytics:rules"), HTTP_ACCEPT_LANGUAGE="de").content.decode()
+
+    assert "Punkte für Gold" in page
+    assert "Aktivitätszeitraum in Tagen" in page
+    assert "Points a company needs" not in page

@@ -195,10 +195,10 @@ def test_the_scorecard_names_the_currency_and_lists_the_others(client, multi_cur
     services.scorecards_compute()
     client.force_login(seller.memberships.get().user)
     page = client.get(reverse("analytics:scorecard", args=[seller.slug])).content.decode()
-    assert 'data-figure="won_value">25000.0 <span class="muted">USD</span>' in page
+    assert 'data-figure="won_value">$25,000<' in page
     assert "program currency, USD, only" in page
-    assert 'data-won-other="EUR">31500.0<' in page
-    assert 'data-won-other="GBP">2000.0<' in page
+    assert 'data-won-other="EUR">€31,500.00<' in page
+    assert 'data-won-other="GBP">£2,000.00<' in page
     csv = client.get(reverse("analytics:scorecard-export", args=[seller.slug])).content.decode()
     assert "Won value in EUR (not counted in points),31500.0," in csv
     assert "Won value in GBP (not counted in points),2000.0," in csv

@@ -63,4 +63,4 @@ def test_receiver_sees_the_redacted_invitation_accepts_and_then_sees_the_custome
     expect(page.get_by_text("Referral accepted.")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_have_text("Globex Retail GmbH: warehouse move")
     expect(page.locator("main")).to_contain_text("hank@globex.example")
-    expect(page.locator("main")).to_contain_text("50000.00 EUR")
+    expect(page.locator("main")).to_contain_text("€50,000.00")

@@ -133,8 +133,8 @@ def test_staff_see_won_revenue_by_source(staff_client):
     ReferralFactory(status="lost", value=9999, currency="EUR")
     page = titles(staff_client.get(URL))
     assert "Won revenue by community source" in page
-    assert "Private collaboration</td><td>2</td><td>1500.00 EUR" in page
-    assert "Group thread</td><td>1</td><td>70.00 EUR" in page
+    assert "Private collaboration</td><td>2</td><td>€1,500.00" in page
+    assert "Group thread</td><td>1</td><td>€70.00" in page
     assert "9999" not in page.split("Won revenue")[1]
 
 

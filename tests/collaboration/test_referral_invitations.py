@@ -87,8 +87,8 @@ def assert_sees_everything(answers):
     for name in ("page", "csv"):
         for secret in SECRETS[:4]:
             assert secret in answers[name][1], (name, secret)
-    assert "50000.00 EUR" in answers["page"][1]
-    assert "50000.00 EUR" in answers["list"][1]
+    assert "€50,000.00" in answers["page"][1]
+    assert "€50,000.00" in answers["list"][1]
 
 
 def assert_sees_the_redacted_invitation(answers):

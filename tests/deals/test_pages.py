@@ -338,8 +338,8 @@ def test_staff_bulk_approve_approves_one_of_a_conflict_and_says_why_not_the_othe
         follow=True,
     )
     page = response.content.decode()
-    assert "1 registration(s) approved." in page
-    assert f"#{second.pk}: {services.ALREADY_APPROVED}" in page
+    assert "1 registration approved." in page
+    assert f"Registration #{second.pk}: {services.ALREADY_APPROVED}" in page
     assert DealRegistration.objects.get(pk=first.pk).status == DealStatus.APPROVED
 
 
@@ -385,3 +385,25 @@ def test_list_pages_run_a_fixed_number_of_queries(client, world, staff, page):
             assert client.get(url).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize(
+    ("language", "written"),
+    [
+        ("en", "€120,000.00"),
+        ("de", "120.000,00\u00a0€"),
+        ("fr", "120\u202f000,00\u00a0€"),
+        ("ja", "€120,000.00"),
+    ],
+)
+def test_a_deals_value_reads_as_the_members_language_writes_money(
+    client, world, draft_for, language, written
+):
+    registration = draft_for()
+    client.force_login(world.a_person)
+
+    detail = client.get(detail_url(registration), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    listing = client.get(reverse("deals:list"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+    assert written in detail and written in listing
+    assert "120000.00 EUR" not in detail

@@ -34,7 +34,7 @@ def test_a_public_suffix_is_refused_as_customer_domain(draft_for):
     with pytest.raises(ValidationError) as error:
         draft_for(customer_domain="co.uk")
     assert error.value.message_dict["customer_domain"] == [
-        services.PUBLIC_SUFFIX_ONLY.format(domain="co.uk")
+        "co.uk is a public suffix, not a customer's domain: enter e.g. acme.co.uk."
     ]
 
 
@@ -79,7 +79,7 @@ def test_only_a_draft_can_be_edited(world, draft_for):
             value=Decimal("5"),
             currency="USD",
         )
-    assert error.value.messages == [services.NOT_EDITABLE.format(status="submitted")]
+    assert error.value.messages == ["Only a draft can be edited; this registration is “Submitted”."]
 
 
 def test_submit_without_competitor_is_no_conflict(world, draft_for):
@@ -240,7 +240,8 @@ def test_transitions_outside_the_flow_are_refused(world, staff, status, target):
             services.deal_approve(registration=registration, staff=staff)
         else:
             services.deal_close(registration=registration, actor=staff, outcome=target)
-    assert error.value.messages == [services.BAD_TRANSITION.format(current=status, target=target)]
+    current, wanted = DealStatus(status).label, DealStatus(target).label
+    assert error.value.messages == [f"A registration cannot go from “{current}” to “{wanted}”."]
 
 
 def test_bulk_decisions_report_what_could_not_be_approved(world, draft_for, staff):

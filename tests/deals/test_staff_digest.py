@@ -43,7 +43,7 @@ def test_several_submissions_in_the_hour_make_one_email_with_the_conflict_flagge
     (digest,) = staff_digests(mailoutbox)
     assert digest.to == ["ops@vendor.example", "pm@vendor.example"]
     assert digest.subject.endswith("3 deal registrations to review (2 with a conflict)")
-    assert "Bravo Solutions: Acme Inc (acme.co.uk, GB), 120000.00 EUR" in digest.body
+    assert "Bravo Solutions: Acme Inc (acme.co.uk, GB), €120,000.00" in digest.body
     assert "Alpha Partners: ACME Ltd (acme.co.uk, GB)" in digest.body
     assert "Alpha Partners: Initech (initech.com, US)" in digest.body
     assert digest.body.count("CONFLICT: another company has an active registration") == 2

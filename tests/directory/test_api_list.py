@@ -80,15 +80,31 @@ def test_the_answer_has_count_links_results_and_facets(client, azure_partner):
             "ranking": {
                 "score": 95.5,
                 "reasons": [
-                    {"rule": "name", "label": LABELS["name"], "points": 40.0},
+                    {"rule": "name", "label": LABELS["name"], "points": 40.0, "values": {}},
                     {
                         "rule": "verified_competency",
                         "label": LABELS["verified_competency"],
                         "points": 30.0,
+                        "values": {},
                     },
-                    {"rule": "tier", "label": "Gold tier", "points": 12.0},
-                    {"rule": "rating", "label": "Rated 4.5 of 5", "points": 13.5},
-                    {"rule": "completeness", "label": "Profile 0% complete", "points": 0.0},
+                    {
+                        "rule": "tier",
+                        "label": "Gold tier",
+                        "points": 12.0,
+                        "values": {"tier": "gold"},
+                    },
+                    {
+                        "rule": "rating",
+                        "label": "Rated 4.5 of 5",
+                        "points": 13.5,
+                        "values": {"rating": 4.5},
+                    },
+                    {
+                        "rule": "completeness",
+                        "label": "Profile 0% complete",
+                        "points": 0.0,
+                        "values": {"percent": 0},
+                    },
                 ],
             },
         }

@@ -94,7 +94,7 @@ def test_a_logo_over_2000_pixels_a_side_is_refused_with_a_clear_error(admin_clie
     response = upload(admin_client, company, png((9000, 9000), mode="1"))
 
     assert response.status_code == 400
-    assert LOGO_TOO_MANY_PIXELS.format(width=9000, height=9000) in response.content.decode()
+    assert LOGO_TOO_MANY_PIXELS % {"width": 9000, "height": 9000} in response.content.decode()
     company.refresh_from_db()
     assert not company.logo
 
@@ -102,7 +102,18 @@ def test_a_logo_over_2000_pixels_a_side_is_refused_with_a_clear_error(admin_clie
 def test_one_side_over_the_limit_is_enough_to_refuse(admin_client, company):
     response = upload(admin_client, company, png((2001, 10)))
 
-    assert LOGO_TOO_MANY_PIXELS.format(width=2001, height=10) in response.content.decode()
+    assert LOGO_TOO_MANY_PIXELS % {"width": 2001, "height": 10} in response.content.decode()
+
+
+def test_a_german_admin_reads_the_pixel_limit_in_german(client, company):
+    admin = CompanyMembershipFactory(company=company, admin=True, user__language="de").user
+    client.force_login(admin)
+
+    response = upload(client, company, png((2001, 10)))
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Das Logo hat 2001 × 10 Pixel; erlaubt sind höchstens 2000 × 2000 Pixel." in page
 
 
 def test_a_decompression_bomb_is_refused_before_it_is_decoded(admin_client, company):

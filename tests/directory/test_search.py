@@ -246,7 +246,7 @@ def test_renamed_company_is_found_by_its_new_name_after_reindex():
     assert search(q="fresh") == ["Fresh Horizons"]
 
 
-def test_reindex_touches_only_the_companies_named_and_reports_how_many():
+def test_reindex_touches_only_the_companies_named_and_reports_how_many_changed():
     first = CompanyFactory(name="First Light")
     CompanyFactory(name="Second Wind")
 
@@ -254,7 +254,7 @@ def test_reindex_touches_only_the_companies_named_and_reports_how_many():
     assert company_search_reindex(company_ids=[]) == 0
     assert search(q="light") == ["First Light"]
     assert search(q="wind") == []
-    assert company_search_reindex() == 2
+    assert company_search_reindex() == 1  # First Light's vector was already right
     assert search(q="wind") == ["Second Wind"]
 
 
@@ -651,7 +651,8 @@ def test_a_repeated_search_reads_facets_from_the_cache(client, catalogue):
     with CaptureQueriesContext(connection) as queries:
         client.get(URL, {"country": "DE"})
 
-    assert len(queries) == 3  # the page's ids, its rows and their verified competencies
+    # The page's ids, then its rows with their verified competencies (one query on PostgreSQL).
+    assert len(queries) == (2 if connection.vendor == "postgresql" else 3)
 
 
 SQLITE_SMOKE = """

@@ -10,6 +10,7 @@ from directory.facet_cache import facet_cache_invalidate
 from directory.models import Company, CompanyCompetency, Tier
 from directory.search_forms import search_params_clean
 from directory.selectors.search import company_search
+from directory.services.search_index import company_search_reindex
 from tests.directory.factories import (
     CompanyCompetencyFactory,
     CompanyCountryFactory,
@@ -123,3 +124,28 @@ def test_below_the_thresholds_counts_are_exact_and_unlabelled(client):
     assert {"value": "gold", "label": "Gold", "count": 3, "selected": False} in body["facets"][
         "tier"
     ]
+
+
+def test_sampled_facets_still_count_the_results_exactly_below_the_limit(monkeypatch):
+    # Facets from a sample (here all of it); the number of results counted exactly: for a
+    # competency alone from the claims, for words alone from the companies.
+    monkeypatch.setattr("directory.selectors.search.facet_sql.FACET_EXACT_LIMIT", -10)
+    monkeypatch.setattr("directory.selectors.search.facet_sql._sample_percent", lambda rows: 100)
+    azure = CompetencyFactory(name="Azure", slug="azure")
+    for n, (verified, expires) in enumerate(
+        [(True, None), (True, timezone.now() - timedelta(days=1)), (False, None)]
+    ):
+        company = CompanyFactory(name=f"Azure partner {n}")
+        CompanyCompetencyFactory(
+            company=company, competency=azure, verified=verified, expires_at=expires
+        )
+    CompanyFactory(name="Other partner")
+    company_search_reindex()
+
+    claimed, _ = counts(competency=["azure"])
+    verified, _ = counts(competency=["azure"], verified="1")
+    words, _ = counts(q="partner")
+    assert claimed.facets_approximate
+    assert (claimed.count, claimed.count_approximate) == (3, False)
+    assert (verified.count, verified.count_approximate) == (1, False)
+    assert (words.count, words.count_approximate) == (4, False)

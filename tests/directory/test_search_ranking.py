@@ -212,3 +212,52 @@ def test_staff_can_change_some_weights_from_the_environment():
     assert done.stdout.split("\n")[0] == ("50 {'gold': 20, 'certified': 6, 'registered': 0} 3"), (
         done.stderr
     )
+
+
+@pytest.mark.parametrize(
+    ("language", "tier", "rating", "complete", "why"),
+    [
+        (
+            "de",
+            "Stufe Gold",
+            "Bewertet mit 4,5 von 5",
+            "Profil zu 80\u00a0% vollständig",
+            "Warum hier?",
+        ),
+        ("fr", "Niveau Or", "Noté 4,5 sur 5", "Profil complet à 80\u00a0%", "Pourquoi ici ?"),
+        ("ja", "ティア：ゴールド", "評価 4.5 / 5", "プロフィール完成度 80%", "この順位の理由"),
+    ],
+)
+def test_why_here_reads_in_the_viewers_language_with_local_numbers(
+    client, language, tier, rating, complete, why
+):
+    CompanyFactory(
+        name="Zeppelin Air",
+        tier=Tier.GOLD,
+        rating_average=4.5,
+        rating_count=2,
+        profile_completeness=80,
+    )
+    company_search_reindex()
+
+    page = client.get("/directory/", {"q": "zeppelin"}, HTTP_ACCEPT_LANGUAGE=language)
+    api = client.get("/api/v1/partners/", {"q": "zeppelin"}, HTTP_ACCEPT_LANGUAGE=language).json()
+
+    text = page.content.decode()
+    for label in (tier, rating, complete, why):
+        assert label in text
+    assert "Gold tier" not in text and LABELS["name"] not in text
+    reasons = {r["rule"]: r for r in api["results"][0]["ranking"]["reasons"]}
+    assert reasons["tier"]["label"] == tier and reasons["tier"]["values"] == {"tier": "gold"}
+    assert reasons["rating"]["label"] == rating and reasons["rating"]["values"] == {"rating": 4.5}
+    assert reasons["completeness"]["values"] == {"percent": 80}
+
+
+def test_the_rules_page_reads_in_german_with_german_numbers(client, settings):
+    settings.DIRECTORY_RANKING = {**settings.DIRECTORY_RANKING, "rating": 2.5}
+
+    page = client.get("/directory/about/ranking/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+
+    assert "<td>2,5</td>" in page
+    assert "Gold: 12" in page
+    assert LABELS["name"] not in page

@@ -46,3 +46,19 @@ def test_rapid_votes_are_refused(client, group, group_member):
 
     assert answers[:30] == [302] * 30
     assert answers[30] == 429
+
+
+def test_a_german_member_is_asked_to_slow_down_in_german(client, group, group_member):
+    group_member.language = "de"
+    group_member.save(update_fields=["language"])
+    thread = ThreadFactory(group=group)
+    client.force_login(group_member)
+    url = reverse("groups:reply", args=[group.slug, thread.pk])
+    for n in range(10):
+        client.post(url, {"body_markdown": f"Antwort {n}"})
+
+    response = client.post(url, {"body_markdown": "eine zu viel"})
+
+    assert response.status_code == 429
+    assert "Sie tun das zu oft." in response.content.decode()
+    assert RATE_LIMITED not in response.content.decode()

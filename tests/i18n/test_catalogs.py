@@ -66,3 +66,15 @@ def test_makemessages_finds_no_string_missing_from_the_catalogs(tmp_path, settin
     committed = {entry_key(e) for e in catalog("de") if not e.obsolete}
     assert sorted(extracted - committed) == [], "wrapped but not in the catalogs: run makemessages"
     assert sorted(committed - extracted) == [], "in the catalogs but no longer wrapped"
+
+
+def test_the_docker_image_and_make_run_compile_the_catalogs():
+    """The .mo files are not committed: whatever serves the portal compiles them first."""
+    base = Path(settings.BASE_DIR)
+    dockerfile = (base / "Dockerfile").read_text()
+    assert dockerfile.index("compilemessages") > dockerfile.index("COPY . .")
+    ignored = (base / ".dockerignore").read_text().split()
+    assert ".venv" in ignored and "**/*.mo" in ignored
+    makefile = (base / "Makefile").read_text()
+    assert "run: $(RUN_STAMP) messages" in makefile
+    assert "manage.py compilemessages" in makefile

@@ -110,3 +110,40 @@ def test_cached_parts_of_the_directory_follow_the_language_of_each_request(clien
     assert "Certified" in english
     assert "Zertifiziert" in german
     assert "Certified" not in german
+
+
+def test_a_visitors_switcher_choice_outlasts_the_browser_session(client):
+    response = client.post(SWITCH, {"language": "ja", "next": "/"})
+
+    cookie = response.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert cookie.value == "ja"
+    assert cookie["max-age"] >= 180 * 24 * 60 * 60
+
+
+def test_a_member_who_left_the_language_blank_follows_the_browser(client):
+    client.force_login(UserFactory(language=""))
+
+    page = client.get("/directory/", HTTP_ACCEPT_LANGUAGE="fr-FR,fr;q=0.9").content.decode()
+
+    assert '<html lang="fr">' in page
+    assert "Annuaire des partenaires" in page
+
+
+def test_the_switcher_choice_beats_the_browser_for_a_member_too(client):
+    member = UserFactory(language="")
+    client.force_login(member)
+
+    client.post(SWITCH, {"language": "de", "next": "/"})
+
+    page = client.get("/directory/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert '<html lang="de">' in page
+
+
+def test_urls_carry_no_language(client):
+    german = client.get("/directory/", HTTP_ACCEPT_LANGUAGE="de")
+    page = german.content.decode()
+
+    assert german.status_code == 200
+    assert 'href="/groups/"' in page
+    assert 'href="/de/' not in page
+    assert client.get("/de/directory/", HTTP_ACCEPT_LANGUAGE="de").status_code == 404

@@ -35,7 +35,7 @@ def test_a_flagged_post_enters_the_queue_once_however_many_flags(client, group):
     item = ModerationItem.objects.get(thread=thread)
     assert item.source == ModerationItem.Source.FLAGS
     assert item.flag_count == 2
-    assert item.reasons == ["Flagged as spam", "Flagged as job posting"]
+    assert item.reason_texts == ["Flagged as spam", "Flagged as a job posting"]
     thread.refresh_from_db()
     assert thread.status == PostStatus.PUBLISHED  # still up until enough members agree
 

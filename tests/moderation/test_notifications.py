@@ -37,7 +37,7 @@ def test_moderator_gets_one_email_for_several_waiting_items(group, moderator, ma
 
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == [moderator.email]
-    assert mailoutbox[0].subject == "[Partner Portal] 3 post(s) wait in your moderation queue"
+    assert mailoutbox[0].subject == "[Partner Portal] 3 posts wait in your moderation queue"
     assert "http://testserver/moderation/" in mailoutbox[0].body
     assert "\n--\nPartner Portal · http://testserver/" in mailoutbox[0].body
     assert ModeratorNotification.objects.get(moderator=moderator).item_count == 3
@@ -54,7 +54,7 @@ def test_no_second_email_within_the_hour_even_when_new_items_arrive(group, moder
 
     assert moderators_notify(now=T0 + timedelta(minutes=61)) == 1
     assert len(mailoutbox) == 2
-    assert mailoutbox[1].subject == "[Partner Portal] 2 post(s) wait in your moderation queue"
+    assert mailoutbox[1].subject == "[Partner Portal] 2 posts wait in your moderation queue"
 
 
 def test_no_reminder_when_nothing_new_arrived_since_the_last_email(group, moderator, mailoutbox):
@@ -173,5 +173,5 @@ def test_when_the_staff_email_fails_a_retry_still_escalates_and_tells_staff(
     assert item.status == ModerationItem.Status.ESCALATED
     assert [m.to for m in mailoutbox] == [[staff.email]]
     assert mailoutbox[0].subject == (
-        "[Partner Portal] 1 moderation item(s) escalated to program staff"
+        "[Partner Portal] 1 moderation item escalated to program staff"
     )

@@ -9,7 +9,7 @@ from django.utils import timezone
 from groups.models import Group, PostStatus
 from moderation.models import MemberTrust, ModerationItem
 from moderation.selectors import QueueSummary, queue_summary_for, waiting_summaries_by_group
-from moderation.services import POLICY_HOLDS_NEW_MEMBERS, item_escalate
+from moderation.services import item_escalate
 from tests.factories import UserFactory
 from tests.groups.factories import GroupFactory, MembershipFactory, ThreadFactory
 
@@ -49,7 +49,7 @@ def test_moderator_sees_held_post_with_author_history_and_reasons(
     assert "Cut-over weekends" in page
     assert "Nora Newcomer" in page
     assert "2 approved, 1 rejected" in page
-    assert POLICY_HOLDS_NEW_MEMBERS in page
+    assert "This group reviews posts by new members before they appear." in page
     assert thread.body_html in page
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from groups.models import Group, PostStatus
 from moderation.models import ModerationItem, ModerationLog, WatchedWord
+from moderation.reasons import reason_text
 from moderation.screening import post_score
 from moderation.tasks import screen_waiting_posts
 from portal.celery import app as celery_app
@@ -129,7 +130,7 @@ def test_watched_word_holds_a_post_wherever_it_appears(open_group, established):
     fine = post_score(post=_post(open_group, established, "News", "Acme leaksmith tool review"))
 
     assert held.hold
-    assert held.reasons == ["Watched words: acme leaks"]
+    assert [reason_text(reason) for reason in held.reasons] == ["Watched words: acme leaks"]
     assert not fine.hold
 
 
@@ -147,7 +148,7 @@ def test_the_same_text_posted_in_several_groups_is_held_the_second_time(
     assert second.status == PostStatus.PENDING
     item = second.moderation_items.get()
     assert item.source == ModerationItem.Source.SCREENING
-    assert "Same text posted in other groups" in item.reasons
+    assert "Same text posted in other groups" in item.reason_texts
 
 
 def test_ordinary_post_in_a_post_moderated_group_is_published_and_logged(
@@ -170,7 +171,7 @@ def test_held_reply_waits_in_the_queue_with_score_and_reasons(
     assert reply.status == PostStatus.PENDING
     item = reply.moderation_items.get()
     assert item.score >= 1.0
-    assert item.reasons[0].startswith("Job-board wording")
+    assert item.reason_texts[0].startswith("Job-board wording")
     assert ModerationLog.objects.filter(reply=reply, action=ModerationLog.Action.AUTO_HOLD).exists()
 
 

@@ -144,7 +144,7 @@ def test_profile_offers_the_time_zones_by_readable_name_with_the_current_one_sel
 ):
     page = member_client.get(reverse("profile")).content.decode()
 
-    assert '<option value="America/New_York">America/New York</option>' in page
+    assert '<option value="America/New_York">United States – New York</option>' in page
     assert '<option value="UTC" selected>UTC</option>' in page
 
 

@@ -24,8 +24,8 @@ GUARDED_PATHS = [
     "/digest/preview/",
     "/accounts/profile/",
     "/accounts/password/change/",
-    "/api/v1/partners/",
 ]
+API_PATHS = ["/api/v1/partners/", "/api/schema/"]
 
 
 @pytest.fixture
@@ -46,6 +46,22 @@ def test_staff_without_two_factor_are_sent_to_enrol_from_any_page(client, unenro
 
     assert response.status_code == 302
     assert response["Location"] == ENROL_URL
+
+
+@pytest.mark.parametrize("path", API_PATHS)
+def test_the_api_refuses_staff_without_two_factor_with_the_reason_in_json(
+    client, unenrolled_staff, path
+):
+    client.force_login(unenrolled_staff)
+
+    response = client.get(path, HTTP_ACCEPT_LANGUAGE="de")
+
+    assert response.status_code == 403
+    assert response.json() == {
+        "detail": "Ihre Rolle im Portal erfordert die Zwei-Faktor-Authentifizierung. "
+        "Richten Sie eine Authenticator-App oder einen Sicherheitsschlüssel ein, um fortzufahren.",
+        "enrol_url": ENROL_URL,
+    }
 
 
 @pytest.mark.parametrize("path", GUARDED_PATHS)

@@ -17,7 +17,7 @@ from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from allauth.account.utils import user_pk_to_url_str
 from allauth.mfa.models import Authenticator
-from allauth.socialaccount.models import SocialAccount, SocialToken
+from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
 from django.contrib import admin
 from django.contrib.admin import ModelAdmin
 from django.contrib.auth.models import Group as PermissionGroup
@@ -39,7 +39,7 @@ from collaboration.models import Collaboration, FindPartnerRequest, Referral
 from deals.models import DealRegistration, DealReminder
 from digests.models import DigestSent, Frequency
 from digests.services import digest_preferences_update, digest_token_make
-from directory.models import Company, CompanyCompetency, CompanyMembership
+from directory.models import ClaimedDomain, Company, CompanyCompetency, CompanyMembership
 from directory.services.companies import competency_verify
 from groups.models import Flag, GroupMembership, PostStatus, Reply, Thread
 from moderation.models import ModerationItem, WatchedWord
@@ -48,8 +48,10 @@ from moderation.services.flags import post_flag
 from portal.models import MfaAuditEntry, User
 from portal.seeding import DEMO_MEMBER_EMAIL, DEMO_STAFF_EMAIL
 from portal.services import mfa_audit_record
-from sso.models import IdentityProviderConnection
+from sso.models import PROVIDER, SAML_PROVIDER, IdentityProviderConnection
+from sso.services import connection_approve, connection_request_saml
 from tests.factories import mfa_add_recovery_codes, mfa_add_security_key, mfa_enrol
+from tests.sso.saml_idp import key_and_certificate
 
 ROLES = ("visitor", "member", "staff")
 
@@ -168,7 +170,10 @@ def demo_values() -> Values:
     item = item or ModerationItem.objects.order_by("pk").first()
     token = digest_token_make(member=member)
     security_key = Authenticator.objects.filter(user=member, type=Authenticator.Type.WEBAUTHN)
-    connection = IdentityProviderConnection.objects.select_related("company", "app").get()
+    connection = IdentityProviderConnection.objects.select_related("company", "app").get(
+        app__provider=PROVIDER
+    )
+    saml_app = SocialApp.objects.get(provider=SAML_PROVIDER)
     return {
         "": {},
         # allauth's routes: the demo member's security key, and the demo company's (placeholder)
@@ -176,6 +181,7 @@ def demo_values() -> Values:
         "accounts": {
             "pk": security_key.order_by("pk").first().pk,
             "provider_id": connection.app.provider_id,
+            "organization_slug": saml_app.client_id,
         },
         "sso": {"slug": connection.company.slug, "connection_id": connection.pk},
         "api": {"slug": company.slug},
@@ -305,7 +311,8 @@ def _build(route: Route, kwargs: dict[str, Any]) -> str:
 def add_rows_the_demo_lacks() -> None:
     """A little activity seed_demo does not make, so every admin page has a row to open:
     a verified claim, a flag, a watched word, digest preferences and a sent digest, a
-    permission group, a social account and token, and one beat schedule of each kind; and the
+    permission group, a social account and token, a second company's SAML connection, and one
+    beat schedule of each kind; and the
     second factors the demo staff and company admin would set up at their first sign-in
     (two-factor authentication is required of them, see portal/mfa.py), so the walk reaches the
     pages behind it."""
@@ -334,7 +341,7 @@ def add_rows_the_demo_lacks() -> None:
     DealReminder.objects.get_or_create(
         registration=deal, kind=DealReminder.Kind.DAYS_3, protected_until=deal.protected_until
     )
-    app = IdentityProviderConnection.objects.select_related("app").get().app
+    app = IdentityProviderConnection.objects.select_related("app").get(app__provider=PROVIDER).app
     account = SocialAccount.objects.create(user=member, provider=app.provider_id, uid="demo-sub")
     SocialToken.objects.create(app=app, account=account, token="demo-token")
     every_ten = IntervalSchedule.objects.create(every=10, period=IntervalSchedule.MINUTES)
@@ -344,3 +351,29 @@ def add_rows_the_demo_lacks() -> None:
     PeriodicTask.objects.create(
         name="notify-moderators", task="moderation.tasks.notify_moderators", interval=every_ten
     )
+    _connect_saml(staff)
+
+
+def _connect_saml(staff: User) -> None:
+    """A second demo company's approved SAML 2.0 connection, so allauth's SAML pages have an
+    app to answer for (its IdP is a placeholder nothing answers at)."""
+    admin = (
+        CompanyMembership.objects.filter(
+            role=CompanyMembership.Role.ADMIN, status=CompanyMembership.Status.APPROVED
+        )
+        .exclude(company__identity_provider__isnull=False)
+        .select_related("company", "user")
+        .order_by("pk")
+        .first()
+    )
+    company = admin.company
+    domain = ClaimedDomain.objects.create(company=company, domain=f"{company.slug}-saml.example")
+    connection = connection_request_saml(
+        company=company,
+        admin=admin.user,
+        entity_id="https://idp.demo-saml.invalid/metadata",
+        sso_url="https://idp.demo-saml.invalid/sso",
+        x509cert=key_and_certificate("Demo SAML IdP")[1],
+        domains=[domain],
+    )
+    connection_approve(connection=connection, staff=staff)

@@ -20,9 +20,10 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from directory.models import ClaimedDomain
 from sso.models import IdentityProviderConnection
-from sso.services import connection_approve, connection_request
+from sso.services import connection_approve, connection_request, connection_request_saml
 from tests.directory.factories import CompanyFactory, CompanyMembershipFactory
 from tests.factories import UserFactory
+from tests.sso.saml_idp import TestIdentityProvider, key_and_certificate
 from tests.sso_provider.setup_provider import PASSWORD
 
 REPO = Path(__file__).resolve().parents[2]
@@ -153,3 +154,43 @@ def provider_sign_in(authorize_url: str, email: str) -> str:
 
 def authorize_query(url: str) -> dict[str, str]:
     return {key: values[0] for key, values in parse_qs(urlsplit(url).query).items()}
+
+
+SAML_ENTITY_ID = "https://idp.acme.example/saml/metadata"
+SAML_SSO_URL = "https://idp.acme.example/saml/sso"
+
+
+@pytest.fixture(scope="session")
+def saml_idp() -> TestIdentityProvider:
+    """The test SAML identity provider (tests/sso/saml_idp.py) with a key made for this run."""
+    key_pem, certificate_pem = key_and_certificate("Acme test IdP")
+    return TestIdentityProvider(
+        entity_id=SAML_ENTITY_ID,
+        sso_url=SAML_SSO_URL,
+        key_pem=key_pem,
+        certificate_pem=certificate_pem,
+    )
+
+
+def connect_company_saml(
+    idp: TestIdentityProvider,
+    *,
+    domain: str = "acme.example",
+    name: str = "Acme Corp",
+    approve: bool = True,
+) -> IdentityProviderConnection:
+    """A company claiming ``domain`` whose SAML identity provider is ``idp`` (approved)."""
+    company = CompanyFactory(name=name)
+    claimed = ClaimedDomain.objects.create(company=company, domain=domain)
+    admin = CompanyMembershipFactory(company=company, admin=True).user
+    connection = connection_request_saml(
+        company=company,
+        admin=admin,
+        entity_id=idp.entity_id,
+        sso_url=idp.sso_url,
+        x509cert=idp.certificate_pem,
+        domains=[claimed],
+    )
+    if approve:
+        connection = connection_approve(connection=connection, staff=UserFactory(is_staff=True))
+    return connection

@@ -3,7 +3,8 @@
 Filters combine with AND across facets and with OR inside one facet (two competencies ticked
 means "either"), so each facet's counts apply every OTHER active filter: a value's count is how
 many results that value alone would give with the rest of the search unchanged. Counts are
-cached (``directory.facet_cache``) until a write changes what they count.
+cached (``directory.facet_cache``) until a write changes what they count: the facet rows, or,
+for a search with words, the search text.
 """
 
 from __future__ import annotations
@@ -76,6 +77,7 @@ def search_facets(
         # Counts of the unfiltered directory are asked for most and cost most: kept until a
         # write changes what they count rather than for a while.
         keep=not filters,
+        text=bool(params.q),
     )
     return Facets(
         values=_facet_values(counts, params),

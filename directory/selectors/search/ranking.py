@@ -14,8 +14,8 @@ profile is. Ties go to the higher rating, then the name.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from decimal import Decimal
+import functools
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVector
@@ -32,7 +32,8 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce
-from django.utils.translation import gettext_noop
+from django.utils.formats import number_format
+from django.utils.translation import get_language, gettext, gettext_noop
 
 from directory.models import SEARCH_CONFIG, Company, Competency, Tier
 from directory.selectors.search.filters import VERIFIED_CLAIMS_SQL, tsquery_text
@@ -40,8 +41,8 @@ from directory.selectors.search.filters import VERIFIED_CLAIMS_SQL, tsquery_text
 FIELD_RULES = ("name", "verified_competency", "competency", "offering", "description")
 RULES = (*FIELD_RULES, "tier", "rating", "completeness")
 
-# What each rule says when it applies (the labels of the page, the API and the docs). The API
-# keeps the English text; pages translate it where they show it.
+# What each rule says when it applies (the labels of the page, the API and the docs), translated
+# where they are shown; the API gives the rule's code beside its label.
 LABELS = {
     "name": gettext_noop("A search word is in the company name"),
     "verified_competency": gettext_noop("A search word names a competency the program verified"),
@@ -198,9 +199,38 @@ def score_expression(terms: list[str], weights: RankingWeights | None = None):
 
 @dataclass(frozen=True)
 class RankReason:
+    """One rule's points for a company, with what the rule read of it (``values``: the tier's
+    code, the rating, the profile's percentage), so each page words it in its own language."""
+
     rule: str
-    label: str
     points: float
+    values: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        """What the rule says of this company, in the active language."""
+        return reason_label(self)
+
+
+def reason_label(reason: RankReason) -> str:
+    """``reason`` as a sentence of the active language, its numbers in the active locale."""
+    value = next(iter(reason.values.values()), None)
+    return _label(get_language(), reason.rule, value)
+
+
+@functools.lru_cache(maxsize=2048)
+def _label(language: str | None, rule: str, value: object) -> str:
+    """One rule's words for one value (a page repeats the same few: each is worded once)."""
+    if rule == "tier":
+        name = Tier(value).label if value in Tier.values else value
+        return gettext("%(tier)s tier") % {"tier": name}
+    if rule == "rating":
+        if value is None:
+            return gettext("Not rated yet")
+        return gettext("Rated %(rating)s of 5") % {"rating": number_format(value, 1)}
+    if rule == "completeness":
+        return gettext("Profile %(percent)s%% complete") % {"percent": number_format(value)}
+    return gettext(LABELS[rule])
 
 
 @dataclass(frozen=True)
@@ -246,24 +276,23 @@ def rank_explanation(row: dict, weights: RankingWeights) -> RankExplanation:
         if rule == "competency" and row.get("hit_verified_competency"):
             continue  # a verified competency earns its own, higher, points instead
         if row.get(f"hit_{rule}"):
-            reasons.append(RankReason(rule, LABELS[rule], getattr(weights, rule)))
+            reasons.append(RankReason(rule, getattr(weights, rule)))
     tier = row["tier"]
-    tier_label = dict(Tier.choices).get(tier, tier)
-    reasons.append(RankReason("tier", f"{tier_label} tier", weights.tier.get(tier, 0.0)))
-    rating = row["rating_average"] or Decimal(0)
+    reasons.append(RankReason("tier", weights.tier.get(tier, 0.0), {"tier": tier}))
+    rating = row["rating_average"]
     reasons.append(
         RankReason(
             "rating",
-            f"Rated {rating:.1f} of 5" if row["rating_average"] else "Not rated yet",
-            round(float(rating) * weights.rating, 2),
+            round(float(rating or 0) * weights.rating, 2),
+            {"rating": float(rating) if rating else None},
         )
     )
     completeness = row["profile_completeness"]
     reasons.append(
         RankReason(
             "completeness",
-            f"Profile {completeness}% complete",
             round(completeness * weights.completeness / 100, 2),
+            {"percent": completeness},
         )
     )
     return RankExplanation(
@@ -271,16 +300,24 @@ def rank_explanation(row: dict, weights: RankingWeights) -> RankExplanation:
     )
 
 
-def ranking_rules() -> list[tuple[str, str, str]]:
-    """(rule, what it rewards, its weight now) for the page stating the rules."""
+def _weight_text(weight: float) -> str:
+    """12 rather than 12.0; 0.15 as 0,15 in German."""
+    return number_format(int(weight) if weight.is_integer() else weight)
+
+
+def ranking_rules() -> list[tuple[str, str, list[str]]]:
+    """(rule, what it rewards, its weights now, one a line) for the page stating the rules:
+    in the active language, numbers in its locale."""
     weights = ranking_weights()
-    rules: list[tuple[str, str, str]] = []
+    rules: list[tuple[str, str, list[str]]] = []
     for rule in RULES:
-        weight = getattr(weights, rule)
         if rule == "tier":
-            labels = dict(Tier.choices)
-            weight = ", ".join(f"{labels[v]} {p:g}" for v, p in weights.tier.items())
+            lines = [
+                gettext("%(tier)s: %(points)s")
+                % {"tier": Tier(value).label, "points": _weight_text(points)}
+                for value, points in weights.tier.items()
+            ]
         else:
-            weight = f"{weight:g}"
-        rules.append((rule, LABELS[rule], weight))
+            lines = [_weight_text(getattr(weights, rule))]
+        rules.append((rule, gettext(LABELS[rule]), lines))
     return rules
