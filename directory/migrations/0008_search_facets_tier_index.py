@@ -23,6 +23,6 @@ def _on_postgresql(sql: str):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("directory", "0005_search_facets_bulk_switch")]
+    dependencies = [("directory", "0007_search_cjk_name_endings")]
 
     operations = [migrations.RunPython(_on_postgresql(CREATE), _on_postgresql(DROP))]
