@@ -136,6 +136,27 @@ def test_name_first_pages_agree_whether_the_rating_walk_suffices_or_not(monkeypa
     assert pages == [["Azure High"], ["Azure Low"], ["Other"], ["Quiet Co"]]
 
 
+def test_with_facet_filters_best_match_ranks_every_match_up_to_a_higher_limit(monkeypatch):
+    # Facet filters make ranking every match cheap (it starts from the facet rows), so the
+    # name-first shortcut waits for more matches than a search by words alone.
+    monkeypatch.setattr("directory.selectors.search.ordering.RANK_ALL_LIMIT", 1)
+    azure = CompetencyFactory(name="Azure", slug="azure")
+    for name in ("Cloudsmiths", "Azure Experts"):
+        company = CompanyFactory(name=name, description="An Azure partner.")
+        CompanyCompetencyFactory(company=company, competency=azure)
+    indexed()
+
+    words = company_search(viewer=None, params=search_params_clean({"q": "azure"}))
+    faceted = company_search(
+        viewer=None, params=search_params_clean({"q": "azure", "competency": "azure"})
+    )
+
+    assert words.name_first
+    assert not faceted.name_first
+    assert [c.name for c in faceted.companies] == ["Azure Experts", "Cloudsmiths"]
+    assert all(c.ranking for c in faceted.companies)
+
+
 def test_a_word_prefix_finds_the_whole_word():
     indexed(CompanyFactory(name="Azure Experts"), CompanyFactory(name="Amazon Builders"))
 
@@ -388,6 +409,88 @@ def test_facet_counts_are_cached_until_invalidated(catalogue):
     assert facet(company_search(viewer=None, params=search_params_clean({})), "tier")["gold"] == 1
     facet_cache_invalidate()
     assert facet(company_search(viewer=None, params=search_params_clean({})), "tier")["gold"] == 2
+
+
+# -- selective filters without words --------------------------------------------------------
+
+
+@pytest.fixture
+def mixed():
+    """70 companies in DE or FR (some of FR serving DE, half of those behind members-only
+    details), with and without Azure, rated or not, of every tier."""
+    azure = CompetencyFactory(name="Azure", slug="azure")
+    now = timezone.now()
+    tiers = [Tier.REGISTERED, Tier.CERTIFIED, Tier.GOLD]
+    for n in range(70):
+        company = CompanyFactory(
+            name=f"Partner {(n * 37) % 70:02}",
+            hq_country="FR" if n % 3 == 0 else "DE",
+            tier=tiers[n % 3 if n % 2 else (n // 2) % 3],
+            rating_average=(n % 5) + 1 if n % 4 else None,
+            created_at=now - timedelta(minutes=(n * 11) % 70),
+            details_visibility=Visibility.MEMBERS if n % 6 == 0 else Visibility.PUBLIC,
+        )
+        if n % 3 == 0 and n % 2 == 0:
+            CompanyCountryFactory(company=company, country="DE")
+        if n % 2 or n % 5 == 0:
+            CompanyCompetencyFactory(company=company, competency=azure, verified=n % 4 != 1)
+    indexed()
+
+
+@pytest.mark.parametrize("sort", ["rating", "name", "newest"])
+@pytest.mark.parametrize(
+    "params",
+    [{"competency": "azure", "country": "DE"}, {"competency": "azure", "verified": "1"}],
+    ids=["competency and country", "verified competency"],
+)
+def test_a_selective_search_lists_the_same_pages_however_its_page_is_found(
+    mixed, monkeypatch, sort, params
+):
+    # Up to COLLECT_LIMIT matches a search without words finds its page among them on the
+    # facet rows; above it, by walking a sort index (bounded, else collecting them after all):
+    # the same companies in the same order.
+    member, staff = UserFactory(), UserFactory(is_staff=True)
+
+    def pages() -> list[list[str]]:
+        facet_cache_invalidate()
+        return [
+            search(viewer, **params, sort=sort, page=page)
+            for viewer in (None, member, staff)
+            for page in (1, 2)
+        ]
+
+    collected = pages()
+    monkeypatch.setattr("directory.selectors.search.ordering.COLLECT_LIMIT", 0)
+    monkeypatch.setattr("directory.selectors.search.ordering._table_rows", lambda cursor: -1)
+    walked = pages()
+    # A walk cut short (as when a filter correlates with the order) collects the matches.
+    monkeypatch.setattr("directory.selectors.search.ordering._table_rows", lambda cursor: 1e6)
+    monkeypatch.setattr("directory.selectors.search.ordering.WALK_MARGIN", 0)
+    cut_short = pages()
+
+    assert collected == walked == cut_short
+    assert len(collected[0]) == 20
+    assert collected[1]  # a second page
+    # Served countries behind members-only details count for staff, not for visitors.
+    more_for_staff = len(collected[4] + collected[5]) > len(collected[0] + collected[1])
+    assert more_for_staff == ("country" in params)
+
+
+@pytest.mark.parametrize("companies", [1, 50])
+def test_a_facet_search_without_words_runs_a_constant_number_of_queries(
+    client, django_assert_max_num_queries, companies
+):
+    competency = CompetencyFactory(slug="azure")
+    for company in CompanyFactory.create_batch(companies, tier=Tier.GOLD):
+        CompanyCompetencyFactory(company=company, competency=competency, verified=True)
+    indexed()
+
+    # Cold facet cache: the competency, the counts with their labels, the page's ids, rows,
+    # their verified competencies.
+    with django_assert_max_num_queries(6):
+        response = client.get(URL, {"competency": "azure", "country": "DE", "tier": "gold"})
+
+    assert len(response.context["result"].companies) == min(companies, 20)
 
 
 # -- sorting and paging ------------------------------------------------------------------------

@@ -13,10 +13,14 @@ from directory.selectors.search.facets import FacetValue, search_facets
 from directory.selectors.search.filters import filtered, search_filters, search_terms, viewer_levels
 from directory.selectors.search.fuzzy import corrected_terms
 from directory.selectors.search.ordering import (
+    collected_page_ids,
+    collects_matches,
+    facet_rows_find,
     name_first_ids,
     ordered,
     ranked_pool,
     uses_name_first,
+    walked_page_ids,
 )
 from directory.selectors.search.params import SORT_RELEVANCE, SearchParams
 from directory.selectors.search.ranking import (
@@ -101,7 +105,12 @@ def company_search(*, viewer, params: SearchParams) -> SearchResult:
         check_page_exists(number=params.page, num_pages=num_pages)
 
     companies: list[CompanyCard] = []
-    name_first = uses_name_first(sort=params.sort, terms=terms, count=count)
+    name_first = uses_name_first(
+        sort=params.sort,
+        terms=terms,
+        count=count,
+        faceted=bool(params.competency or params.industry or params.country),
+    )
     scored = bool(terms) and params.sort == SORT_RELEVANCE
     explanations: dict = {}
     if count:
@@ -110,6 +119,15 @@ def company_search(*, viewer, params: SearchParams) -> SearchResult:
             ids, explanations = _pooled_page(filters, terms, offset=offset)
         elif scored:
             ids, explanations = _ranked_page(filtered(filters), terms, offset=offset)
+        elif collects_matches(
+            params=params, terms=terms, count=count, exact=not found.total_approximate
+        ):
+            ids = collected_page_ids(params, levels, offset=offset, limit=PAGE_SIZE)
+        elif facet_rows_find(params, terms):
+            # Many matches: walk a sort index, bounded, else collect them all the same.
+            ids = walked_page_ids(filters, params.sort, offset=offset, limit=PAGE_SIZE, count=count)
+            if ids is None:
+                ids = collected_page_ids(params, levels, offset=offset, limit=PAGE_SIZE)
         else:
             ordered_companies = ordered(filtered(filters), params.sort, terms)
             # Ids first: on PostgreSQL the sort indexes cover the filter columns, so walking past
