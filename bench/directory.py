@@ -302,6 +302,9 @@ def seed(target: int) -> None:
     company_search_reindex()
     print(f"  reindexed in {time.perf_counter() - reindex_started:.0f} s", flush=True)
     with connection.cursor() as cursor:
+        # Each seeding statement refreshed the facet rows it touched, leaving several dead
+        # versions of every row; a real import (COPY with the bulk switch) writes each once.
+        cursor.execute("VACUUM FULL directory_search_facets")
         cursor.execute("VACUUM ANALYZE")
     facet_cache_invalidate()
     print(f"seeded {target - have:,} companies in {time.perf_counter() - started:.0f} s")
