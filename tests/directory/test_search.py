@@ -459,12 +459,14 @@ def test_a_selective_search_lists_the_same_pages_however_its_page_is_found(
             for page in (1, 2)
         ]
 
+    # A large table: walking to the few matches would be longer than collecting them.
+    monkeypatch.setattr("directory.selectors.search.ordering.table_rows", lambda cursor: 1e6)
     collected = pages()
     monkeypatch.setattr("directory.selectors.search.ordering.COLLECT_LIMIT", 0)
-    monkeypatch.setattr("directory.selectors.search.ordering._table_rows", lambda cursor: -1)
+    monkeypatch.setattr("directory.selectors.search.ordering.table_rows", lambda cursor: -1)
     walked = pages()
     # A walk cut short (as when a filter correlates with the order) collects the matches.
-    monkeypatch.setattr("directory.selectors.search.ordering._table_rows", lambda cursor: 1e6)
+    monkeypatch.setattr("directory.selectors.search.ordering.table_rows", lambda cursor: 1e6)
     monkeypatch.setattr("directory.selectors.search.ordering.WALK_MARGIN", 0)
     cut_short = pages()
 
@@ -474,6 +476,26 @@ def test_a_selective_search_lists_the_same_pages_however_its_page_is_found(
     # Served countries behind members-only details count for staff, not for visitors.
     more_for_staff = len(collected[4] + collected[5]) > len(collected[0] + collected[1])
     assert more_for_staff == ("country" in params)
+
+
+@pytest.mark.parametrize(
+    ("count", "end", "collects"),
+    [(10_000, 20, False), (300, 20, True), (10_000, 2_000, True), (10_001, 2_000, False)],
+    ids=["many matches, first page", "few matches", "many matches, deep page", "too many to count"],
+)
+def test_a_page_is_collected_from_the_facet_rows_only_when_a_walk_would_be_longer(
+    db, monkeypatch, count, end, collects
+):
+    # 100,000 companies: a first page of 10,000 matches is 200 companies into a sort index.
+    from directory.selectors.search.ordering import collects_matches
+    from directory.selectors.search.params import SearchParams
+
+    monkeypatch.setattr("directory.selectors.search.ordering.table_rows", lambda cursor: 1e5)
+    params = SearchParams(country=("DE",))
+
+    chosen = collects_matches(params=params, terms=[], count=count, exact=True, end=end)
+
+    assert chosen == collects
 
 
 @pytest.mark.parametrize("companies", [1, 50])

@@ -100,7 +100,7 @@ def facet_counts_postgresql(
         estimate = _domain_estimate(cursor, terms, bool(params.q))
         percent = None
         if estimate > FACET_EXACT_LIMIT:
-            percent = _sample_percent(estimate if not params.q else _table_rows(cursor))
+            percent = _sample_percent(estimate if not params.q else table_rows(cursor))
             if params.q:
                 # A word most companies hold: sample fewer of them, as many matches as needed.
                 percent = min(percent, 100.0 * FACET_SAMPLE_MATCHES / estimate)
@@ -146,7 +146,7 @@ def facet_counts_postgresql(
 def _domain_estimate(cursor, terms: list[str], q: bool) -> float:
     """The planner's estimate of the companies matching the words (or of all companies)."""
     if not q:
-        return _table_rows(cursor)
+        return table_rows(cursor)
     cursor.execute(
         "EXPLAIN (FORMAT JSON) SELECT 1 FROM directory_company c"
         " WHERE c.search_vector @@ to_tsquery(%s::regconfig, %s)",
@@ -157,7 +157,7 @@ def _domain_estimate(cursor, terms: list[str], q: bool) -> float:
     return float(plan[0]["Plan"]["Plan Rows"])
 
 
-def _table_rows(cursor) -> float:
+def table_rows(cursor) -> float:
     """The planner's count of companies (-1 before the table was first analyzed: then small
     enough to count exactly is the safe guess), read at most every ``TABLE_ROWS_SECONDS``.
 

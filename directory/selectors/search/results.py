@@ -120,7 +120,11 @@ def company_search(*, viewer, params: SearchParams) -> SearchResult:
         elif scored:
             ids, explanations = _ranked_page(filtered(filters), terms, offset=offset)
         elif collects_matches(
-            params=params, terms=terms, count=count, exact=not found.total_approximate
+            params=params,
+            terms=terms,
+            count=count,
+            exact=not found.total_approximate,
+            end=offset + PAGE_SIZE,
         ):
             ids = collected_page_ids(params, levels, offset=offset, limit=PAGE_SIZE)
         elif facet_rows_find(params, terms):
