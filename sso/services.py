@@ -115,7 +115,8 @@ def _request(
         connection,
         admin,
         ConnectionLog.Action.REQUESTED,
-        f"{detail} for {', '.join(sorted(d.domain for d in domains))}",
+        # Names and addresses only: the log is read in every language.
+        f"{detail} ({', '.join(sorted(d.domain for d in domains))})",
     )
     return connection
 

@@ -90,7 +90,7 @@ def test_an_admin_requests_a_saml_connection_and_it_waits_for_staff_audited(
     assert connection.saml_idp["sso_url"] == saml_idp.sso_url
     entry = connection.log.get()
     assert entry.action == ConnectionLog.Action.REQUESTED
-    assert entry.detail == f"SAML {saml_idp.entity_id} for acme.example"
+    assert entry.detail == f"SAML {saml_idp.entity_id} (acme.example)"
     shown = admin_client.get(page(company)).content.decode()
     assert "SAML 2.0" in shown
     assert "Waiting for program staff" in shown
