@@ -512,6 +512,10 @@ ACCOUNT_FORMS = {
     "reset_password": "sso.forms.ResetPasswordForm",
     "signup": "sso.forms.SignupForm",
 }
+# The portal fetches what a company admin names (an issuer's discovery document, SAML metadata):
+# an identity provider on this machine (http://localhost, 127.0.0.1) is accepted only in
+# development and in the test suite, whose providers listen on loopback.
+SSO_ALLOW_LOOPBACK_IDP = env.bool("SSO_ALLOW_LOOPBACK_IDP", default=DEBUG)
 STAFF_OIDC_ISSUER = env.str("STAFF_OIDC_ISSUER", default="")
 STAFF_OIDC_CLIENT_ID = env.str("STAFF_OIDC_CLIENT_ID", default="")
 STAFF_OIDC_CLIENT_SECRET = env.str("STAFF_OIDC_CLIENT_SECRET", default="")

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext, gettext_lazy, gettext_noop
 from django.utils.translation import gettext_lazy as _
@@ -91,7 +92,10 @@ LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
 
 def _issuer_is_acceptable(url: str) -> bool:
     parts = urlsplit(url)
-    return parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS)
+    if parts.scheme == "http":
+        # A test or development identity provider only (settings.SSO_ALLOW_LOOPBACK_IDP).
+        return settings.SSO_ALLOW_LOOPBACK_IDP and parts.hostname in LOOPBACK_HOSTS
+    return parts.scheme == "https"
 
 
 def _domains_field() -> forms.ModelMultipleChoiceField:

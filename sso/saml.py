@@ -5,11 +5,16 @@ python3-saml's; this module only reads and checks what people paste."""
 from __future__ import annotations
 
 import binascii
+import ipaddress
+import socket
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
+import requests
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext, gettext_noop
@@ -137,17 +142,55 @@ def metadata_parse(xml: str) -> IdentityProviderDetails:
 
 
 METADATA_FETCH_TIMEOUT = 5
+METADATA_MAX_BYTES = 1_000_000
+METADATA_ADDRESS_PRIVATE = gettext_noop(
+    "This address is on a private or local network, which the portal does not fetch from. "
+    "Give the identity provider's public metadata URL, or paste its metadata XML."
+)
+
+
+def address_is_public(url: str) -> bool:
+    """Whether every address ``url``'s host resolves to is on the public internet (loopback too
+    where ``SSO_ALLOW_LOOPBACK_IDP`` allows a test or development identity provider).
+
+    A company admin names the URL and the portal fetches it: without this, it would read its
+    own network (a cloud's metadata service, a database's port) for them.
+    """
+    host = urlsplit(url).hostname
+    if not host:
+        return False
+    try:
+        found = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return True  # nothing to reach: the fetch says so
+    for *_, sockaddr in found:
+        address = ipaddress.ip_address(sockaddr[0])
+        if address.is_loopback and settings.SSO_ALLOW_LOOPBACK_IDP:
+            continue
+        if not address.is_global:
+            return False
+    return True
 
 
 def metadata_fetch(url: str) -> str:
-    """The identity provider's metadata XML at ``url`` (https, checked certificate)."""
+    """The identity provider's metadata XML at ``url``: a public address, no redirects
+    followed, at most ``METADATA_MAX_BYTES``; a ValidationError otherwise."""
+    if not address_is_public(url):
+        raise ValidationError(gettext(METADATA_ADDRESS_PRIVATE), code="private")
     try:
-        xml = OneLogin_Saml2_IdPMetadataParser.get_metadata(url, timeout=METADATA_FETCH_TIMEOUT)
-    except Exception as error:  # urllib's network errors, or python3-saml's "not valid IdP XML"
+        with requests.get(
+            url, timeout=METADATA_FETCH_TIMEOUT, allow_redirects=False, stream=True
+        ) as response:
+            if response.status_code != 200:
+                raise ValueError(f"answered {response.status_code}")
+            body = response.raw.read(METADATA_MAX_BYTES + 1, decode_content=True)
+        if len(body) > METADATA_MAX_BYTES:
+            raise ValueError("larger than METADATA_MAX_BYTES")
+    except (requests.RequestException, ValueError) as error:
         raise ValidationError(
             gettext(METADATA_NOT_FETCHED).format(url=url), code="unreachable"
         ) from error
-    return xml.decode() if isinstance(xml, bytes) else xml
+    return body.decode("utf-8", errors="replace")
 
 
 @dataclass(frozen=True)

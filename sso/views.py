@@ -116,6 +116,11 @@ def _callback_url(provider_id: str) -> str:
     return absolute_url(reverse("openid_connect_callback", kwargs={"provider_id": provider_id}))
 
 
+# Each request may fetch the identity provider's metadata or discovery document.
+CONNECTION_RATE = "20/h"
+
+
+@ratelimit(key="user_or_ip", rate=CONNECTION_RATE, method="POST", block=True)
 def company_connection(request: HttpRequest, slug: str) -> HttpResponse:
     """A company admin requests, changes or reviews the company's identity provider, by OpenID
     Connect or SAML 2.0 (the button pressed says which)."""

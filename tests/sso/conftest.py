@@ -55,6 +55,12 @@ def _rsa_key_pem() -> str:
     ).decode()
 
 
+@pytest.fixture(autouse=True)
+def loopback_identity_providers(settings):
+    """The identity providers these tests start listen on loopback, which production refuses."""
+    settings.SSO_ALLOW_LOOPBACK_IDP = True
+
+
 @pytest.fixture(scope="session")
 def oidc_provider(tmp_path_factory) -> Provider:
     """The running provider; waits until its discovery document answers (at most 60 s)."""

@@ -2,6 +2,9 @@
 IdP, takes the IdP's metadata or its details by hand, says clearly what is wrong with them, and
 nobody but the company's admins can do any of it."""
 
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
 import pytest
 from django.urls import reverse
 from django.utils.html import escape
@@ -12,6 +15,7 @@ from sso.forms import SAML_FIELD_REQUIRED, URL_NOT_HTTPS
 from sso.models import ConnectionLog, IdentityProviderConnection
 from sso.saml import (
     CERTIFICATE_EXPIRED,
+    METADATA_ADDRESS_PRIVATE,
     METADATA_NOT_FETCHED,
     METADATA_UNREADABLE,
     NOT_A_CERTIFICATE,
@@ -153,6 +157,91 @@ def test_a_metadata_url_that_does_not_answer_is_refused(admin_client, company, s
     response = admin_client.post(page(company), saml_data(company, saml_idp, metadata_url=url))
 
     assert errors_shown(response, METADATA_NOT_FETCHED.format(url=url))
+
+
+@pytest.fixture
+def metadata_server(saml_idp):
+    """An identity provider's web server on loopback: /metadata answers its metadata, /moved
+    redirects there, /huge answers 2 MB."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            if self.path == "/moved":
+                self.send_response(302)
+                self.send_header("Location", "/metadata")
+                self.end_headers()
+                return
+            body = saml_idp.metadata().encode() if self.path == "/metadata" else b"<" * 2_000_000
+            self.send_response(200)
+            self.send_header("Content-Type", "application/xml")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+def test_metadata_read_from_the_identity_providers_url_fills_the_connection(
+    admin_client, company, saml_idp, metadata_server
+):
+    data = saml_data(company, saml_idp, metadata_url=f"{metadata_server}/metadata")
+    data.update({"saml-entity_id": "", "saml-sso_url": "", "saml-x509cert": ""})
+
+    admin_client.post(page(company), data)
+
+    connection = IdentityProviderConnection.objects.get(company=company)
+    assert connection.app.settings["idp"]["entity_id"] == saml_idp.entity_id
+
+
+@pytest.mark.parametrize("path", ["/moved", "/huge"], ids=["a redirect", "2 MB"])
+def test_metadata_behind_a_redirect_or_too_large_is_not_read(
+    admin_client, company, saml_idp, metadata_server, path
+):
+    url = f"{metadata_server}{path}"
+
+    response = admin_client.post(page(company), saml_data(company, saml_idp, metadata_url=url))
+
+    assert errors_shown(response, METADATA_NOT_FETCHED.format(url=url))
+    assert not IdentityProviderConnection.objects.filter(company=company).exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://169.254.169.254/latest/meta-data/",
+        "https://10.0.0.5/metadata",
+        "https://127.0.0.1:8443/metadata",
+        "https://[::1]/metadata",
+    ],
+    ids=["cloud metadata service", "private network", "loopback", "loopback IPv6"],
+)
+def test_in_production_metadata_is_never_fetched_from_a_private_or_local_address(
+    admin_client, company, saml_idp, settings, url
+):
+    settings.SSO_ALLOW_LOOPBACK_IDP = False
+
+    response = admin_client.post(page(company), saml_data(company, saml_idp, metadata_url=url))
+
+    assert errors_shown(response, METADATA_ADDRESS_PRIVATE)
+    assert not IdentityProviderConnection.objects.filter(company=company).exists()
+
+
+def test_in_production_an_identity_provider_over_http_on_localhost_is_refused(
+    admin_client, company, saml_idp, settings
+):
+    settings.SSO_ALLOW_LOOPBACK_IDP = False
+
+    response = admin_client.post(
+        page(company), saml_data(company, saml_idp, sso_url="http://localhost:8080/sso")
+    )
+
+    assert errors_shown(response, URL_NOT_HTTPS)
 
 
 def test_a_single_sign_on_url_without_https_is_refused(admin_client, company, saml_idp):
