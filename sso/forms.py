@@ -39,6 +39,10 @@ ISSUER_HELP = gettext_noop(
 ISSUER_NOT_HTTPS = gettext_noop(
     "The issuer URL must start with https:// (http:// only for localhost)."
 )
+ISSUER_ADDRESS_PRIVATE = gettext_noop(
+    "This address is on a private or local network, which the portal does not fetch from. "
+    "Give the identity provider's public issuer URL."
+)
 URL_NOT_HTTPS = gettext_noop("The URL must start with https:// (http:// only for localhost).")
 SAML_FIELD_REQUIRED = gettext_noop(
     "Required, unless you give the identity provider's metadata URL or XML above."
@@ -151,6 +155,8 @@ class ConnectionForm(forms.Form):
         issuer = self.cleaned_data["issuer"].rstrip("/")
         if not _issuer_is_acceptable(issuer):
             raise ValidationError(gettext(ISSUER_NOT_HTTPS))
+        if not saml.address_is_public(issuer):  # the portal reads its discovery document
+            raise ValidationError(gettext(ISSUER_ADDRESS_PRIVATE))
         return issuer
 
 

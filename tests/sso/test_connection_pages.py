@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from directory.models import ClaimedDomain
+from sso.forms import ISSUER_ADDRESS_PRIVATE
 from sso.models import ConnectionLog, IdentityProviderConnection
 from sso.services import DOMAIN_NOT_CLAIMED, NOT_APPROVED, connection_request
 from tests.directory.factories import CompanyFactory, CompanyMembershipFactory
@@ -105,6 +106,22 @@ def test_an_issuer_without_https_is_refused(admin_client, company, issuer):
 
     assert response.status_code == 400
     assert "must start with https://" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "issuer", ["https://169.254.169.254/latest", "https://192.168.1.10/realms/acme"]
+)
+def test_in_production_an_issuer_on_a_private_network_is_refused(
+    admin_client, company, settings, issuer
+):
+    settings.SSO_ALLOW_LOOPBACK_IDP = False
+    url = reverse("sso:company", args=[company.slug])
+
+    response = admin_client.post(url, request_data(company, issuer=issuer))
+
+    assert response.status_code == 400
+    assert escape(ISSUER_ADDRESS_PRIVATE) in response.content.decode()
+    assert not IdentityProviderConnection.objects.exists()
 
 
 def test_the_service_refuses_a_domain_of_another_company(company):
