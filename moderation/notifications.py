@@ -109,7 +109,12 @@ def items_escalate_overdue(*, now: datetime | None = None) -> int:
             status=ModerationItem.Status.OPEN, created_at__lte=now - after
         ).select_related("group", "thread", "reply")
     )
-    reason = why.reason(why.WAITED_TOO_LONG, hours=max(int(after.total_seconds() // 3600), 1))
+    minutes = max(int(after.total_seconds() // 60), 1)
+    reason = (
+        why.reason(why.WAITED_TOO_LONG, hours=minutes // 60)
+        if minutes % 60 == 0
+        else why.reason(why.WAITED_TOO_LONG_MINUTES, minutes=minutes)
+    )
     for item in overdue:
         item_escalate(item=item, actor=None, reason=why.reasons_for_the_log([reason]))
     if overdue:

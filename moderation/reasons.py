@@ -20,6 +20,7 @@ NEW_ACCOUNT_LINKS = "new_account_links"
 NEW_ACCOUNT = "new_account"
 FLAGGED = "flagged"
 WAITED_TOO_LONG = "waited_too_long"
+WAITED_TOO_LONG_MINUTES = "waited_too_long_minutes"
 HIDDEN_BY_FLAGS = "hidden_by_flags"
 
 _SENTENCES = {
@@ -49,6 +50,11 @@ _COUNTED = {
         "Waited longer than %(hours)s hour for a decision.",
         "Waited longer than %(hours)s hours for a decision.",
         "hours",
+    ),
+    WAITED_TOO_LONG_MINUTES: ngettext_lazy(
+        "Waited longer than %(minutes)s minute for a decision.",
+        "Waited longer than %(minutes)s minutes for a decision.",
+        "minutes",
     ),
     HIDDEN_BY_FLAGS: ngettext_lazy(
         "Hidden after %(count)s member flagged it.",

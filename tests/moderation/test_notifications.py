@@ -126,6 +126,25 @@ def test_the_escalation_limit_is_a_setting(group, staff, settings):
     assert item.status == ModerationItem.Status.ESCALATED
 
 
+@pytest.mark.parametrize(
+    ("limit", "said"),
+    [
+        (timedelta(minutes=90), "Waited longer than 90 minutes for a decision."),
+        (timedelta(minutes=30), "Waited longer than 30 minutes for a decision."),
+        (timedelta(hours=1), "Waited longer than 1 hour for a decision."),
+    ],
+)
+def test_the_escalation_says_how_long_the_item_waited_as_set(
+    group, staff, settings, mailoutbox, limit, said
+):
+    settings.MODERATION_ESCALATE_AFTER = limit
+    _item(group, T0 - limit - timedelta(minutes=1))
+
+    items_escalate_overdue(now=T0)
+
+    assert ModerationLog.objects.get(action=ModerationLog.Action.ESCALATE).reason == said
+
+
 def test_the_escalation_beat_task_runs_the_service(group, staff, mailoutbox):
     _item(group, timezone.now() - timedelta(days=3))
 
