@@ -91,26 +91,38 @@ def uses_name_first(*, sort: str, terms: list[str], count: int, faceted: bool = 
     )
 
 
-def ranked_pool(filters: dict[str, Q], terms: list[str]) -> list[int]:
-    """The candidates ranked by points at the top of a search matching very many companies.
+def ranked_pool(filters: dict[str, Q], terms: list[str], *, count: int) -> list[int]:
+    """The candidates ranked by points at the top of a search matching very many companies
+    (``count``, exact or estimated).
 
     The first ``RANK_POOL`` of the name-first order (a name match earns the most points) and the
     ``RANK_POOL`` best-rated matches (rating, tier and completeness earn the rest): two bounded
-    walks whatever the number of matches.
+    walks whatever the number of matches, each stopping as soon as it has its candidates.
     """
     if not RANK_POOL:
         return []
-    # The walk by rating that the name-first order starts with yields both kinds at once.
-    rows = _walk_by_rating(filtered(filters), terms, RANK_POOL * NAME_FIRST_WALK)
-    names = _name_first_from_walk(rows, RANK_POOL, RANK_POOL * NAME_FIRST_WALK)
-    if names is None:
-        names = name_first_ids(filters, terms, offset=0, limit=RANK_POOL)
-    rated = [pk for pk, _ in rows[:RANK_POOL]]
+    matches = filtered(filters)
+    rated_sql, rated_params = _walk_sql(matches, terms, RANK_POOL)
+    names_sql, names_params = _walk_sql(matches, terms, max(1, RANK_POOL * NAME_FIRST_WALK))
+    # The name matches among the first matches by rating, in the same round trip: that walk
+    # stops at the RANK_POOL-th (for a word in many names, a few dozen companies in).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"(SELECT pk, false FROM ({rated_sql}) AS rated (pk, name_hit))"  # noqa: S608
+            f" UNION ALL (SELECT pk, true FROM ({names_sql}) AS walk (pk, name_hit)"
+            " WHERE name_hit LIMIT %s)",
+            [*rated_params, *names_params, RANK_POOL],
+        )
+        rows = cursor.fetchall()
+    rated = [pk for pk, named in rows if not named]
+    names = [pk for pk, named in rows if named]
+    if len(names) < RANK_POOL:
+        names = name_first_ids(filters, terms, offset=0, limit=RANK_POOL, count=count)
     return list(dict.fromkeys([*names, *rated]))
 
 
 def name_first_ids(
-    filters: dict[str, Q], terms: list[str], *, offset: int, limit: int
+    filters: dict[str, Q], terms: list[str], *, offset: int, limit: int, count: int
 ) -> list[int]:
     """One page of a search matching very many companies, without ranking every match.
 
@@ -124,7 +136,7 @@ def name_first_ids(
     """
     matches = filtered(filters)
     end = offset + limit
-    walked = _name_first_walk(matches, terms, end)
+    walked = _name_first_walk(matches, terms, end, count=count)
     if walked is not None:
         return walked[offset:end]
     name_query = SearchQuery(
@@ -167,33 +179,59 @@ def name_first_ids(
         return [row[0] for row in cursor.fetchall()]
 
 
-def _name_first_walk(matches: QuerySet[Company], terms: list[str], end: int) -> list[int] | None:
+def _name_first_walk(
+    matches: QuerySet[Company], terms: list[str], end: int, *, count: int
+) -> list[int] | None:
     """The name-first order up to ``end`` from the first matches by rating, or None if unsure.
 
     Walks the rating index over the matches, at most ``NAME_FIRST_WALK`` times ``end`` of them,
-    flagging name matches from the stored vector (the name is its only weight-A part). When a
-    frequent word is in many names, the first ``end`` name matches by rating lie in that walk,
-    whose cost follows the page, not the matches (with tens of thousands of names holding the
-    word, far cheaper than the name index). When the walk found all matches it holds the whole
-    order too. Otherwise (a word in few names) None: the name index then finds those few names
-    cheaply.
+    flagging name matches from the stored vector (the name is its only weight-A part), and
+    stops at the ``end``-th name match. When a frequent word is in many names, the first
+    ``end`` name matches by rating lie in that walk, whose cost follows the page, not the
+    matches (with tens of thousands of names holding the word, far cheaper than the name
+    index). When the matches (``count``) are fewer than the walk's bound, it meets them all and
+    the whole order with them. Otherwise (a word in few names) None: the name index then finds
+    those few names cheaply.
     """
     limit = end * NAME_FIRST_WALK
+    if not limit:
+        return None
+    sql, params = _walk_sql(matches, terms, limit)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT pk FROM ({sql}) AS walk (pk, name_hit) WHERE name_hit LIMIT %s",  # noqa: S608
+            [*params, end],
+        )
+        hits = [row[0] for row in cursor.fetchall()]
+    if len(hits) >= end:
+        return hits
+    if count >= limit:
+        return None
     return _name_first_from_walk(_walk_by_rating(matches, terms, limit), end, limit)
 
 
-def _walk_by_rating(matches: QuerySet[Company], terms: list[str], limit: int) -> list:
-    """The first ``limit`` matches by rating: (id, whether a search word is in the name)."""
+def _walk_sql(matches: QuerySet[Company], terms: list[str], limit: int) -> tuple[str, tuple]:
+    """SQL of the first ``limit`` matches by rating: (id, whether a search word is in the
+    name), Django-compiled, its values bound parameters."""
     weighted = SearchQuery(
         " | ".join(f"'{term}':*A" for term in terms), search_type="raw", config=SEARCH_CONFIG
     )
-    return list(
+    return (
         matches.annotate(
             name_hit=ExpressionWrapper(Q(search_vector=weighted), output_field=BooleanField())
         )
         .order_by(*_by_rating())
         .values_list("pk", "name_hit")[:limit]
+        .query.sql_with_params()
     )
+
+
+def _walk_by_rating(matches: QuerySet[Company], terms: list[str], limit: int) -> list:
+    """The first ``limit`` matches by rating: (id, whether a search word is in the name)."""
+    sql, params = _walk_sql(matches, terms, limit)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _name_first_from_walk(rows: list, end: int, limit: int) -> list[int] | None:

@@ -116,7 +116,7 @@ def company_search(*, viewer, params: SearchParams) -> SearchResult:
     if count:
         offset = (params.page - 1) * PAGE_SIZE
         if name_first:
-            ids, explanations = _pooled_page(filters, terms, offset=offset)
+            ids, explanations = _pooled_page(filters, terms, offset=offset, count=count)
         elif scored:
             ids, explanations = _ranked_page(filtered(filters), terms, offset=offset)
         elif collects_matches(
@@ -175,11 +175,11 @@ def _ranked_page(
 
 
 def _pooled_page(
-    filters: dict[str, Q], terms: list[str], *, offset: int
+    filters: dict[str, Q], terms: list[str], *, offset: int, count: int
 ) -> tuple[list[int], dict[int, RankExplanation]]:
     """One page of "best match" over very many matches: the pool of candidates ranked by
     points first (ordering.ranked_pool), then the other matches in the name-first order."""
-    pool = ranked_pool(filters, terms)
+    pool = ranked_pool(filters, terms, count=count)
     ids: list[int] = []
     explanations: dict[int, RankExplanation] = {}
     if offset < len(pool):
@@ -189,7 +189,11 @@ def _pooled_page(
     if len(ids) < PAGE_SIZE:
         rest_filters = {**filters, "pool": ~Q(pk__in=pool)} if pool else filters
         rest = name_first_ids(
-            rest_filters, terms, offset=max(0, offset - len(pool)), limit=PAGE_SIZE - len(ids)
+            rest_filters,
+            terms,
+            offset=max(0, offset - len(pool)),
+            limit=PAGE_SIZE - len(ids),
+            count=count,
         )
         ids += rest
         if rest:
