@@ -150,3 +150,38 @@ def test_sampled_facets_still_count_the_results_exactly_below_the_limit(monkeypa
     assert (claimed.count, claimed.count_approximate) == (3, False)
     assert (verified.count, verified.count_approximate) == (1, False)
     assert (words.count, words.count_approximate) == (4, False)
+
+
+def test_a_word_in_very_many_companies_is_counted_from_a_sample_of_its_matches(monkeypatch):
+    # The sample is the matches whose id is a multiple of the modulus (here 2), each standing
+    # for two; above the limit the number of results is the sample's too, "about N".
+    monkeypatch.setattr("directory.selectors.search.facet_sql.FACET_EXACT_LIMIT", -10)
+    monkeypatch.setattr("directory.selectors.search.facet_sql.COUNT_WORDS_EXACT_LIMIT", 0)
+    monkeypatch.setattr("directory.selectors.search.facet_sql._sample_modulus", lambda n: 2)
+    companies = [CompanyFactory(name=f"Zephyr {n}", tier=Tier.GOLD) for n in range(7)]
+    CompanyFactory(name="Other", tier=Tier.GOLD)
+    company_search_reindex()
+    sampled = sum(1 for company in companies if company.pk % 2 == 0)
+
+    result, facets = counts(q="zephyr")
+
+    assert result.facets_approximate and result.count_approximate
+    assert result.count == 2 * sampled
+    assert facets["tier"] == ({"gold": 2 * sampled} if sampled else {})
+
+
+def test_words_rarer_together_than_the_planner_thought_are_counted_exactly(monkeypatch):
+    # The planner guessed many matches, the sample found few: every match is counted instead.
+    monkeypatch.setattr("directory.selectors.search.facet_sql.FACET_EXACT_LIMIT", 5)
+    monkeypatch.setattr(
+        "directory.selectors.search.facet_sql._domain_estimate", lambda *args: 50_000.0
+    )
+    for n in range(3):
+        CompanyFactory(name=f"Zephyr Quokka {n}", tier=Tier.GOLD)
+    CompanyFactory(name="Zephyr Data", tier=Tier.CERTIFIED)
+    company_search_reindex()
+
+    result, facets = counts(q="zephyr quokka")
+
+    assert not result.facets_approximate and not result.count_approximate
+    assert result.count == 3 and facets["tier"] == {"gold": 3}

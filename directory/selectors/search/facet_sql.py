@@ -126,27 +126,14 @@ def facet_counts_postgresql(
                 modulus = _sample_modulus(estimate)
             else:
                 percent = _sample_percent(table_rows(cursor))
-        rows = _grouped_counts(
-            cursor,
-            terms,
-            bool(params.q),
-            conditions,
-            levels,
-            percent,
-            modulus,
-            verified=params.verified,
+        counts, total, domain = _counted(
+            cursor, params, terms, conditions, levels, percent=percent, modulus=modulus
         )
-        # Each sampled company stands for 1 / its share of them.
-        scale = modulus if modulus else (100.0 / percent if percent else 1.0)
-        counts = dict(empty)
-        total = 0
-        for facet, value, label, n in rows:
-            if facet == "total":
-                total = round(n * scale)
-            elif label is None:
-                counts[facet].append((value, round(n * scale)))
-            else:
-                counts[facet].append((value, label, round(n * scale)))
+        if modulus and domain <= FACET_EXACT_LIMIT:
+            # Fewer than the planner thought (words together are rarer than each alone):
+            # count them all, exactly, for what a sample would have cost.
+            modulus = None
+            counts, total, _ = _counted(cursor, params, terms, conditions, levels)
         sampled = percent is not None or modulus is not None
         total_approximate = sampled
         limit = COUNT_WORDS_EXACT_LIMIT if params.q and not conditions else COUNT_EXACT_LIMIT
@@ -162,6 +149,44 @@ def facet_counts_postgresql(
         "approximate": sampled,
         "total_approximate": total_approximate,
     }
+
+
+def _counted(
+    cursor,
+    params: SearchParams,
+    terms: list[str],
+    conditions: dict,
+    levels: tuple[str, ...],
+    *,
+    percent: float | None = None,
+    modulus: int | None = None,
+) -> tuple[dict, int, int]:
+    """Each facet's counts, the number of results and the size of the domain, over the domain
+    or its sample, scaled up by what each sampled company stands for."""
+    rows = _grouped_counts(
+        cursor,
+        terms,
+        bool(params.q),
+        conditions,
+        levels,
+        percent,
+        modulus,
+        verified=params.verified,
+    )
+    scale = modulus if modulus else (100.0 / percent if percent else 1.0)
+    counts: dict = {name: [] for name in _FACETS}
+    total = domain = 0
+    for facet, value, label, n in rows:
+        if facet == "total":
+            total = round(n * scale)
+        elif facet == "domain":
+            domain = round(n * scale)
+        elif label is None:
+            counts[facet].append((value, round(n * scale)))
+        else:
+            counts[facet].append((value, label, round(n * scale)))
+    # Without filters (no "domain" row) every company of the domain is a result.
+    return counts, total, (domain if conditions else total)
 
 
 def _domain_estimate(cursor, terms: list[str], q: bool) -> float:
@@ -257,6 +282,8 @@ def _grouped_counts(
     )
     every = " AND ".join(f"pass_{name}" for name in conditions) or "true"
     parts.append(f"SELECT 'total', '', NULL, count(*) FROM m WHERE {every}")
+    if conditions:
+        parts.append("SELECT 'domain', '', NULL, count(*) FROM m")
     cursor.execute(
         f"""WITH m AS MATERIALIZED (
                 SELECT {claims} AS competency, f.industries AS industry,

@@ -128,18 +128,20 @@ def field_sql(terms: list[str]) -> dict[str, tuple[str, list]]:
             [SEARCH_CONFIG, tsquery_text(terms, joiner=" | ", weights=weight)],
         )
 
-    verified = (
-        "EXISTS (SELECT 1 FROM directory_search_facets f"
-        f" WHERE f.company_id = {_COMPANY}.id AND {VERIFIED_CLAIMS_SQL} && ARRAY("
-        " SELECT k.id FROM directory_competency k"
-        " WHERE to_tsvector(%s::regconfig, k.name) @@ to_tsquery(%s::regconfig, %s)))"
+    named = (
+        "ARRAY(SELECT k.id FROM directory_competency k"
+        " WHERE to_tsvector(%s::regconfig, k.name) @@ to_tsquery(%s::regconfig, %s))"
     )
+    # The competencies the words name are found once; when there are none (most searches) no
+    # company's facet row is probed: a probe per match was half the cost of ranking them.
+    verified = (
+        f"(cardinality({named}) > 0 AND EXISTS (SELECT 1 FROM directory_search_facets f"
+        f" WHERE f.company_id = {_COMPANY}.id AND {VERIFIED_CLAIMS_SQL} && {named}))"
+    )
+    named_params = [SEARCH_CONFIG, SEARCH_CONFIG, tsquery_text(terms, joiner=" | ")]
     return {
         "name": any_word("A"),
-        "verified_competency": (
-            verified,
-            [SEARCH_CONFIG, SEARCH_CONFIG, tsquery_text(terms, joiner=" | ")],
-        ),
+        "verified_competency": (verified, named_params * 2),
         "competency": any_word("B"),
         "offering": any_word("C"),
         "description": any_word("D"),
