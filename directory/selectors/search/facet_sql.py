@@ -9,9 +9,9 @@ estimate of how many there are decides:
 - up to ``FACET_EXACT_LIMIT``: every facet counted exactly, each under the other active
   filters, and the number of results, in one statement whose cost follows those companies;
 - more: the same statement over a sample, counts scaled up and marked approximate ("≈"). For a
-  search with words the sample is their matches whose id is a multiple of a modulus (4, 16, 64
-  or 256, chosen to hold at most about ``FACET_SAMPLE_MATCHES``), found through that sample's
-  own partial index (migration 0009), so its cost follows the sample, not the matches. Without
+  search with words the sample is their matches whose id hashes to 0 modulo 4, 16, 64 or 256
+  (the first to hold at most about ``FACET_SAMPLE_MATCHES``), found through that sample's own
+  partial index (migration 0009), so its cost follows the sample, not the matches. Without
   words it is ``TABLESAMPLE SYSTEM`` of about ``FACET_SAMPLE_ROWS`` companies (the same pages
   every time). The number of results is then counted exactly up to ``COUNT_EXACT_LIMIT``
   (through the GIN indexes, or the claims' index for a competency alone), and shown as
@@ -40,7 +40,7 @@ from directory.selectors.search.params import SearchParams
 FACET_EXACT_LIMIT = 1_000
 FACET_SAMPLE_ROWS = 3_000
 FACET_SAMPLE_MATCHES = 1_000
-# The partial indexes of migration 0009: companies whose id is a multiple of each.
+# The partial indexes of migration 0009: one company in each of these, by a hash of its id.
 SAMPLE_MODULI = (4, 16, 64, 256)
 COUNT_EXACT_LIMIT = 10_000
 # With words and no filter, the matches are counted exactly only up to this many (each one
@@ -57,7 +57,7 @@ def _domain(
     terms: list[str], q: bool, sample_percent: float | None = None, modulus: int | None = None
 ) -> tuple[str, list]:
     """The facet rows a search's facets are drawn from: those matching its words, or all; of
-    those with words, the matches whose id is a multiple of ``modulus`` (a sample)."""
+    those with words, one match in ``modulus`` by a hash of its id (a sample)."""
     sample = ""
     if sample_percent is not None:
         # The same pages every time (REPEATABLE): they stay in the buffer pool, so a search
@@ -66,9 +66,8 @@ def _domain(
         sample = f" TABLESAMPLE SYSTEM ({sample_percent:.4f}) REPEATABLE ({SAMPLE_SEED})"
     if not q:
         return f"directory_search_facets f{sample}", []
-    # Spelt as the partial indexes' predicate, which the planner must recognize ("%%" is
-    # "%" once the parameters are bound).
-    sampled = f" AND (c.id %% {modulus}) = 0" if modulus and modulus > 1 else ""
+    # Spelt as the partial indexes' predicate, which the planner must recognize.
+    sampled = f" AND (hashint8(c.id) & {modulus - 1}) = 0" if modulus and modulus > 1 else ""
     return (
         # The matching ids first, then their rows by primary key: a join lets the planner,
         # misjudging how many rows match, hash them and read every facet row.
