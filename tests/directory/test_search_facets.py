@@ -156,7 +156,7 @@ def test_a_word_in_very_many_companies_is_counted_from_a_sample_of_its_matches(m
     # The sample is the matches whose id hashes to 0 modulo its size (here one in 2), each
     # standing for two; above the limit the number of results is the sample's too, "about N".
     monkeypatch.setattr("directory.selectors.search.facet_sql.FACET_EXACT_LIMIT", -10)
-    monkeypatch.setattr("directory.selectors.search.facet_sql.COUNT_WORDS_EXACT_LIMIT", 0)
+    monkeypatch.setattr("directory.selectors.search.results.COUNT_BY_PAGE_LIMIT", -1)
     monkeypatch.setattr("directory.selectors.search.facet_sql._sample_modulus", lambda n: 2)
     for n in range(7):
         CompanyFactory(name=f"Zephyr {n}", tier=Tier.GOLD)
@@ -191,3 +191,38 @@ def test_words_rarer_together_than_the_planner_thought_are_counted_exactly(monke
 
     assert not result.facets_approximate and not result.count_approximate
     assert result.count == 3 and facets["tier"] == {"gold": 3}
+
+
+@pytest.mark.parametrize("sort", ["", "name"], ids=["best match", "by name"])
+def test_a_word_estimated_from_a_sample_is_counted_exactly_by_its_page(monkeypatch, sort):
+    # Facets from a sample of one match in two; the page's own query, which reads every match
+    # to rank or sort them, says how many there are: exactly, whatever the sample held.
+    monkeypatch.setattr("directory.selectors.search.facet_sql.FACET_EXACT_LIMIT", -10)
+    monkeypatch.setattr("directory.selectors.search.facet_sql._sample_modulus", lambda n: 2)
+    for n in range(7):
+        CompanyFactory(name=f"Zephyr {n}")
+    CompanyFactory(name="Other")
+    company_search_reindex()
+
+    result, _ = counts(q="zephyr", sort=sort)
+
+    assert result.facets_approximate
+    assert (result.count, result.count_approximate) == (7, False)
+    assert len(result.companies) == 7
+
+
+def test_a_sample_holding_none_of_a_few_matches_still_finds_them(monkeypatch):
+    # Words with filters: the sample of the words' matches (here none of them: a sample of one
+    # in 2**30) says none pass every filter; the page's own query finds and counts them.
+    monkeypatch.setattr("directory.selectors.search.facet_sql.FACET_EXACT_LIMIT", -10)
+    monkeypatch.setattr("directory.selectors.search.facet_sql._sample_modulus", lambda n: 2**30)
+    CompanyFactory(name="Zephyr One", tier=Tier.GOLD)
+    CompanyFactory(name="Zephyr Two", tier=Tier.GOLD)
+    CompanyFactory(name="Zephyr Three", tier=Tier.CERTIFIED)
+    company_search_reindex()
+
+    result, _ = counts(q="zephyr", tier="gold")
+
+    assert (result.count, result.count_approximate) == (2, False)
+    assert sorted(c.name for c in result.companies) == ["Zephyr One", "Zephyr Two"]
+    assert not result.searched_for and not result.did_you_mean

@@ -13,9 +13,10 @@ estimate of how many there are decides:
   (the first to hold at most about ``FACET_SAMPLE_MATCHES``), found through that sample's own
   partial index (migration 0009), so its cost follows the sample, not the matches. Without
   words it is ``TABLESAMPLE SYSTEM`` of about ``FACET_SAMPLE_ROWS`` companies (the same pages
-  every time). The number of results is then counted exactly up to ``COUNT_EXACT_LIMIT``
-  (through the GIN indexes, or the claims' index for a competency alone), and shown as
-  "about N" from the sample above that.
+  every time). Without words the number of results is then counted exactly up to
+  ``COUNT_EXACT_LIMIT`` (through the GIN indexes, or the claims' index for a competency
+  alone); with words the page's own query counts up to ``results.COUNT_BY_PAGE_LIMIT``.
+  Above those it is the sample's, shown as "about N".
 
 No cache is needed for speed: every search costs what a cached one did, and writes need not
 forget anything for the counts to be right.
@@ -43,9 +44,6 @@ FACET_SAMPLE_MATCHES = 1_000
 # The partial indexes of migration 0009: one company in each of these, by a hash of its id.
 SAMPLE_MODULI = (4, 16, 64, 256)
 COUNT_EXACT_LIMIT = 10_000
-# With words and no filter, the matches are counted exactly only up to this many (each one
-# read); above it their number is the sample's, "about N".
-COUNT_WORDS_EXACT_LIMIT = 2_000
 TABLE_ROWS_SECONDS = 300
 SAMPLE_SEED = 1
 _table_rows_read: tuple[float, float] | None = None
@@ -74,19 +72,6 @@ def _domain(
         "directory_search_facets f WHERE f.company_id = ANY(ARRAY("
         f"SELECT c.id FROM directory_company c{sample}"
         f" WHERE c.search_vector @@ to_tsquery(%s::regconfig, %s){sampled}))",
-        [SEARCH_CONFIG, tsquery_text(terms)],
-    )
-
-
-def _domain_join(terms: list[str], q: bool, *, facet_rows: bool = True) -> tuple[str, list]:
-    """The same rows as a join (for a count the indexes on both sides may narrow); without
-    ``facet_rows`` (no filter reads them) the companies alone: a probe of the facet row per
-    match was most of the cost of counting a word's thousands of matches."""
-    if not q:
-        return "directory_search_facets f WHERE true", []
-    join = " JOIN directory_search_facets f ON f.company_id = c.id" if facet_rows else ""
-    return (
-        f"directory_company c{join} WHERE c.search_vector @@ to_tsquery(%s::regconfig, %s)",
         [SEARCH_CONFIG, tsquery_text(terms)],
     )
 
@@ -135,12 +120,10 @@ def facet_counts_postgresql(
             counts, total, _ = _counted(cursor, params, terms, conditions, levels)
         sampled = percent is not None or modulus is not None
         total_approximate = sampled
-        limit = COUNT_WORDS_EXACT_LIMIT if params.q and not conditions else COUNT_EXACT_LIMIT
-        if sampled and total <= limit:
-            counted = _capped_total(
-                cursor, terms, bool(params.q), conditions, limit=limit, verified=params.verified
-            )
-            if counted <= limit:
+        # With words, the page's own query counts a few thousand (results.COUNT_BY_PAGE_LIMIT).
+        if sampled and not params.q and total <= COUNT_EXACT_LIMIT:
+            counted = _capped_total(cursor, conditions, verified=params.verified)
+            if counted <= COUNT_EXACT_LIMIT:
                 total, total_approximate = counted, False
     return {
         **counts,
@@ -217,19 +200,16 @@ def table_rows(cursor) -> float:
     return _table_rows_read[1]
 
 
-def _capped_total(
-    cursor, terms: list[str], q: bool, conditions: dict, *, limit: int, verified: bool
-) -> int:
-    """The companies matching every filter, counted exactly up to one past ``limit``."""
-    if not q and list(conditions) == ["competency"]:
-        found = _competency_total(cursor, conditions["competency"][1][0], verified=verified)
-        return min(found, limit + 1)
-    domain, params = _domain_join(terms, q, facet_rows=bool(conditions))
+def _capped_total(cursor, conditions: dict, *, verified: bool) -> int:
+    """The companies passing every facet filter (a search without words), counted exactly up
+    to one past ``COUNT_EXACT_LIMIT``."""
+    if list(conditions) == ["competency"]:
+        return _competency_total(cursor, conditions["competency"][1][0], verified=verified)
     every = " AND ".join(sql for sql, _ in conditions.values()) or "true"
-    every_params = [p for _, ps in conditions.values() for p in ps]
     cursor.execute(
-        f"SELECT count(*) FROM (SELECT 1 FROM {domain} AND {every} LIMIT {int(limit) + 1}) capped",
-        [*params, *every_params],
+        f"SELECT count(*) FROM (SELECT 1 FROM directory_search_facets f WHERE {every}"
+        f" LIMIT {COUNT_EXACT_LIMIT + 1}) capped",
+        [p for _, ps in conditions.values() for p in ps],
     )
     return cursor.fetchone()[0]
 

@@ -134,14 +134,17 @@ def field_sql(terms: list[str]) -> dict[str, tuple[str, list]]:
     )
     # The competencies the words name are found once; when there are none (most searches) no
     # company's facet row is probed: a probe per match was half the cost of ranking them.
+    # The stored verified ids come first so that their index can find the candidates (the
+    # planner may look them all up at once), the exact rule (lapsed claims drop) after.
     verified = (
         f"(cardinality({named}) > 0 AND EXISTS (SELECT 1 FROM directory_search_facets f"
-        f" WHERE f.company_id = {_COMPANY}.id AND {VERIFIED_CLAIMS_SQL} && {named}))"
+        f" WHERE f.company_id = {_COMPANY}.id AND f.verified && {named}"
+        f" AND {VERIFIED_CLAIMS_SQL} && {named}))"
     )
     named_params = [SEARCH_CONFIG, SEARCH_CONFIG, tsquery_text(terms, joiner=" | ")]
     return {
         "name": any_word("A"),
-        "verified_competency": (verified, named_params * 2),
+        "verified_competency": (verified, named_params * 3),
         "competency": any_word("B"),
         "offering": any_word("C"),
         "description": any_word("D"),

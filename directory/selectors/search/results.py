@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Window
 
 from directory.models import Company
 from directory.selectors.search.cards import CompanyCard, company_cards
@@ -36,6 +36,10 @@ from portal.paging import PageOutOfRange, check_page_exists
 PAGE_SIZE = 20
 # Fewer exact results than this and the search looks for a closer spelling ("did you mean").
 FEW_RESULTS = 3
+# A search with words whose number of results was estimated from a sample (facet_sql) is
+# counted exactly by its page's own query when the estimate is at most this: that query reads
+# every match anyway when it ranks them, and a count of a few thousand costs little beside.
+COUNT_BY_PAGE_LIMIT = 2_000
 
 
 @dataclass
@@ -88,7 +92,9 @@ def company_search(*, viewer, params: SearchParams) -> SearchResult:
 
     found = search_facets(params, terms, filters, levels)
     searched_for = did_you_mean = ""
-    if params.q and found.total < FEW_RESULTS:
+    # (An estimate from a sample may say none where a few match: it never calls for a fuzzy
+    # search.)
+    if params.q and not found.total_approximate and found.total < FEW_RESULTS:
         corrected = corrected_terms(terms)
         if corrected and not found.total:
             # No exact hit: search the closest known spellings instead, and say so.
@@ -112,13 +118,20 @@ def company_search(*, viewer, params: SearchParams) -> SearchResult:
         faceted=bool(params.competency or params.industry or params.country),
     )
     scored = bool(terms) and params.sort == SORT_RELEVANCE
+    count_by_page = (
+        bool(terms) and found.total_approximate and count <= COUNT_BY_PAGE_LIMIT and not name_first
+    )
+    count_approximate = found.total_approximate
     explanations: dict = {}
-    if count:
+    if count or count_by_page:
         offset = (params.page - 1) * PAGE_SIZE
+        counted = None
         if name_first:
             ids, explanations = _pooled_page(filters, terms, offset=offset, count=count)
         elif scored:
-            ids, explanations = _ranked_page(filtered(filters), terms, offset=offset)
+            ids, explanations, counted = _ranked_page(
+                filtered(filters), terms, offset=offset, counted=count_by_page
+            )
         elif collects_matches(
             params=params,
             terms=terms,
@@ -136,8 +149,11 @@ def company_search(*, viewer, params: SearchParams) -> SearchResult:
             ordered_companies = ordered(filtered(filters), params.sort, terms)
             # Ids first: on PostgreSQL the sort indexes cover the filter columns, so walking past
             # non-matching rows reads the index alone; the page's rows are fetched by id after.
-            ids = list(ordered_companies.values_list("pk", flat=True)[offset : offset + PAGE_SIZE])
-        if not ids and found.total_approximate:
+            ids, counted = _page_ids(ordered_companies, offset=offset, counted=count_by_page)
+        if counted is not None:
+            count, count_approximate = counted, False
+            num_pages = max(1, math.ceil(count / PAGE_SIZE))
+        if not ids and count_approximate:
             # The number of pages was estimated: an empty page is the one past the end.
             raise PageOutOfRange(number=params.page, num_pages=num_pages)
         companies = company_cards(ids)
@@ -154,30 +170,51 @@ def company_search(*, viewer, params: SearchParams) -> SearchResult:
         name_first=name_first,
         facets_key=found.key,
         facets_approximate=found.approximate,
-        count_approximate=found.total_approximate,
+        count_approximate=count_approximate,
         searched_for=searched_for,
         did_you_mean=did_you_mean,
     )
 
 
+def _page_ids(
+    companies: QuerySet[Company], *, offset: int, counted: bool
+) -> tuple[list[int], int | None]:
+    """The ids of one page of these ordered companies, and, if ``counted``, how many there are
+    in all (None when the page is past the end: the page had no row to say it)."""
+    page = slice(offset, offset + PAGE_SIZE)
+    if not counted:
+        return list(companies.values_list("pk", flat=True)[page]), None
+    rows = list(companies.annotate(total=Window(Count("*"))).values_list("pk", "total")[page])
+    if not rows:
+        return [], (0 if offset == 0 else None)
+    return [pk for pk, _ in rows], rows[0][1]
+
+
 def _ranked_page(
-    companies: QuerySet[Company], terms: list[str], *, offset: int, few: bool = False
-) -> tuple[list[int], dict[int, RankExplanation]]:
-    """One page of these companies ordered by points, with what explains each.
+    companies: QuerySet[Company],
+    terms: list[str],
+    *,
+    offset: int,
+    few: bool = False,
+    counted: bool = False,
+) -> tuple[list[int], dict[int, RankExplanation], int | None]:
+    """One page of these companies ordered by points, with what explains each, and how many
+    there are if ``counted`` (see `_page_ids`).
 
     For ``few`` companies (a pool of candidates) the explanations come in the same query;
     otherwise they are read for the page's companies only, after: asked of every match in the
     ranking query, they doubled its cost per match."""
     ranked = ordered(companies, SORT_RELEVANCE, terms)
     if not few:
-        ids = list(ranked.values_list("pk", flat=True)[offset : offset + PAGE_SIZE])
-        return ids, (rank_explanations(ids, terms) if ids else {})
+        ids, total = _page_ids(ranked, offset=offset, counted=counted)
+        return ids, (rank_explanations(ids, terms) if ids else {}), total
     columns = explanation_columns(terms)
     rows = list(
         ranked.annotate(**columns).values(*EXPLAINED_FIELDS, *columns)[offset : offset + PAGE_SIZE]
     )
     weights = ranking_weights()
-    return [row["pk"] for row in rows], {row["pk"]: rank_explanation(row, weights) for row in rows}
+    explained = {row["pk"]: rank_explanation(row, weights) for row in rows}
+    return [row["pk"] for row in rows], explained, None
 
 
 def _pooled_page(
@@ -191,7 +228,7 @@ def _pooled_page(
     if offset < len(pool):
         # The pool's companies passed the filters already: rank them by id alone.
         candidates = Company.objects.filter(pk__in=pool)
-        ids, explanations = _ranked_page(candidates, terms, offset=offset, few=True)
+        ids, explanations, _ = _ranked_page(candidates, terms, offset=offset, few=True)
     if len(ids) < PAGE_SIZE:
         rest_filters = {**filters, "pool": ~Q(pk__in=pool)} if pool else filters
         rest = name_first_ids(
