@@ -226,3 +226,32 @@ def test_a_sample_holding_none_of_a_few_matches_still_finds_them(monkeypatch):
     assert (result.count, result.count_approximate) == (2, False)
     assert sorted(c.name for c in result.companies) == ["Zephyr One", "Zephyr Two"]
     assert not result.searched_for and not result.did_you_mean
+
+
+@pytest.mark.parametrize(
+    ("sort", "before", "after"),
+    [
+        ("name", ["Alpha", "Bravo"], ["Bravo", "Zulu"]),
+        ("rating", ["Bravo", "Alpha"], ["Zulu", "Bravo"]),
+        ("newest", ["Bravo", "Alpha"], ["Zulu", "Bravo"]),  # a tie: the later one first
+    ],
+)
+def test_a_page_sorted_on_the_facet_rows_follows_a_rename_a_rating_and_a_date(
+    monkeypatch, sort, before, after
+):
+    # A few matches in a large directory: their page is found and sorted on the facet rows,
+    # which keep the sort keys as the companies change.
+    monkeypatch.setattr("directory.selectors.search.ordering.table_rows", lambda cursor: 1e6)
+    now = timezone.now()
+    alpha = CompanyFactory(name="Alpha", hq_country="DE", rating_average=2, created_at=now)
+    CompanyFactory(name="Bravo", hq_country="DE", rating_average=3, created_at=now)
+    CompanyFactory(name="Elsewhere", hq_country="FR", rating_average=5)
+
+    def names() -> list[str]:
+        return [c.name for c in counts(country=["DE"], sort=sort)[0].companies]
+
+    assert names() == before
+    Company.objects.filter(pk=alpha.pk).update(
+        name="Zulu", rating_average=5, created_at=now + timedelta(days=1)
+    )
+    assert names() == after
