@@ -54,15 +54,19 @@ _FACETS = ("competency", "industry", "country", "tier")
 def _domain(
     terms: list[str], q: bool, sample_percent: float | None = None, modulus: int | None = None
 ) -> tuple[str, list]:
-    """The facet rows a search's facets are drawn from: those matching its words, or all; of
-    those with words, one match in ``modulus`` by a hash of its id (a sample)."""
-    sample = ""
-    if sample_percent is not None:
+    """The facet rows a search's facets are drawn from: those matching its words, or all.
+
+    A sample of them: without words, ``sample_percent`` of the pages; with words, one match in
+    ``modulus`` by a hash of its id."""
+    if not q:
         # The same pages every time (REPEATABLE): they stay in the buffer pool, so a search
         # never asked before reads them from memory, and an estimate does not change between
         # one page of results and the next.
-        sample = f" TABLESAMPLE SYSTEM ({sample_percent:.4f}) REPEATABLE ({SAMPLE_SEED})"
-    if not q:
+        sample = (
+            f" TABLESAMPLE SYSTEM ({sample_percent:.4f}) REPEATABLE ({SAMPLE_SEED})"
+            if sample_percent is not None
+            else ""
+        )
         return f"directory_search_facets f{sample}", []
     # Spelt as the partial indexes' predicate, which the planner must recognize.
     sampled = f" AND (hashint8(c.id) & {modulus - 1}) = 0" if modulus and modulus > 1 else ""
@@ -70,7 +74,7 @@ def _domain(
         # The matching ids first, then their rows by primary key: a join lets the planner,
         # misjudging how many rows match, hash them and read every facet row.
         "directory_search_facets f WHERE f.company_id = ANY(ARRAY("
-        f"SELECT c.id FROM directory_company c{sample}"
+        "SELECT c.id FROM directory_company c"
         f" WHERE c.search_vector @@ to_tsquery(%s::regconfig, %s){sampled}))",
         [SEARCH_CONFIG, tsquery_text(terms)],
     )
