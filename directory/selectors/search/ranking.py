@@ -36,7 +36,7 @@ from django.utils.formats import number_format
 from django.utils.translation import get_language, gettext, gettext_noop
 
 from directory.models import SEARCH_CONFIG, Company, Competency, Tier
-from directory.selectors.search.filters import VERIFIED_CLAIMS_SQL, tsquery_text
+from directory.selectors.search.filters import tsquery_text
 
 FIELD_RULES = ("name", "verified_competency", "competency", "offering", "description")
 RULES = (*FIELD_RULES, "tier", "rating", "completeness")
@@ -133,18 +133,17 @@ def field_sql(terms: list[str]) -> dict[str, tuple[str, list]]:
         " WHERE to_tsvector(%s::regconfig, k.name) @@ to_tsquery(%s::regconfig, %s))"
     )
     # The competencies the words name are found once; when there are none (most searches) no
-    # company's facet row is probed: a probe per match was half the cost of ranking them.
-    # The stored verified ids come first so that their index can find the candidates (the
-    # planner may look them all up at once), the exact rule (lapsed claims drop) after.
+    # claim is read. Their verified claims come from the claims' covering index alone, looked
+    # up once for all matches (the rule of CompanyCompetency.objects.verified()).
     verified = (
-        f"(cardinality({named}) > 0 AND EXISTS (SELECT 1 FROM directory_search_facets f"
-        f" WHERE f.company_id = {_COMPANY}.id AND f.verified && {named}"
-        f" AND {VERIFIED_CLAIMS_SQL} && {named}))"
+        f"(cardinality({named}) > 0 AND {_COMPANY}.id IN (SELECT cc.company_id"
+        f" FROM directory_companycompetency cc WHERE cc.competency_id = ANY({named})"
+        " AND cc.status = 'verified' AND (cc.expires_at IS NULL OR cc.expires_at > now())))"
     )
     named_params = [SEARCH_CONFIG, SEARCH_CONFIG, tsquery_text(terms, joiner=" | ")]
     return {
         "name": any_word("A"),
-        "verified_competency": (verified, named_params * 3),
+        "verified_competency": (verified, named_params * 2),
         "competency": any_word("B"),
         "offering": any_word("C"),
         "description": any_word("D"),
