@@ -133,11 +133,13 @@ def field_sql(terms: list[str]) -> dict[str, tuple[str, list]]:
         " WHERE to_tsvector(%s::regconfig, k.name) @@ to_tsquery(%s::regconfig, %s))"
     )
     # The competencies the words name are found once; when there are none (most searches) no
-    # claim is read. Their verified claims come from the claims' covering index alone, looked
-    # up once for all matches (the rule of CompanyCompetency.objects.verified()).
+    # claim is read. Else each company's verified claims of them, by the claims' unique index
+    # (company, competency): the rule of CompanyCompetency.objects.verified(). As EXISTS, which
+    # the planner costs per company: an IN list it cannot hash looked like thousands of rows
+    # per company, which hid the search index's plan behind a scan of every company.
     verified = (
-        f"(cardinality({named}) > 0 AND {_COMPANY}.id IN (SELECT cc.company_id"
-        f" FROM directory_companycompetency cc WHERE cc.competency_id = ANY({named})"
+        f"(cardinality({named}) > 0 AND EXISTS (SELECT 1 FROM directory_companycompetency cc"
+        f" WHERE cc.company_id = {_COMPANY}.id AND cc.competency_id = ANY({named})"
         " AND cc.status = 'verified' AND (cc.expires_at IS NULL OR cc.expires_at > now())))"
     )
     named_params = [SEARCH_CONFIG, SEARCH_CONFIG, tsquery_text(terms, joiner=" | ")]
