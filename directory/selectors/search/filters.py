@@ -164,7 +164,7 @@ def _facet_row_filter(params: SearchParams, levels: tuple[str, ...]) -> dict[str
     instead of probing each company matching the words once per filter. Without words the
     filters below stay: walking a sort index, their covered columns and narrow link tables
     reject cheaper than a probe of the facet row, which the planner otherwise picks for one or
-    two facets (see the README's cold-path figures).
+    two facets (see docs/directory-performance.md).
     The tier stays a company column, which the sort indexes cover.
     """
     conditions = facet_row_conditions(params, levels)
