@@ -11,7 +11,8 @@ estimate of how many there are decides:
 - more: the same statement over a sample, counts scaled up and marked approximate ("≈"). For a
   search with words the sample is their matches whose id hashes to 0 modulo 4, 16, 64 or 256
   (the first to hold at most about ``FACET_SAMPLE_MATCHES``), found through that sample's own
-  partial index (migration 0009), so its cost follows the sample, not the matches. Without
+  partial index on the facet rows' copy of the search vector (migration 0010), so its cost
+  follows the sample, not the matches. Without
   words it is ``TABLESAMPLE SYSTEM`` of about ``FACET_SAMPLE_ROWS`` companies (the same pages
   every time). Without words the number of results is then counted exactly up to
   ``COUNT_EXACT_LIMIT`` (through the GIN indexes, or the claims' index for a competency
@@ -41,7 +42,7 @@ from directory.selectors.search.params import SearchParams
 FACET_EXACT_LIMIT = 1_000
 FACET_SAMPLE_ROWS = 3_000
 FACET_SAMPLE_MATCHES = 1_000
-# The partial indexes of migration 0009: one company in each of these, by a hash of its id.
+# The partial indexes of migration 0010: one company in each of these, by a hash of its id.
 SAMPLE_MODULI = (4, 16, 64, 256)
 COUNT_EXACT_LIMIT = 10_000
 TABLE_ROWS_SECONDS = 300
@@ -69,13 +70,13 @@ def _domain(
         )
         return f"directory_search_facets f{sample}", []
     # Spelt as the partial indexes' predicate, which the planner must recognize.
-    sampled = f" AND (hashint8(c.id) & {modulus - 1}) = 0" if modulus and modulus > 1 else ""
+    sampled = (
+        f" AND (hashint8(f.company_id) & {modulus - 1}) = 0" if modulus and modulus > 1 else ""
+    )
     return (
-        # The matching ids first, then their rows by primary key: a join lets the planner,
-        # misjudging how many rows match, hash them and read every facet row.
-        "directory_search_facets f WHERE f.company_id = ANY(ARRAY("
-        "SELECT c.id FROM directory_company c"
-        f" WHERE c.search_vector @@ to_tsquery(%s::regconfig, %s){sampled}))",
+        # The facet rows carry the search vector (migration 0010): no company row is read.
+        "directory_search_facets f"
+        f" WHERE f.search_vector @@ to_tsquery(%s::regconfig, %s){sampled}",
         [SEARCH_CONFIG, tsquery_text(terms)],
     )
 
@@ -180,8 +181,8 @@ def _domain_estimate(cursor, terms: list[str], q: bool) -> float:
     if not q:
         return table_rows(cursor)
     cursor.execute(
-        "EXPLAIN (FORMAT JSON) SELECT 1 FROM directory_company c"
-        " WHERE c.search_vector @@ to_tsquery(%s::regconfig, %s)",
+        "EXPLAIN (FORMAT JSON) SELECT 1 FROM directory_search_facets f"
+        " WHERE f.search_vector @@ to_tsquery(%s::regconfig, %s)",
         [SEARCH_CONFIG, tsquery_text(terms)],
     )
     plan = cursor.fetchone()[0]

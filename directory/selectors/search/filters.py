@@ -131,7 +131,7 @@ def search_filters(params: SearchParams, terms: list[str], levels: tuple[str, ..
     if params.q:
         filters["q"] = _text_filter(terms) if terms else Q(pk__in=[])
     if params.q and connection.vendor == "postgresql":
-        return {**filters, **_facet_row_filter(params, levels)}
+        return {**filters, **_facet_row_filter(params, terms, levels)}
     if params.competency:
         claims = CompanyCompetency.objects.filter(
             company=OuterRef("pk"), competency__in=[c.pk for c in params.competency]
@@ -156,15 +156,19 @@ def search_filters(params: SearchParams, terms: list[str], levels: tuple[str, ..
     return filters
 
 
-def _facet_row_filter(params: SearchParams, levels: tuple[str, ...]) -> dict[str, Q]:
-    """The active facet filters as one probe of the company's facet row (migration 0004), whose
-    arrays hold its competencies, industries and the countries each audience sees.
+def _facet_row_filter(
+    params: SearchParams, terms: list[str], levels: tuple[str, ...]
+) -> dict[str, Q]:
+    """The active facet filters, with the words, as one probe of the company's facet row
+    (migrations 0004 and 0010), whose arrays hold its competencies, industries and the
+    countries each audience sees, beside its search vector.
 
-    Used with words: the planner can then start from the arrays' GIN indexes (intersected)
-    instead of probing each company matching the words once per filter. Without words the
-    filters below stay: walking a sort index, their covered columns and narrow link tables
-    reject cheaper than a probe of the facet row, which the planner otherwise picks for one or
-    two facets (see docs/directory-performance.md).
+    Used with words: the planner can then intersect the words' index and the arrays' GIN
+    indexes on the facet rows and start from the few companies that pass them all, instead of
+    probing one table once per match of the other. Without words the filters below stay:
+    walking a sort index, their covered columns and narrow link tables reject cheaper than a
+    probe of the facet row, which the planner otherwise picks for one or two facets (see
+    docs/directory-performance.md).
     The tier stays a company column, which the sort indexes cover.
     """
     conditions = facet_row_conditions(params, levels)
@@ -175,8 +179,9 @@ def _facet_row_filter(params: SearchParams, levels: tuple[str, ...]) -> dict[str
         values = [value for _, parameters in conditions.values() for value in parameters]
         exists = RawSQL(
             "EXISTS (SELECT 1 FROM directory_search_facets f"
-            f' WHERE f.company_id = "directory_company"."id" AND {sql})',
-            values,
+            f' WHERE f.company_id = "directory_company"."id"'
+            f" AND f.search_vector @@ to_tsquery(%s::regconfig, %s) AND {sql})",
+            [SEARCH_CONFIG, tsquery_text(terms), *values],
             output_field=BooleanField(),
         )
         filters["facets"] = Q(exists)

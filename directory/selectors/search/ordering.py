@@ -272,7 +272,7 @@ def collects_matches(
     return rows <= 0 or count * count <= end * rows
 
 
-# Each order spelt on the facet rows (migration 0010), as `ordered` spells it on companies.
+# Each order spelt on the facet rows (migration 0009), as `ordered` spells it on companies.
 _FACET_ROW_ORDER = {
     SORT_NAME: "f.name, f.company_id",
     SORT_NEWEST: "f.created_at DESC, f.company_id DESC",

@@ -24,7 +24,7 @@ FACETS = (
     "{t}.tier, {t}.claimed, {t}.verified, {t}.verified_until, {t}.industries,"
     " {t}.countries_public, {t}.countries_members, {t}.countries_all"
 )
-SORT_KEYS = "{t}.name, {t}.rating_average, {t}.created_at"
+SORT_KEYS = ("name", "rating_average", "created_at")
 
 ADD_COLUMNS = """
 ALTER TABLE directory_search_facets
@@ -43,12 +43,21 @@ ALTER TABLE directory_search_facets
     DROP COLUMN name, DROP COLUMN rating_average, DROP COLUMN created_at;
 """
 
-REFRESH = f"""
+def refresh(copied: tuple[str, ...]) -> str:
+    """The refresh function, copying these company columns to the facet row as they are
+    besides the facets it computes; only the facets count as a change for the flag."""
+    facets_f, facets_new = FACETS.format(t="f"), FACETS.format(t="EXCLUDED")
+    columns = ", ".join(copied)
+    from_company = ", ".join(f"c.{name}" for name in copied)
+    copied_f = ", ".join(f"f.{name}" for name in copied)
+    copied_new = ", ".join(f"EXCLUDED.{name}" for name in copied)
+    copy_set = ", ".join(f"{name} = EXCLUDED.{name}" for name in copied)
+    return f"""
 CREATE OR REPLACE FUNCTION directory_search_facets_refresh(ids bigint[]) RETURNS void
 LANGUAGE sql AS $$
     WITH before AS (
         -- Every part of a statement sees the rows as they were before it.
-        SELECT f.company_id, ROW({FACETS.format(t="f")})::text AS facets
+        SELECT f.company_id, ROW({facets_f})::text AS facets
         FROM directory_search_facets f WHERE f.company_id = ANY(ids)
     ), gone AS (
         DELETE FROM directory_search_facets f WHERE f.company_id = ANY(ids)
@@ -56,14 +65,13 @@ LANGUAGE sql AS $$
         RETURNING 1
     ), written AS (
         INSERT INTO directory_search_facets AS f (
-            company_id, {FACETS.format(t="f").replace("f.", "")},
-            {SORT_KEYS.format(t="f").replace("f.", "")})
+            company_id, {facets_f.replace("f.", "")}, {columns})
         SELECT c.id, c.tier,
             COALESCE(k.claimed, '{{}}'), COALESCE(k.verified, '{{}}'), k.verified_until,
             COALESCE((SELECT array_agg(i.industry_id ORDER BY i.industry_id)
                       FROM directory_company_industries i WHERE i.company_id = c.id), '{{}}'),
             COALESCE(n.public, '{{}}'), COALESCE(n.members, '{{}}'), COALESCE(n.everyone, '{{}}'),
-            {SORT_KEYS.format(t="c")}
+            {from_company}
         FROM directory_company c
         LEFT JOIN LATERAL (
             SELECT
@@ -92,11 +100,9 @@ LANGUAGE sql AS $$
             verified_until = EXCLUDED.verified_until, industries = EXCLUDED.industries,
             countries_public = EXCLUDED.countries_public,
             countries_members = EXCLUDED.countries_members, countries_all = EXCLUDED.countries_all,
-            name = EXCLUDED.name, rating_average = EXCLUDED.rating_average,
-            created_at = EXCLUDED.created_at
-        WHERE ({FACETS.format(t="f")}, {SORT_KEYS.format(t="f")})
-            IS DISTINCT FROM ({FACETS.format(t="EXCLUDED")}, {SORT_KEYS.format(t="EXCLUDED")})
-        RETURNING f.company_id, ROW({FACETS.format(t="f")})::text AS facets
+            {copy_set}
+        WHERE ({facets_f}, {copied_f}) IS DISTINCT FROM ({facets_new}, {copied_new})
+        RETURNING f.company_id, ROW({facets_f})::text AS facets
     )
     SELECT set_config('portal.search_facets_changed', 'on', false)
     WHERE EXISTS (SELECT 1 FROM gone) OR EXISTS (
@@ -104,6 +110,9 @@ LANGUAGE sql AS $$
         WHERE b.facets IS DISTINCT FROM w.facets);
 $$;
 """
+
+
+REFRESH = refresh(SORT_KEYS)
 
 COMPANY_CHANGES_BEFORE = (
     "WHERE (n.tier, n.details_visibility) IS DISTINCT FROM (o.tier, o.details_visibility);"
@@ -128,7 +137,7 @@ def _on_postgresql(*statements: str):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("directory", "0009_search_sample_indexes")]
+    dependencies = [("directory", "0008_search_facets_tier_index")]
 
     operations = [
         migrations.RunPython(
