@@ -255,3 +255,21 @@ def test_a_page_sorted_on_the_facet_rows_follows_a_rename_a_rating_and_a_date(
         name="Zulu", rating_average=5, created_at=now + timedelta(days=1)
     )
     assert names() == after
+
+
+def test_words_with_filters_follow_a_description_edit():
+    # The facet row holds a copy of the search vector (migration 0010): a reindexed
+    # description is found with a filter at once, and counted in the facets.
+    azure = CompetencyFactory(name="Azure", slug="azure")
+    company = CompanyFactory(name="Nordic Cloud", description="Migrations.")
+    CompanyCompetencyFactory(company=company, competency=azure)
+    company_search_reindex()
+    assert counts(q="zeppelin", competency=["azure"])[0].count == 0
+
+    company.description = "Zeppelin hangars."
+    company.save()
+    company_search_reindex(company_ids=[company.pk])
+
+    result, facets = counts(q="zeppelin", competency=["azure"])
+    assert [c.name for c in result.companies] == ["Nordic Cloud"]
+    assert facets["competency"] == {"azure": 1}
