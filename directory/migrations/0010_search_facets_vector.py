@@ -54,13 +54,7 @@ TOUCH = SORT_KEYS.TOUCH.replace(
 assert TOUCH != SORT_KEYS.TOUCH  # noqa: S101 - the company branch above is 0005's, verbatim
 
 
-def _on_postgresql(*statements: str):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for sql in statements:
-                schema_editor.execute(sql, params=None)
-
-    return run
+_on_postgresql = SORT_KEYS._on_postgresql
 
 
 class Migration(migrations.Migration):
