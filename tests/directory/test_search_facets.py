@@ -130,6 +130,7 @@ def test_sampled_facets_still_count_the_results_exactly_below_the_limit(monkeypa
     # Facets from a sample (here all of it); the number of results counted exactly: for a
     # competency alone from the claims, for words alone from the companies.
     monkeypatch.setattr("directory.selectors.search.facet_sql.FACET_EXACT_LIMIT", -10)
+    monkeypatch.setattr("directory.selectors.search.facet_sql.WORD_MATCHES_EXACT_LIMIT", -10)
     monkeypatch.setattr("directory.selectors.search.facet_sql._sample_percent", lambda rows: 100)
     monkeypatch.setattr("directory.selectors.search.facet_sql._sample_modulus", lambda n: 1)
     azure = CompetencyFactory(name="Azure", slug="azure")
@@ -155,7 +156,7 @@ def test_sampled_facets_still_count_the_results_exactly_below_the_limit(monkeypa
 def test_a_word_in_very_many_companies_is_counted_from_a_sample_of_its_matches(monkeypatch):
     # The sample is the matches whose id hashes to 0 modulo its size (here one in 2), each
     # standing for two; above the limit the number of results is the sample's too, "about N".
-    monkeypatch.setattr("directory.selectors.search.facet_sql.FACET_EXACT_LIMIT", -10)
+    monkeypatch.setattr("directory.selectors.search.facet_sql.WORD_MATCHES_EXACT_LIMIT", -10)
     monkeypatch.setattr("directory.selectors.search.results.COUNT_BY_PAGE_LIMIT", -1)
     monkeypatch.setattr("directory.selectors.search.facet_sql._sample_modulus", lambda n: 2)
     for n in range(7):
@@ -178,7 +179,7 @@ def test_a_word_in_very_many_companies_is_counted_from_a_sample_of_its_matches(m
 
 def test_words_rarer_together_than_the_planner_thought_are_counted_exactly(monkeypatch):
     # The planner guessed many matches, the sample found few: every match is counted instead.
-    monkeypatch.setattr("directory.selectors.search.facet_sql.FACET_EXACT_LIMIT", 5)
+    monkeypatch.setattr("directory.selectors.search.facet_sql.WORD_MATCHES_EXACT_LIMIT", 5)
     monkeypatch.setattr(
         "directory.selectors.search.facet_sql._domain_estimate", lambda *args: 50_000.0
     )
@@ -197,7 +198,7 @@ def test_words_rarer_together_than_the_planner_thought_are_counted_exactly(monke
 def test_a_word_estimated_from_a_sample_is_counted_exactly_by_its_page(monkeypatch, sort):
     # Facets from a sample of one match in two; the page's own query, which reads every match
     # to rank or sort them, says how many there are: exactly, whatever the sample held.
-    monkeypatch.setattr("directory.selectors.search.facet_sql.FACET_EXACT_LIMIT", -10)
+    monkeypatch.setattr("directory.selectors.search.facet_sql.WORD_MATCHES_EXACT_LIMIT", -10)
     monkeypatch.setattr("directory.selectors.search.facet_sql._sample_modulus", lambda n: 2)
     for n in range(7):
         CompanyFactory(name=f"Zephyr {n}")
@@ -214,7 +215,7 @@ def test_a_word_estimated_from_a_sample_is_counted_exactly_by_its_page(monkeypat
 def test_a_sample_holding_none_of_a_few_matches_still_finds_them(monkeypatch):
     # Words with filters: the sample of the words' matches (here none of them: a sample of one
     # in 2**30) says none pass every filter; the page's own query finds and counts them.
-    monkeypatch.setattr("directory.selectors.search.facet_sql.FACET_EXACT_LIMIT", -10)
+    monkeypatch.setattr("directory.selectors.search.facet_sql.WORD_MATCHES_EXACT_LIMIT", -10)
     monkeypatch.setattr("directory.selectors.search.facet_sql._sample_modulus", lambda n: 2**30)
     CompanyFactory(name="Zephyr One", tier=Tier.GOLD)
     CompanyFactory(name="Zephyr Two", tier=Tier.GOLD)

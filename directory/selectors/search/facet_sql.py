@@ -6,8 +6,9 @@ competency, industry and country values, GIN-indexed), right after every write. 
 facets are drawn from the companies matching its words (or all of them); the planner's
 estimate of how many there are decides:
 
-- up to ``FACET_EXACT_LIMIT``: every facet counted exactly, each under the other active
-  filters, and the number of results, in one statement whose cost follows those companies;
+- up to ``FACET_EXACT_LIMIT`` (``WORD_MATCHES_EXACT_LIMIT`` for a search with words): every
+  facet counted exactly, each under the other active filters, and the number of results, in
+  one statement whose cost follows those companies;
 - more: the same statement over a sample, counts scaled up and marked approximate ("≈"). For a
   search with words the sample is their matches whose id hashes to 0 modulo 4, 16, 64 or 256
   (the first to hold at most about ``FACET_SAMPLE_MATCHES``), found through that sample's own
@@ -39,7 +40,10 @@ from directory.selectors.search.filters import (
 )
 from directory.selectors.search.params import SearchParams
 
-FACET_EXACT_LIMIT = 1_000
+# Counted exactly up to this many companies: the whole directory for a search without words,
+# the words' matches for one with words (fewer: each match is a row read by primary key).
+FACET_EXACT_LIMIT = 5_000
+WORD_MATCHES_EXACT_LIMIT = 1_000
 FACET_SAMPLE_ROWS = 3_000
 FACET_SAMPLE_MATCHES = 1_000
 # The partial indexes of migration 0010: one company in each of these, by a hash of its id.
@@ -110,7 +114,7 @@ def facet_counts_postgresql(
     with connection.cursor() as cursor:
         estimate = _domain_estimate(cursor, terms, bool(params.q))
         percent = modulus = None
-        if estimate > FACET_EXACT_LIMIT:
+        if estimate > (WORD_MATCHES_EXACT_LIMIT if params.q else FACET_EXACT_LIMIT):
             if params.q:
                 modulus = _sample_modulus(estimate)
             else:
@@ -118,7 +122,7 @@ def facet_counts_postgresql(
         counts, total, domain = _counted(
             cursor, params, terms, conditions, levels, percent=percent, modulus=modulus
         )
-        if modulus and domain <= FACET_EXACT_LIMIT:
+        if modulus and domain <= WORD_MATCHES_EXACT_LIMIT:
             # Fewer than the planner thought (words together are rarer than each alone):
             # count them all, exactly, for what a sample would have cost.
             modulus = None
