@@ -7,7 +7,7 @@ from groups.models import Thread
 from portal.ratelimits import RATE_LIMITED
 from tests.groups.factories import ThreadFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("ratelimit_clock_held")]
 
 
 def test_the_sixth_thread_in_a_minute_is_refused_with_429(client, group, group_member):
