@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from directory.facet_cache import facet_cache_invalidate
@@ -11,6 +12,7 @@ from directory.models import Company, CompanyCompetency, Tier
 from directory.search_forms import search_params_clean
 from directory.selectors.search import company_search
 from directory.services.search_index import company_search_reindex
+from portal.paging import PageOutOfRange
 from tests.directory.factories import (
     CompanyCompetencyFactory,
     CompanyCountryFactory,
@@ -227,6 +229,58 @@ def test_a_sample_holding_none_of_a_few_matches_still_finds_them(monkeypatch):
     assert (result.count, result.count_approximate) == (2, False)
     assert sorted(c.name for c in result.companies) == ["Zephyr One", "Zephyr Two"]
     assert not result.searched_for and not result.did_you_mean
+
+
+BY_RATING = [["Delta", "Echo"], ["Bravo", "Alpha"], ["Charlie"]]
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("", BY_RATING),
+        ("rating", BY_RATING),
+        ("name", [["Alpha", "Bravo"], ["Charlie", "Delta"], ["Echo"]]),
+        ("newest", [["Alpha", "Echo"], ["Delta", "Charlie"], ["Bravo"]]),
+    ],
+)
+def test_a_sampled_search_without_words_pages_its_counted_matches_in_order(
+    monkeypatch, sort, expected
+):
+    # Facets from a sample; the results counted exactly on the facet rows, which give the
+    # page in the same reading: every page as the exact path lists it, in no more statements.
+    monkeypatch.setattr("directory.selectors.search.results.PAGE_SIZE", 2)
+    now = timezone.now()
+    for name, rating, days in [
+        ("Delta", 4, 3),
+        ("Alpha", None, 1),
+        ("Echo", 4, 2),
+        ("Bravo", 2, 5),
+        ("Charlie", None, 4),
+    ]:
+        CompanyFactory(
+            name=name, hq_country="DE", rating_average=rating, created_at=now - timedelta(days)
+        )
+    CompanyFactory(name="Elsewhere", hq_country="FR", rating_average=5)
+
+    def pages() -> tuple[list[list[str]], list[int]]:
+        listed, statements = [], []
+        for page in (1, 2, 3):
+            with CaptureQueriesContext(connection) as queries:
+                result, _ = counts(country=["DE"], sort=sort, page=str(page))
+            assert (result.count, result.count_approximate) == (5, False)
+            listed.append([c.name for c in result.companies])
+            statements.append(len(queries))
+        return listed, statements
+
+    exact, exact_statements = pages()
+    monkeypatch.setattr("directory.selectors.search.facet_sql.FACET_EXACT_LIMIT", -10)
+    monkeypatch.setattr("directory.selectors.search.facet_sql._sample_percent", lambda rows: 100)
+    sampled, sampled_statements = pages()
+
+    assert exact == sampled == expected
+    assert sampled_statements <= exact_statements
+    with pytest.raises(PageOutOfRange):
+        counts(country=["DE"], sort=sort, page="4")
 
 
 @pytest.mark.parametrize(

@@ -16,8 +16,9 @@ estimate of how many there are decides:
   follows the sample, not the matches. Without
   words it is ``TABLESAMPLE SYSTEM`` of about ``FACET_SAMPLE_ROWS`` companies (the same pages
   every time). Without words the number of results is then counted exactly up to
-  ``COUNT_EXACT_LIMIT`` (through the GIN indexes, or the claims' index for a competency
-  alone); with words the page's own query counts up to ``results.COUNT_BY_PAGE_LIMIT``.
+  ``COUNT_EXACT_LIMIT`` (through the GIN indexes, in the same reading as the page asked for,
+  or the claims' index for a competency alone); with words the page's own query counts up to
+  ``results.COUNT_BY_PAGE_LIMIT``.
   Above those it is the sample's, shown as "about N".
 
 No cache is needed for speed: every search costs what a cached one did, and writes need not
@@ -38,7 +39,7 @@ from directory.selectors.search.filters import (
     facet_row_countries,
     tsquery_text,
 )
-from directory.selectors.search.params import SearchParams
+from directory.selectors.search.params import SORT_NAME, SORT_NEWEST, SORT_RATING, SearchParams
 
 # Counted exactly up to this many companies: the whole directory for a search without words,
 # the words' matches for one with words (fewer: each match is a row read by primary key).
@@ -54,6 +55,14 @@ SAMPLE_SEED = 1
 _table_rows_read: tuple[float, float] | None = None
 
 _FACETS = ("competency", "industry", "country", "tier")
+
+# Each order spelt on the facet rows (migration 0009), as ordering.ordered spells it on
+# companies.
+FACET_ROW_ORDER = {
+    SORT_NAME: "f.name, f.company_id",
+    SORT_NEWEST: "f.created_at DESC, f.company_id DESC",
+    SORT_RATING: "f.rating_average DESC NULLS LAST, f.name, f.company_id",
+}
 
 
 def _domain(
@@ -100,16 +109,24 @@ def _sample_percent(table_rows: float) -> float:
 
 
 def facet_counts_postgresql(
-    params: SearchParams, terms: list[str], levels: tuple[str, ...]
+    params: SearchParams, terms: list[str], levels: tuple[str, ...], *, page: slice
 ) -> dict:
     """Counts per facet value, the number of results, and whether either is an estimate.
 
     Competencies and industries come as (slug, name, count), countries and tiers as (value,
-    count): their labels are the caller's.
+    count): their labels are the caller's. When the results of a search without words are
+    counted exactly on the facet rows, the ids of its ``page`` of them come too ("page_ids",
+    else None): that count reads every match, and sorting them costs little beside.
     """
     empty: dict = {name: [] for name in _FACETS}
     if params.q and not terms:  # words with no letters or digits match nothing
-        return {**empty, "total": 0, "approximate": False, "total_approximate": False}
+        return {
+            **empty,
+            "total": 0,
+            "approximate": False,
+            "total_approximate": False,
+            "page_ids": None,
+        }
     conditions = facet_row_conditions(params, levels)
     with connection.cursor() as cursor:
         estimate = _domain_estimate(cursor, terms, bool(params.q))
@@ -129,16 +146,20 @@ def facet_counts_postgresql(
             counts, total, _ = _counted(cursor, params, terms, conditions, levels)
         sampled = percent is not None or modulus is not None
         total_approximate = sampled
+        page_ids = None
         # With words, the page's own query counts a few thousand (results.COUNT_BY_PAGE_LIMIT).
         if sampled and not params.q and total <= COUNT_EXACT_LIMIT:
-            counted = _capped_total(cursor, conditions, verified=params.verified)
+            counted, page_ids = _capped_total(cursor, params, conditions, page=page)
             if counted <= COUNT_EXACT_LIMIT:
                 total, total_approximate = counted, False
+            else:
+                page_ids = None
     return {
         **counts,
         "total": total,
         "approximate": sampled,
         "total_approximate": total_approximate,
+        "page_ids": page_ids,
     }
 
 
@@ -209,18 +230,33 @@ def table_rows(cursor) -> float:
     return _table_rows_read[1]
 
 
-def _capped_total(cursor, conditions: dict, *, verified: bool) -> int:
+def _capped_total(
+    cursor, params: SearchParams, conditions: dict, *, page: slice
+) -> tuple[int, list[int] | None]:
     """The companies passing every facet filter (a search without words), counted exactly up
-    to one past ``COUNT_EXACT_LIMIT``."""
+    to one past ``COUNT_EXACT_LIMIT``, and the ids of ``page`` of them in the search's order
+    (None for a competency alone, counted from the claims)."""
     if list(conditions) == ["competency"]:
-        return _competency_total(cursor, conditions["competency"][1][0], verified=verified)
+        ids = conditions["competency"][1][0]
+        return _competency_total(cursor, ids, verified=params.verified), None
     every = " AND ".join(sql for sql, _ in conditions.values()) or "true"
+    order = FACET_ROW_ORDER.get(params.sort, FACET_ROW_ORDER[SORT_RATING])
+    # One reading of the matches' rows for both: the count and the page among them (which
+    # the walk of a sort index, or a second reading of the rows, would find otherwise).
     cursor.execute(
-        f"SELECT count(*) FROM (SELECT 1 FROM directory_search_facets f WHERE {every}"
-        f" LIMIT {COUNT_EXACT_LIMIT + 1}) capped",
-        [p for _, ps in conditions.values() for p in ps],
+        f"""WITH capped AS MATERIALIZED (
+                SELECT f.company_id, f.name, f.rating_average, f.created_at
+                FROM directory_search_facets f WHERE {every} LIMIT {COUNT_EXACT_LIMIT + 1})
+            SELECT (SELECT count(*) FROM capped),
+                   ARRAY(SELECT f.company_id FROM capped f ORDER BY {order} LIMIT %s OFFSET %s)""",
+        [
+            *(p for _, ps in conditions.values() for p in ps),
+            page.stop - page.start,
+            page.start,
+        ],
     )
-    return cursor.fetchone()[0]
+    total, ids = cursor.fetchone()
+    return total, list(ids)
 
 
 def _competency_total(cursor, ids: list[int], *, verified: bool) -> int:

@@ -55,13 +55,21 @@ class Facets:
     total: int
     approximate: bool
     total_approximate: bool
+    # The ids of the page asked for, when counting the results found them too (never cached).
+    page_ids: list[int] | None = None
 
 
 def search_facets(
-    params: SearchParams, terms: list[str], filters: dict[str, Q], levels: tuple[str, ...]
+    params: SearchParams,
+    terms: list[str],
+    filters: dict[str, Q],
+    levels: tuple[str, ...],
+    *,
+    page: slice,
 ) -> Facets:
     """Each facet's values with their counts under the other filters, and the number of
-    results, from the cache when it has them."""
+    results, from the cache when it has them; and the ids of ``page`` of the results when
+    counting them found those too."""
     signature = {
         "q": terms if params.q else None,
         "competency": sorted(c.pk for c in params.competency),
@@ -71,9 +79,17 @@ def search_facets(
         "verified": params.verified,
         "levels": levels,
     }
+    found_page: dict[str, list[int] | None] = {}
+
+    def count() -> Counts:
+        counts = _facet_counts(params, terms, filters, levels, page=page)
+        # Of this page only: not for the cache, which serves every page.
+        found_page["ids"] = counts.pop("page_ids", None)
+        return counts
+
     counts, key = facet_cache_get_or_set(
         signature=signature,
-        count=lambda: _facet_counts(params, terms, filters, levels),
+        count=count,
         # Counts of the unfiltered directory are asked for most and cost most: kept until a
         # write changes what they count rather than for a while.
         keep=not filters,
@@ -85,6 +101,7 @@ def search_facets(
         total=counts["total"],
         approximate=counts["approximate"],
         total_approximate=counts["total_approximate"],
+        page_ids=found_page.get("ids"),
     )
 
 
@@ -96,13 +113,19 @@ def _company_subset(filters: dict[str, Q], without: str) -> dict[str, Any]:
 
 
 def _facet_counts(
-    params: SearchParams, terms: list[str], filters: dict[str, Q], levels: tuple[str, ...]
+    params: SearchParams,
+    terms: list[str],
+    filters: dict[str, Q],
+    levels: tuple[str, ...],
+    *,
+    page: slice,
 ) -> Counts:
     """(value, label, count) per facet, and the number of results ("total", with "approximate"
-    and "total_approximate" saying whether they are estimates)."""
+    and "total_approximate" saying whether they are estimates; "page_ids" see
+    `search_facets`)."""
     if connection.vendor == "postgresql":
         # Competencies and industries come labelled, in the same statement.
-        found = facet_counts_postgresql(params, terms, levels)
+        found = facet_counts_postgresql(params, terms, levels, page=page)
         labelled = {"competency": found["competency"], "industry": found["industry"]}
     else:
         found = _facet_counts_orm(params, filters, levels)
@@ -115,6 +138,7 @@ def _facet_counts(
         "total": found["total"],
         "approximate": found["approximate"],
         "total_approximate": found["total_approximate"],
+        "page_ids": found.get("page_ids"),
     }
 
 

@@ -22,7 +22,7 @@ from django.db.models import (
 )
 
 from directory.models import SEARCH_CONFIG, Company
-from directory.selectors.search.facet_sql import table_rows
+from directory.selectors.search.facet_sql import FACET_ROW_ORDER, table_rows
 from directory.selectors.search.filters import facet_row_ids, filtered
 from directory.selectors.search.params import (
     SORT_NAME,
@@ -272,14 +272,6 @@ def collects_matches(
     return rows <= 0 or count * count <= end * rows
 
 
-# Each order spelt on the facet rows (migration 0009), as `ordered` spells it on companies.
-_FACET_ROW_ORDER = {
-    SORT_NAME: "f.name, f.company_id",
-    SORT_NEWEST: "f.created_at DESC, f.company_id DESC",
-    SORT_RATING: "f.rating_average DESC NULLS LAST, f.name, f.company_id",
-}
-
-
 def collected_page_ids(
     params: SearchParams, levels: tuple[str, ...], *, offset: int, limit: int
 ) -> list[int]:
@@ -288,7 +280,7 @@ def collected_page_ids(
     at once, then the matches are sorted). Its cost follows the matches, not how rare they
     are."""
     sql, values = facet_row_ids(params, levels)
-    order = _FACET_ROW_ORDER.get(params.sort, _FACET_ROW_ORDER[SORT_RATING])
+    order = FACET_ROW_ORDER.get(params.sort, FACET_ROW_ORDER[SORT_RATING])
     with connection.cursor() as cursor:
         # SQL of this module's constants and facet_row_ids'; the values are parameters.
         cursor.execute(f"{sql} ORDER BY {order} LIMIT %s OFFSET %s", [*values, limit, offset])

@@ -90,7 +90,9 @@ def company_search(*, viewer, params: SearchParams) -> SearchResult:
     terms = search_terms(params.q)
     filters = search_filters(params, terms, levels)
 
-    found = search_facets(params, terms, filters, levels)
+    offset = (params.page - 1) * PAGE_SIZE
+    page = slice(offset, offset + PAGE_SIZE)
+    found = search_facets(params, terms, filters, levels, page=page)
     searched_for = did_you_mean = ""
     # (An estimate from a sample may say none where a few match: it never calls for a fuzzy
     # search.)
@@ -99,7 +101,7 @@ def company_search(*, viewer, params: SearchParams) -> SearchResult:
         if corrected and not found.total:
             # No exact hit: search the closest known spellings instead, and say so.
             fuzzy_filters = search_filters(params, corrected, levels)
-            fuzzy = search_facets(params, corrected, fuzzy_filters, levels)
+            fuzzy = search_facets(params, corrected, fuzzy_filters, levels, page=page)
             if fuzzy.total:
                 terms, filters, found = corrected, fuzzy_filters, fuzzy
                 searched_for = " ".join(corrected)
@@ -124,9 +126,11 @@ def company_search(*, viewer, params: SearchParams) -> SearchResult:
     count_approximate = found.total_approximate
     explanations: dict = {}
     if count or count_by_page:
-        offset = (params.page - 1) * PAGE_SIZE
         counted = None
-        if name_first:
+        if found.page_ids is not None:
+            # Counting the results found this page among them already.
+            ids = found.page_ids
+        elif name_first:
             ids, explanations = _pooled_page(filters, terms, offset=offset, count=count)
         elif scored:
             ids, explanations, counted = _ranked_page(
