@@ -417,8 +417,9 @@ def test_facet_counts_are_cached_until_invalidated(catalogue):
 @pytest.fixture
 def mixed():
     """70 companies in DE or FR (some of FR serving DE, half of those behind members-only
-    details), with and without Azure, rated or not, of every tier."""
+    details), with and without Azure, in retail or not, rated or not, of every tier."""
     azure = CompetencyFactory(name="Azure", slug="azure")
+    retail = IndustryFactory(name="Retail", slug="retail")
     now = timezone.now()
     tiers = [Tier.REGISTERED, Tier.CERTIFIED, Tier.GOLD]
     for n in range(70):
@@ -434,14 +435,20 @@ def mixed():
             CompanyCountryFactory(company=company, country="DE")
         if n % 2 or n % 5 == 0:
             CompanyCompetencyFactory(company=company, competency=azure, verified=n % 4 != 1)
+        if n % 5 < 3:
+            company.industries.add(retail)
     indexed()
 
 
 @pytest.mark.parametrize("sort", ["rating", "name", "newest"])
 @pytest.mark.parametrize(
     "params",
-    [{"competency": "azure", "country": "DE"}, {"competency": "azure", "verified": "1"}],
-    ids=["competency and country", "verified competency"],
+    [
+        {"competency": "azure", "country": "DE"},
+        {"competency": "azure", "verified": "1"},
+        {"industry": "retail"},
+    ],
+    ids=["competency and country", "verified competency", "industry"],
 )
 def test_a_selective_search_lists_the_same_pages_however_its_page_is_found(
     mixed, monkeypatch, sort, params

@@ -34,6 +34,7 @@ from django.db import connection
 
 from directory.models import SEARCH_CONFIG
 from directory.selectors.search.filters import (
+    VERIFIED_CLAIM_SQL,
     VERIFIED_CLAIMS_SQL,
     facet_row_conditions,
     facet_row_countries,
@@ -264,11 +265,12 @@ def _competency_total(cursor, ids: list[int], *, verified: bool) -> int:
     ``verified``): read from the claims' covering index alone, where the facet rows' GIN index
     would visit nearly every page of the facet table for a competency one company in ten
     claims. The same rule as the facet rows' (migration 0004)."""
-    condition = "competency_id = ANY(%s::bigint[])"
+    condition = "cc.competency_id = ANY(%s::bigint[])"
     if verified:
-        condition += " AND status = 'verified' AND (expires_at IS NULL OR expires_at > now())"
+        condition += f" AND {VERIFIED_CLAIM_SQL}"
     cursor.execute(
-        f"SELECT count(DISTINCT company_id) FROM directory_companycompetency WHERE {condition}",
+        f"SELECT count(DISTINCT cc.company_id) FROM directory_companycompetency cc"
+        f" WHERE {condition}",
         [ids],
     )
     return min(cursor.fetchone()[0], COUNT_EXACT_LIMIT + 1)

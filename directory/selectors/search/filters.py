@@ -133,22 +133,11 @@ def search_filters(params: SearchParams, terms: list[str], levels: tuple[str, ..
     if params.q and connection.vendor == "postgresql":
         return {**filters, **_facet_row_filter(params, terms, levels)}
     if params.competency:
-        claims = CompanyCompetency.objects.filter(
-            company=OuterRef("pk"), competency__in=[c.pk for c in params.competency]
+        filters["competency"] = _competency_filter(
+            [c.pk for c in params.competency], verified=params.verified
         )
-        if params.verified:
-            claims = claims.verified()
-        filters["competency"] = Q(Exists(claims))
     if params.industry:
-        through = Company.industries.through
-        filters["industry"] = Q(
-            Exists(
-                through.objects.filter(
-                    company_id=OuterRef("pk"),
-                    industry_id__in=[i.pk for i in params.industry],
-                )
-            )
-        )
+        filters["industry"] = _industry_filter([i.pk for i in params.industry])
     if params.country:
         filters["country"] = _country_filter(list(params.country), levels)
     if params.tier:
@@ -188,6 +177,50 @@ def _facet_row_filter(
     if tier:
         filters["tier"] = Q(tier=params.tier)
     return filters
+
+
+# The rule of CompanyCompetency.objects.verified(), on the claim ``cc``.
+VERIFIED_CLAIM_SQL = "cc.status = 'verified' AND (cc.expires_at IS NULL OR cc.expires_at > now())"
+
+
+def _probed(sql: str, params: list) -> Q:
+    """A condition on a company's rows in a link table, probed by its index for each company
+    it is asked of (PostgreSQL). A search without words asks it of the companies a sort index
+    walk passes, a few hundred for a page; left to itself, PostgreSQL hashed every row of the
+    value instead (at 1,000,000 companies, 97,000 claims of a competency: 35-90 ms before the
+    walk's first step). ``OFFSET 0`` is what keeps an EXISTS from being hashed."""
+    return Q(
+        RawSQL(
+            f"EXISTS ({sql} OFFSET 0)",
+            params,
+            output_field=BooleanField(),
+        )
+    )
+
+
+def _competency_filter(ids: list[int], *, verified: bool) -> Q:
+    if connection.vendor == "postgresql":
+        condition = f" AND {VERIFIED_CLAIM_SQL}" if verified else ""
+        return _probed(
+            "SELECT 1 FROM directory_companycompetency cc"
+            ' WHERE cc.company_id = "directory_company"."id"'
+            f" AND cc.competency_id = ANY(%s::bigint[]){condition}",
+            [ids],
+        )
+    claims = CompanyCompetency.objects.filter(company=OuterRef("pk"), competency__in=ids)
+    return Q(Exists(claims.verified() if verified else claims))
+
+
+def _industry_filter(ids: list[int]) -> Q:
+    if connection.vendor == "postgresql":
+        return _probed(
+            "SELECT 1 FROM directory_company_industries ci"
+            ' WHERE ci.company_id = "directory_company"."id"'
+            " AND ci.industry_id = ANY(%s::bigint[])",
+            [ids],
+        )
+    through = Company.industries.through
+    return Q(Exists(through.objects.filter(company_id=OuterRef("pk"), industry_id__in=ids)))
 
 
 def _country_filter(codes: list[str], levels: tuple[str, ...]) -> Q:
