@@ -2,12 +2,15 @@
 result says why it is where it is. Companies that should lose are named to come first by name,
 so only the rule under test can put the winner ahead."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
+from django.utils import timezone
 
 from directory.facet_cache import facet_cache_invalidate
-from directory.models import Tier, Visibility
+from directory.models import Company, CompanyCompetency, Tier, Visibility
 from directory.search_forms import search_params_clean
 from directory.selectors.search import company_search
 from directory.selectors.search.ranking import LABELS, ranking_weights
@@ -24,19 +27,27 @@ on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="competencies and offerings are searched there"
 )
 PLAIN = "Plain words."
+# A facet filter every company here passes (the factory's headquarters are in Germany): with
+# one, a search with words is ranked on the facet rows, without on the companies.
+FILTERS: dict = {}
+
+
+@pytest.fixture(autouse=True, params=[{}, {"country": ["DE"]}], ids=["", "with a facet filter"])
+def facet_filter(request, monkeypatch):
+    monkeypatch.setattr(f"{__name__}.FILTERS", request.param)
 
 
 def ranked(q: str, **params) -> list[str]:
     company_search_reindex()
     facet_cache_invalidate()
-    result = company_search(viewer=None, params=search_params_clean({"q": q, **params}))
+    result = company_search(viewer=None, params=search_params_clean({"q": q, **FILTERS, **params}))
     return [card.name for card in result.companies]
 
 
 def reasons(q: str) -> dict[str, dict[str, float]]:
     company_search_reindex()
     facet_cache_invalidate()
-    result = company_search(viewer=None, params=search_params_clean({"q": q}))
+    result = company_search(viewer=None, params=search_params_clean({"q": q, **FILTERS}))
     return {
         card.name: {reason.rule: reason.points for reason in card.ranking.reasons}
         for card in result.companies
@@ -116,6 +127,52 @@ def test_a_more_complete_profile_outranks_a_less_complete_one():
 
     assert ranked("zeppelin") == ["B Zeppelin", "A Zeppelin"]
     assert reasons("zeppelin")["B Zeppelin"]["completeness"] == 9
+
+
+def test_a_profile_completed_later_moves_up():
+    first = CompanyFactory(name="A Zeppelin", profile_completeness=20)
+    CompanyFactory(name="B Zeppelin", profile_completeness=50)
+    assert ranked("zeppelin") == ["B Zeppelin", "A Zeppelin"]
+
+    Company.objects.filter(pk=first.pk).update(profile_completeness=90)
+
+    assert ranked("zeppelin") == ["A Zeppelin", "B Zeppelin"]
+
+
+@on_postgresql
+def test_a_verification_that_lapsed_without_a_write_earns_self_declared_points():
+    zeppelin = CompetencyFactory(name="Zeppelin")
+    company = CompanyFactory(name="Airships", description=PLAIN)
+    claim = CompanyCompetencyFactory(
+        company=company,
+        competency=zeppelin,
+        verified=True,
+        expires_at=timezone.now() + timedelta(days=1),
+    )
+    assert "verified_competency" in reasons("zeppelin")["Airships"]
+
+    # Time passes: the expiry is now behind us, and nothing has written since.
+    past = timezone.now() - timedelta(minutes=1)
+    with connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = replica")  # no triggers
+        CompanyCompetency.objects.filter(pk=claim.pk).update(expires_at=past)
+        cursor.execute(
+            "UPDATE directory_search_facets SET verified_until = %s WHERE company_id = %s",
+            [past, company.pk],
+        )
+        cursor.execute("SET session_replication_role = origin")
+
+    # Its stored words still hold the competency (nothing reindexed it): it still matches,
+    # with the points of a self-declared one.
+    facet_cache_invalidate()
+    params = search_params_clean({"q": "zeppelin", **FILTERS})
+    (card,) = company_search(viewer=None, params=params).companies
+    assert {reason.rule: reason.points for reason in card.ranking.reasons} == {
+        "competency": 20,
+        "tier": 0,
+        "rating": 0,
+        "completeness": 0,
+    }
 
 
 def test_a_field_earns_its_points_once_however_many_words_it_holds():

@@ -23,7 +23,12 @@ from django.db.models import (
 
 from directory.models import SEARCH_CONFIG, Company
 from directory.selectors.search.facet_sql import FACET_ROW_ORDER, table_rows
-from directory.selectors.search.filters import facet_row_ids, filtered
+from directory.selectors.search.filters import (
+    facet_row_conditions,
+    facet_row_ids,
+    filtered,
+    tsquery_text,
+)
 from directory.selectors.search.params import (
     SORT_NAME,
     SORT_NEWEST,
@@ -31,7 +36,7 @@ from directory.selectors.search.params import (
     SORT_RELEVANCE,
     SearchParams,
 )
-from directory.selectors.search.ranking import score_expression
+from directory.selectors.search.ranking import ranking_weights, score_expression, score_sql
 
 # Above this many matches, relevance order is "name matches first, then by rating" instead of
 # ranking every match (see name_first_ids): ranking tens of thousands of matches is slow.
@@ -270,6 +275,49 @@ def collects_matches(
         rows = table_rows(cursor)
     # An unanalyzed table (-1) is a small one: either way is cheap, collecting is exact.
     return rows <= 0 or count * count <= end * rows
+
+
+def ranked_facet_rows_page(
+    params: SearchParams,
+    terms: list[str],
+    levels: tuple[str, ...],
+    *,
+    offset: int,
+    limit: int,
+    counted: bool,
+) -> tuple[list[int], int | None]:
+    """One page of a search with words and facet filters in "best match" order, ranked on the
+    facet rows, and how many match if ``counted`` (None when the page is past the end).
+
+    The facet rows hold every column the ranking rules read (migrations 0009-0011), so the
+    words' index and the filters' indexes intersect and the matches are ranked where they
+    are found, with no company row fetched or claim probed per match. The order is
+    `ordered`'s: points, then rating, name and id."""
+    conditions = facet_row_conditions(params, levels)
+    every = "".join(f" AND {sql}" for sql, _ in conditions.values())
+    score, score_params = score_sql(terms, ranking_weights(), facet_rows=True)
+    total = "count(*) OVER ()" if counted else "NULL"
+    with connection.cursor() as cursor:
+        # SQL of this module's and ranking's constants; the values are parameters.
+        cursor.execute(
+            f"SELECT f.company_id, {total} FROM directory_search_facets f"  # noqa: S608
+            f" WHERE f.search_vector @@ to_tsquery(%s::regconfig, %s){every}"
+            f" ORDER BY {score} DESC, {FACET_ROW_ORDER[SORT_RATING]} LIMIT %s OFFSET %s",
+            [
+                SEARCH_CONFIG,
+                tsquery_text(terms),
+                *(value for _, values in conditions.values() for value in values),
+                *score_params,
+                limit,
+                offset,
+            ],
+        )
+        rows = cursor.fetchall()
+    if not counted:
+        return [pk for pk, _ in rows], None
+    if not rows:
+        return [], (0 if offset == 0 else None)
+    return [pk for pk, _ in rows], rows[0][1]
 
 
 def collected_page_ids(

@@ -36,7 +36,11 @@ from django.utils.formats import number_format
 from django.utils.translation import get_language, gettext, gettext_noop
 
 from directory.models import SEARCH_CONFIG, Company, Competency, Tier
-from directory.selectors.search.filters import tsquery_text
+from directory.selectors.search.filters import (
+    VERIFIED_CLAIM_SQL,
+    VERIFIED_CLAIMS_SQL,
+    tsquery_text,
+)
 
 FIELD_RULES = ("name", "verified_competency", "competency", "offering", "description")
 RULES = (*FIELD_RULES, "tier", "rating", "completeness")
@@ -116,15 +120,17 @@ def field_conditions(terms: list[str]) -> dict[str, Q]:
 _COMPANY = '"directory_company"'
 
 
-def field_sql(terms: list[str]) -> dict[str, tuple[str, list]]:
-    """Each field rule as SQL on the company row, on PostgreSQL. Written as SQL rather than
-    ORM expressions: building and compiling those cost more than the query they ask."""
+def field_sql(terms: list[str], *, facet_rows: bool = False) -> dict[str, tuple[str, list]]:
+    """Each field rule as SQL on the company row (or the facet row ``f``, which holds a copy of
+    every column the rules read: migrations 0009-0011), on PostgreSQL. Written as SQL rather
+    than ORM expressions: building and compiling those cost more than the query they ask."""
+    row = "f" if facet_rows else _COMPANY
 
     def any_word(weight: str) -> tuple[str, list]:
         # A search word (prefix) in the part of the stored vector with this weight: A name,
         # B competencies and tags, C public offerings, D description (services.search_index).
         return (
-            f"{_COMPANY}.search_vector @@ to_tsquery(%s::regconfig, %s)",
+            f"{row}.search_vector @@ to_tsquery(%s::regconfig, %s)",
             [SEARCH_CONFIG, tsquery_text(terms, joiner=" | ", weights=weight)],
         )
 
@@ -140,8 +146,11 @@ def field_sql(terms: list[str]) -> dict[str, tuple[str, list]]:
     verified = (
         f"(cardinality({named}) > 0 AND EXISTS (SELECT 1 FROM directory_companycompetency cc"
         f" WHERE cc.company_id = {_COMPANY}.id AND cc.competency_id = ANY({named})"
-        " AND cc.status = 'verified' AND (cc.expires_at IS NULL OR cc.expires_at > now())))"
+        f" AND {VERIFIED_CLAIM_SQL}))"
     )
+    if facet_rows:
+        # The same rule on the facet row's verified competencies, which drop a lapsed one.
+        verified = f"(cardinality({named}) > 0 AND {VERIFIED_CLAIMS_SQL} && {named})"
     named_params = [SEARCH_CONFIG, SEARCH_CONFIG, tsquery_text(terms, joiner=" | ")]
     return {
         "name": any_word("A"),
@@ -152,8 +161,12 @@ def field_sql(terms: list[str]) -> dict[str, tuple[str, list]]:
     }
 
 
-def _score_sql(terms: list[str], weights: RankingWeights) -> tuple[str, list]:
-    fields = field_sql(terms)
+def score_sql(
+    terms: list[str], weights: RankingWeights, *, facet_rows: bool = False
+) -> tuple[str, list]:
+    """The points of the company row (or the facet row ``f``) for these words, as SQL."""
+    row = "f" if facet_rows else _COMPANY
+    fields = field_sql(terms, facet_rows=facet_rows)
     parts, params = [], []
     for rule in ("name", "offering", "description"):
         sql, rule_params = fields[rule]
@@ -166,10 +179,10 @@ def _score_sql(terms: list[str], weights: RankingWeights) -> tuple[str, list]:
     parts.append(f"CASE WHEN {verified} THEN %s WHEN {claimed} THEN %s ELSE 0 END")
     params += [*verified_params, weights.verified_competency, *claimed_params, weights.competency]
     tiers = " ".join("WHEN %s THEN %s" for _ in weights.tier)
-    parts.append(f"CASE {_COMPANY}.tier {tiers} ELSE 0 END")
+    parts.append(f"CASE {row}.tier {tiers} ELSE 0 END")
     params += [value for pair in weights.tier.items() for value in pair]
-    parts.append(f"COALESCE({_COMPANY}.rating_average, 0)::float8 * %s")
-    parts.append(f"{_COMPANY}.profile_completeness::float8 * %s")
+    parts.append(f"COALESCE({row}.rating_average, 0)::float8 * %s")
+    parts.append(f"{row}.profile_completeness::float8 * %s")
     params += [weights.rating, weights.completeness / 100]
     return "(" + " + ".join(f"({part})" for part in parts) + ")", params
 
@@ -182,7 +195,7 @@ def score_expression(terms: list[str], weights: RankingWeights | None = None):
     """The points of each company for these words: the sum of every rule that applies."""
     weights = weights or ranking_weights()
     if connection.vendor == "postgresql":
-        return RawSQL(*_score_sql(terms, weights), output_field=FloatField())
+        return RawSQL(*score_sql(terms, weights), output_field=FloatField())
     fields = field_conditions(terms)
     tier = Case(
         *[When(tier=value, then=Value(points)) for value, points in weights.tier.items()],

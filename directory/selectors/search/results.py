@@ -18,6 +18,7 @@ from directory.selectors.search.ordering import (
     facet_rows_find,
     name_first_ids,
     ordered,
+    ranked_facet_rows_page,
     ranked_pool,
     uses_name_first,
     walked_page_ids,
@@ -132,6 +133,11 @@ def company_search(*, viewer, params: SearchParams) -> SearchResult:
             ids = found.page_ids
         elif name_first:
             ids, explanations = _pooled_page(filters, terms, offset=offset, count=count)
+        elif scored and "facets" in filters:
+            ids, counted = ranked_facet_rows_page(
+                params, terms, levels, offset=offset, limit=PAGE_SIZE, counted=count_by_page
+            )
+            explanations = rank_explanations(ids, terms) if ids else {}
         elif scored:
             ids, explanations, counted = _ranked_page(
                 filtered(filters), terms, offset=offset, counted=count_by_page
