@@ -482,7 +482,8 @@ def run_cold(rounds: int, paths: list[str], seed_value: int = 10) -> None:
     client = Client()
     addresses = (f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}" for n in range(1, 1 << 24))
     raw = connection.cursor()
-    raw.execute("SET jit = off")  # as the portal's own connections
+    raw.execute("SET jit = off")  # as the portal's own connections (portal/settings.py)
+    raw.execute("SET work_mem = '16MB'")
     for path in paths:
         print(f"\n{path}  COLD: every search new  (load average {os.getloadavg()[0]:.1f})")
         print(

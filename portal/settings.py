@@ -6,6 +6,7 @@ strictness follows ``DEBUG=False``.
 """
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -119,11 +120,28 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 USING_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 if USING_POSTGRES:
-    # No JIT compiling: the portal's queries are short, and a plan the planner costs high (at
-    # 1,000,000 companies, a search ranking 2,000 matches) spent ~190 ms compiling for ~30 ms of
-    # work. Appended to any options DATABASE_URL gives.
+    # Session settings of the portal's connections, after any options DATABASE_URL gives (a
+    # setting given there is kept):
+    # - no JIT compiling: the portal's queries are short, and a plan the planner costs high (at
+    #   1,000,000 companies, a search ranking 2,000 matches) spent ~190 ms compiling for ~30 ms
+    #   of work;
+    # - work_mem 16MB, where PostgreSQL's default is 4MB: the directory's filters intersect
+    #   bitmaps of hundreds of thousands of rows, which past 4MB turn lossy, and each lossy page
+    #   is read whole (at 1,000,000 companies, three facets: 12,227 pages read for 2,002
+    #   matches, 194 ms; exact, 2,002 pages, 45 ms).
     _options = DATABASES["default"].setdefault("OPTIONS", {})
-    _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
+    _given = _options.get("options", "")
+    _session = {"jit": "off", "work_mem": "16MB"}
+    _options["options"] = " ".join(
+        [
+            _given,
+            *(
+                f"-c {name}={value}"
+                for name, value in _session.items()
+                if not re.search(rf"(^|[\s-]){name}=", _given)
+            ),
+        ]
+    ).strip()
 if not USING_POSTGRES:
     VAR_DIR.mkdir(exist_ok=True)
     # Covering indexes (INCLUDE) are a PostgreSQL feature; SQLite builds them without the extras.
