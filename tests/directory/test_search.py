@@ -485,6 +485,26 @@ def test_a_selective_search_lists_the_same_pages_however_its_page_is_found(
     assert more_for_staff == ("country" in params)
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the facet rows' indexes")
+def test_words_with_filters_rank_the_same_pages_whichever_index_finds_them(mixed, monkeypatch):
+    # Words matching far more companies than the filters leave are checked on the filters'
+    # candidates instead of gathered from the words' index: the same companies, same order.
+    def pages() -> list[list[str]]:
+        facet_cache_invalidate()
+        return [
+            search(None, q="partner", competency="azure", country="DE", page=page)
+            for page in (1, 2)
+        ]
+
+    through_the_words = pages()
+    monkeypatch.setattr("directory.selectors.search.ordering.WORD_INDEX_RATIO", 0)
+    monkeypatch.setattr("directory.selectors.search.ordering.WORD_INDEX_MIN_CANDIDATES", 0)
+    through_the_filters = pages()
+
+    assert through_the_words == through_the_filters
+    assert len(through_the_words[0]) == 20 and through_the_words[1]
+
+
 @pytest.mark.parametrize(
     ("count", "end", "collects"),
     [(10_000, 20, False), (300, 20, True), (10_000, 2_000, True), (10_001, 2_000, False)],

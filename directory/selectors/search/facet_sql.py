@@ -127,6 +127,7 @@ def facet_counts_postgresql(
             "approximate": False,
             "total_approximate": False,
             "page_ids": None,
+            "word_matches": 0,
         }
     conditions = facet_row_conditions(params, levels)
     with connection.cursor() as cursor:
@@ -144,7 +145,7 @@ def facet_counts_postgresql(
             # Fewer than the planner thought (words together are rarer than each alone):
             # count them all, exactly, for what a sample would have cost.
             modulus = None
-            counts, total, _ = _counted(cursor, params, terms, conditions, levels)
+            counts, total, domain = _counted(cursor, params, terms, conditions, levels)
         sampled = percent is not None or modulus is not None
         total_approximate = sampled
         page_ids = None
@@ -161,6 +162,7 @@ def facet_counts_postgresql(
         "approximate": sampled,
         "total_approximate": total_approximate,
         "page_ids": page_ids,
+        "word_matches": domain if params.q else 0,
     }
 
 
@@ -206,11 +208,17 @@ def _domain_estimate(cursor, terms: list[str], q: bool) -> float:
     """The planner's estimate of the companies matching the words (or of all companies)."""
     if not q:
         return table_rows(cursor)
-    cursor.execute(
-        "EXPLAIN (FORMAT JSON) SELECT 1 FROM directory_search_facets f"
+    return planned_rows(
+        cursor,
+        "SELECT 1 FROM directory_search_facets f"
         " WHERE f.search_vector @@ to_tsquery(%s::regconfig, %s)",
         [SEARCH_CONFIG, tsquery_text(terms)],
     )
+
+
+def planned_rows(cursor, sql: str, params: list) -> float:
+    """The planner's estimate of the rows this query returns (no row is read)."""
+    cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
     plan = cursor.fetchone()[0]
     plan = json.loads(plan) if isinstance(plan, str) else plan
     return float(plan[0]["Plan"]["Plan Rows"])

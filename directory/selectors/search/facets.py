@@ -57,6 +57,9 @@ class Facets:
     total_approximate: bool
     # The ids of the page asked for, when counting the results found them too (never cached).
     page_ids: list[int] | None = None
+    # How many companies the words match whatever the filters, exactly or estimated (on
+    # PostgreSQL; 0 without words).
+    word_matches: int = 0
 
 
 def search_facets(
@@ -102,6 +105,7 @@ def search_facets(
         approximate=counts["approximate"],
         total_approximate=counts["total_approximate"],
         page_ids=found_page.get("ids"),
+        word_matches=counts.get("word_matches", 0),
     )
 
 
@@ -139,6 +143,7 @@ def _facet_counts(
         "approximate": found["approximate"],
         "total_approximate": found["total_approximate"],
         "page_ids": found.get("page_ids"),
+        "word_matches": found.get("word_matches", 0),
     }
 
 

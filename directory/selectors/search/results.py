@@ -135,7 +135,13 @@ def company_search(*, viewer, params: SearchParams) -> SearchResult:
             ids, explanations = _pooled_page(filters, terms, offset=offset, count=count)
         elif scored and "facets" in filters:
             ids, counted = ranked_facet_rows_page(
-                params, terms, levels, offset=offset, limit=PAGE_SIZE, counted=count_by_page
+                params,
+                terms,
+                levels,
+                offset=offset,
+                limit=PAGE_SIZE,
+                counted=count_by_page,
+                word_matches=found.word_matches,
             )
             explanations = rank_explanations(ids, terms) if ids else {}
         elif scored:
