@@ -116,16 +116,17 @@ def ranked_pool(filters: dict[str, Q], terms: list[str], *, count: int) -> list[
     if not RANK_POOL:
         return []
     matches = filtered(filters)
-    rated_sql, rated_params = _walk_sql(matches, terms, RANK_POOL)
-    names_sql, names_params = _walk_sql(matches, terms, max(1, RANK_POOL * NAME_FIRST_WALK))
-    # The name matches among the first matches by rating, in the same round trip: that walk
-    # stops at the RANK_POOL-th (for a word in many names, a few dozen companies in).
+    walk_sql, walk_params = _walk_sql(matches, terms, max(RANK_POOL, RANK_POOL * NAME_FIRST_WALK))
+    # One walk by rating for both: its first RANK_POOL, and its name matches up to the
+    # RANK_POOL-th (for a word in many names, a few dozen companies in). The walk is read
+    # as far as the longer of the two needs, once: where the matches are sorted rather than
+    # walked, they are sorted once.
     with connection.cursor() as cursor:
         cursor.execute(
-            f"(SELECT pk, false FROM ({rated_sql}) AS rated (pk, name_hit))"  # noqa: S608
-            f" UNION ALL (SELECT pk, true FROM ({names_sql}) AS walk (pk, name_hit)"
-            " WHERE name_hit LIMIT %s)",
-            [*rated_params, *names_params, RANK_POOL],
+            f"WITH walk (pk, name_hit) AS MATERIALIZED ({walk_sql})"  # noqa: S608
+            " (SELECT pk, false FROM walk LIMIT %s)"
+            " UNION ALL (SELECT pk, true FROM walk WHERE name_hit LIMIT %s)",
+            [*walk_params, RANK_POOL, RANK_POOL],
         )
         rows = cursor.fetchall()
     rated = [pk for pk, named in rows if not named]
