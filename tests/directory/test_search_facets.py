@@ -181,10 +181,13 @@ def test_a_word_in_very_many_companies_is_counted_from_a_sample_of_its_matches(m
 
 def test_words_rarer_together_than_the_planner_thought_are_counted_exactly(monkeypatch):
     # The planner guessed many matches, the sample found few: every match is counted instead.
+    # (A sample of one in 2**30: which companies a sample of one in 64 holds depends on their
+    # ids, and one of these four in it would stand for 64.)
     monkeypatch.setattr("directory.selectors.search.facet_sql.WORD_MATCHES_EXACT_LIMIT", 5)
     monkeypatch.setattr(
         "directory.selectors.search.facet_sql._domain_estimate", lambda *args: 50_000.0
     )
+    monkeypatch.setattr("directory.selectors.search.facet_sql._sample_modulus", lambda n: 2**30)
     for n in range(3):
         CompanyFactory(name=f"Zephyr Quokka {n}", tier=Tier.GOLD)
     CompanyFactory(name="Zephyr Data", tier=Tier.CERTIFIED)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet, Window
 
 from directory.models import Company
@@ -133,7 +134,7 @@ def company_search(*, viewer, params: SearchParams) -> SearchResult:
             ids = found.page_ids
         elif name_first:
             ids, explanations = _pooled_page(filters, terms, offset=offset, count=count)
-        elif scored and "facets" in filters:
+        elif scored and connection.vendor == "postgresql":
             ids, counted = ranked_facet_rows_page(
                 params,
                 terms,
