@@ -130,7 +130,8 @@ def test_below_the_thresholds_counts_are_exact_and_unlabelled(client):
 
 def test_sampled_facets_still_count_the_results_exactly_below_the_limit(monkeypatch):
     # Facets from a sample (here all of it); the number of results counted exactly: for a
-    # competency alone from the claims, for words alone from the companies.
+    # competency or an industry alone from their link tables, for words alone from the
+    # companies.
     monkeypatch.setattr("directory.selectors.search.facet_sql.FACET_EXACT_LIMIT", -10)
     monkeypatch.setattr("directory.selectors.search.facet_sql.WORD_MATCHES_EXACT_LIMIT", -10)
     monkeypatch.setattr("directory.selectors.search.facet_sql._sample_percent", lambda rows: 100)
@@ -143,15 +144,21 @@ def test_sampled_facets_still_count_the_results_exactly_below_the_limit(monkeypa
         CompanyCompetencyFactory(
             company=company, competency=azure, verified=verified, expires_at=expires
         )
+    retail = IndustryFactory(name="Retail", slug="retail")
+    for company in Company.objects.all()[:2]:
+        company.industries.add(retail)
     CompanyFactory(name="Other partner")
     company_search_reindex()
 
     claimed, _ = counts(competency=["azure"])
+    industry, _ = counts(industry=["retail"])
     verified, _ = counts(competency=["azure"], verified="1")
     words, _ = counts(q="partner")
     assert claimed.facets_approximate
     assert (claimed.count, claimed.count_approximate) == (3, False)
     assert (verified.count, verified.count_approximate) == (1, False)
+    assert (industry.count, industry.count_approximate) == (2, False)
+    assert len(industry.companies) == 2
     assert (words.count, words.count_approximate) == (4, False)
 
 

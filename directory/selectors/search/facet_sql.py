@@ -244,10 +244,12 @@ def _capped_total(
 ) -> tuple[int, list[int] | None]:
     """The companies passing every facet filter (a search without words), counted exactly up
     to one past ``COUNT_EXACT_LIMIT``, and the ids of ``page`` of them in the search's order
-    (None for a competency alone, counted from the claims)."""
+    (None for a competency or an industry alone, counted from their link tables)."""
     if list(conditions) == ["competency"]:
         ids = conditions["competency"][1][0]
         return _competency_total(cursor, ids, verified=params.verified), None
+    if list(conditions) == ["industry"]:
+        return _industry_total(cursor, conditions["industry"][1][0]), None
     every = " AND ".join(sql for sql, _ in conditions.values()) or "true"
     order = FACET_ROW_ORDER.get(params.sort, FACET_ROW_ORDER[SORT_RATING])
     # One reading of the matches' rows for both: the count and the page among them (which
@@ -279,6 +281,18 @@ def _competency_total(cursor, ids: list[int], *, verified: bool) -> int:
     cursor.execute(
         f"SELECT count(DISTINCT cc.company_id) FROM directory_companycompetency cc"
         f" WHERE {condition}",
+        [ids],
+    )
+    return min(cursor.fetchone()[0], COUNT_EXACT_LIMIT + 1)
+
+
+def _industry_total(cursor, ids: list[int]) -> int:
+    """The companies in any of these industries, from the link table's (industry, company)
+    index alone (migration 0002): at 100,000 companies an industry's 8,300 companies are 1 ms
+    there, 20 ms on the facet rows, spread over every page of that table."""
+    cursor.execute(
+        "SELECT count(DISTINCT company_id) FROM directory_company_industries"
+        " WHERE industry_id = ANY(%s::bigint[])",
         [ids],
     )
     return min(cursor.fetchone()[0], COUNT_EXACT_LIMIT + 1)
