@@ -2,8 +2,8 @@
 """The facet rows carry the profile completeness too (PostgreSQL only).
 
 With it, every input of the ranking rules is on the facet row (the search vector, tier, rating,
-verified competencies and now completeness): a search with words and facet filters is ranked on
-the facet rows alone (``directory.selectors.search.ordering.ranked_facet_rows_page``), where it
+verified competencies and now completeness): a search with words is ranked on the facet rows
+alone (``directory.selectors.search.ordering.ranked_facet_rows_page``), where it
 fetched each match's company row and probed its claims (at 1,000,000 companies, "sec" with a
 competency and a country: 4,944 matches, 14,000 buffers read for the join and the probes).
 

@@ -298,8 +298,8 @@ def ranked_facet_rows_page(
     counted: bool,
     word_matches: int,
 ) -> tuple[list[int], int | None]:
-    """One page of a search with words and facet filters in "best match" order, ranked on the
-    facet rows, and how many match if ``counted`` (None when the page is past the end).
+    """One page of a search with words (and any facet filters) in "best match" order, ranked
+    on the facet rows, and how many match if ``counted`` (None when the page is past the end).
 
     The facet rows hold every column the ranking rules read (migrations 0009-0011), so the
     words' index and the filters' indexes intersect and the matches are ranked where they
