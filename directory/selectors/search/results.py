@@ -146,9 +146,8 @@ def company_search(*, viewer, params: SearchParams) -> SearchResult:
             )
             explanations = rank_explanations(ids, terms) if ids else {}
         elif scored:
-            ids, explanations, counted = _ranked_page(
-                filtered(filters), terms, offset=offset, counted=count_by_page
-            )
+            # The embedded default (SQLite), whose counts are never estimates.
+            ids, explanations = _ranked_page(filtered(filters), terms, offset=offset)
         elif collects_matches(
             params=params,
             terms=terms,
@@ -213,25 +212,24 @@ def _ranked_page(
     *,
     offset: int,
     few: bool = False,
-    counted: bool = False,
-) -> tuple[list[int], dict[int, RankExplanation], int | None]:
-    """One page of these companies ordered by points, with what explains each, and how many
-    there are if ``counted`` (see `_page_ids`).
+) -> tuple[list[int], dict[int, RankExplanation]]:
+    """One page of these companies ordered by points (on the company rows), with what explains
+    each.
 
     For ``few`` companies (a pool of candidates) the explanations come in the same query;
     otherwise they are read for the page's companies only, after: asked of every match in the
     ranking query, they doubled its cost per match."""
     ranked = ordered(companies, SORT_RELEVANCE, terms)
     if not few:
-        ids, total = _page_ids(ranked, offset=offset, counted=counted)
-        return ids, (rank_explanations(ids, terms) if ids else {}), total
+        ids, _ = _page_ids(ranked, offset=offset, counted=False)
+        return ids, (rank_explanations(ids, terms) if ids else {})
     columns = explanation_columns(terms)
     rows = list(
         ranked.annotate(**columns).values(*EXPLAINED_FIELDS, *columns)[offset : offset + PAGE_SIZE]
     )
     weights = ranking_weights()
     explained = {row["pk"]: rank_explanation(row, weights) for row in rows}
-    return [row["pk"] for row in rows], explained, None
+    return [row["pk"] for row in rows], explained
 
 
 def _pooled_page(
@@ -245,7 +243,7 @@ def _pooled_page(
     if offset < len(pool):
         # The pool's companies passed the filters already: rank them by id alone.
         candidates = Company.objects.filter(pk__in=pool)
-        ids, explanations, _ = _ranked_page(candidates, terms, offset=offset, few=True)
+        ids, explanations = _ranked_page(candidates, terms, offset=offset, few=True)
     if len(ids) < PAGE_SIZE:
         rest_filters = {**filters, "pool": ~Q(pk__in=pool)} if pool else filters
         rest = name_first_ids(
