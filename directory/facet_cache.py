@@ -23,10 +23,10 @@ from typing import Any, TypeVar
 
 from django.core.cache import cache
 
-# "v3": keyed by two versions (facet rows, search text); entries an older release cached in
-# another shape are never read.
-FACET_VERSION_KEY = "directory:facets:v3:version"
-TEXT_VERSION_KEY = "directory:facets:v3:text-version"
+# "v4": keyed by two versions (facet rows, search text), countries and tiers unlabelled;
+# entries an older release cached in another shape are never read.
+FACET_VERSION_KEY = "directory:facets:v4:version"
+TEXT_VERSION_KEY = "directory:facets:v4:text-version"
 FACET_CACHE_SECONDS = 600
 
 Counts = TypeVar("Counts")
@@ -52,7 +52,7 @@ def facet_cache_invalidate() -> None:
 def facet_cache_key(signature: dict[str, Any]) -> str:
     """The cache key of the facet counts of one search, named by what decides them."""
     digest = hashlib.sha256(json.dumps(signature, sort_keys=True).encode()).hexdigest()
-    return f"directory:facets:v3:{digest}"
+    return f"directory:facets:v4:{digest}"
 
 
 def facet_cache_get_or_set(

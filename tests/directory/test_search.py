@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from directory.facet_cache import facet_cache_invalidate
 from directory.models import CompanyCompetency, Industry, Tier, Visibility
@@ -409,6 +409,24 @@ def test_facet_counts_are_cached_until_invalidated(catalogue):
     assert facet(company_search(viewer=None, params=search_params_clean({})), "tier")["gold"] == 1
     facet_cache_invalidate()
     assert facet(company_search(viewer=None, params=search_params_clean({})), "tier")["gold"] == 2
+
+
+def test_cached_facet_labels_are_in_the_readers_language(catalogue):
+    """Counts cached for a reader of one language are read by readers of every other."""
+    facet_cache_invalidate()
+    with translation.override("fr"):
+        french = company_search(viewer=None, params=search_params_clean({}))
+    with translation.override("en"):
+        english = company_search(viewer=None, params=search_params_clean({}))
+
+    def labels(result, name):
+        return {value.value: value.label for value in result.facets[name]}
+
+    assert english.facets_key.split(":")[:-1] == french.facets_key.split(":")[:-1]  # one entry
+    assert labels(french, "country")["DE"] == "Allemagne"
+    assert labels(french, "tier")["certified"] == "Certifié"
+    assert labels(english, "country")["DE"] == "Germany"
+    assert labels(english, "tier")["certified"] == "Certified"
 
 
 # -- selective filters without words --------------------------------------------------------

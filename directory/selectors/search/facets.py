@@ -33,7 +33,8 @@ from directory.selectors.search.params import SearchParams
 
 FACET_NAMES = ("competency", "industry", "country", "tier")
 
-# (value, label, count) per facet, the number of results and whether they are estimates.
+# (slug, name, count) per competency and industry, (value, count) per country and tier, the
+# number of results and whether they are estimates.
 Counts = dict[str, Any]
 
 
@@ -124,7 +125,8 @@ def _facet_counts(
     *,
     page: slice,
 ) -> Counts:
-    """(value, label, count) per facet, and the number of results ("total", with "approximate"
+    """(slug, name, count) per competency and industry, (value, count) per country and tier,
+    and the number of results ("total", with "approximate"
     and "total_approximate" saying whether they are estimates; "page_ids" see
     `search_facets`)."""
     if connection.vendor == "postgresql":
@@ -134,11 +136,13 @@ def _facet_counts(
     else:
         found = _facet_counts_orm(params, filters, levels)
         labelled = _labelled(dict(found["competency"]), dict(found["industry"]))
-    names = country_names_by_code()
+    # Countries and tiers are labelled when read (`_facet_values`), in the reader's language:
+    # the counts are cached for every language, and lazy labels cost more to pickle than
+    # anything else in them.
     return {
         **labelled,
-        "country": [(code, names.get(code, code), n) for code, n in found["country"]],
-        "tier": [(value, _tier_label(value), n) for value, n in found["tier"]],
+        "country": list(found["country"]),
+        "tier": list(found["tier"]),
         "total": found["total"],
         "approximate": found["approximate"],
         "total_approximate": found["total_approximate"],
@@ -212,19 +216,26 @@ def _labelled(competency: dict, industry: dict) -> dict[str, list[tuple[str, str
 
 
 def _tier_label(value: str) -> str:
-    return Tier(value).label if value in Tier.values else value
+    return str(Tier(value).label) if value in Tier.values else value
 
 
 def _facet_values(counts: Counts, params: SearchParams) -> dict[str, list[FacetValue]]:
+    country_names = country_names_by_code()
     selected = {
         "competency": {c.slug: c.name for c in params.competency},
         "industry": {i.slug: i.name for i in params.industry},
-        "country": {code: country_names_by_code().get(code, code) for code in params.country},
-        "tier": {params.tier: Tier(params.tier).label} if params.tier else {},
+        "country": {code: country_names.get(code, code) for code in params.country},
+        "tier": {params.tier: _tier_label(params.tier)} if params.tier else {},
+    }
+    labelled = {
+        "competency": counts["competency"],
+        "industry": counts["industry"],
+        "country": [(code, country_names.get(code, code), n) for code, n in counts["country"]],
+        "tier": [(value, _tier_label(value), n) for value, n in counts["tier"]],
     }
     facets: dict[str, list[FacetValue]] = {}
     for name in FACET_NAMES:
-        found = {value: (label, n) for value, label, n in counts[name]}
+        found = {value: (label, n) for value, label, n in labelled[name]}
         for value, label in selected[name].items():
             found.setdefault(value, (label, 0))
         values = [
