@@ -11,7 +11,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from directory.models import Company, Tier
@@ -23,6 +23,7 @@ from directory.search_forms import (
 )
 from directory.selectors.search import CompanyCard, SearchResult, company_search
 from portal.paging import PageOutOfRange
+from portal.ratelimits import MemberRateThrottle
 from portal.urltemplates import UrlTemplate
 
 # =============================================================================================
@@ -202,7 +203,7 @@ class PartnerListView(APIView):
     """Search the partner directory: the same parameters and facets as ``/directory/``."""
 
     permission_classes = [AllowAny]
-    throttle_classes = [AnonRateThrottle, UserRateThrottle]
+    throttle_classes = [AnonRateThrottle, MemberRateThrottle]
 
     @extend_schema(
         operation_id="partners_search",

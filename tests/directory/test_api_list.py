@@ -1,7 +1,7 @@
 """The partner search API: the directory page's search as JSON, documented and rate-limited."""
 
 import pytest
-from rest_framework.throttling import AnonRateThrottle
+from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 
 from directory.api import INVALID_SEARCH
 from directory.facet_cache import facet_cache_invalidate
@@ -16,6 +16,7 @@ from tests.directory.factories import (
     CompetencyFactory,
     IndustryFactory,
 )
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/partners/"
@@ -180,6 +181,27 @@ def test_bad_parameters_answer_400_naming_the_field(client, params, field, messa
 
 def test_anonymous_callers_are_rate_limited(client, monkeypatch):
     monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "3/minute"})
+
+    statuses = [client.get(URL).status_code for _ in range(4)]
+
+    assert statuses == [200, 200, 200, 429]
+
+
+def test_signed_in_members_are_rate_limited_at_their_own_rate(client, monkeypatch):
+    monkeypatch.setattr(
+        SimpleRateThrottle, "THROTTLE_RATES", {"anon": "1/minute", "user": "3/minute"}
+    )
+    client.force_login(UserFactory())
+
+    statuses = [client.get(URL).status_code for _ in range(4)]
+
+    assert statuses == [200, 200, 200, 429]
+
+
+def test_a_visitor_is_limited_by_the_visitors_rate_alone(client, monkeypatch):
+    monkeypatch.setattr(
+        SimpleRateThrottle, "THROTTLE_RATES", {"anon": "3/minute", "user": "1/minute"}
+    )
 
     statuses = [client.get(URL).status_code for _ in range(4)]
 
