@@ -59,7 +59,10 @@ NAME_FIRST_WALK = 10
 COLLECT_LIMIT = 10_000
 # Above it, the walk of the sort index stops after this many times the companies the page
 # should take at the matches' density (`walked_page_ids`); the matches are collected instead.
-WALK_MARGIN = 20
+# Matches spread evenly fill a page well within twice that; a walk cut short costs this many
+# pages' walks before the collecting (at 100,000 companies an unrated industry by rating: 3-7
+# ms at 5, 8-19 ms at 20).
+WALK_MARGIN = 5
 
 # A search with words and facet filters finds its matches through the filters' indexes alone,
 # checking the words on each candidate's row, when the words match more than this many times
