@@ -81,11 +81,14 @@ def test_a_search_matching_very_many_still_puts_the_best_match_first(monkeypatch
     assert result.companies[0].ranking.reasons[1].rule == "verified_competency"
 
 
-def test_past_the_ranked_pool_pages_go_on_name_first_without_repeating(monkeypatch):
+@pytest.mark.parametrize("walk", [10, 0], ids=["names met walking", "name index"])
+def test_past_the_ranked_pool_pages_go_on_name_first_without_repeating(monkeypatch, walk):
     # A pool of one candidate of each kind: the best-rated name match and the best-rated match
-    # are ranked by points; the others follow, name matches first, each group by rating.
+    # are ranked by points; the others follow, name matches first, each group by rating; the
+    # same whether the pool's walk met a name match or the name index had to find one.
     monkeypatch.setattr("directory.selectors.search.ordering.RANK_ALL_LIMIT", 1)
     monkeypatch.setattr("directory.selectors.search.ordering.RANK_POOL", 1)
+    monkeypatch.setattr("directory.selectors.search.ordering.NAME_FIRST_WALK", walk)
     monkeypatch.setattr("directory.selectors.search.results.PAGE_SIZE", 1)
     indexed(
         CompanyFactory(name="Other", description="Azure.", rating_average=5),

@@ -108,16 +108,19 @@ def uses_name_first(*, sort: str, terms: list[str], count: int, faceted: bool = 
     )
 
 
-def ranked_pool(filters: dict[str, Q], terms: list[str], *, count: int) -> list[int]:
+def ranked_pool(
+    filters: dict[str, Q], terms: list[str], *, count: int, end: int = RANK_POOL
+) -> tuple[list[int], list[int] | None]:
     """The candidates ranked by points at the top of a search matching very many companies
-    (``count``, exact or estimated).
+    (``count``, exact or estimated), and the name-first order up to ``end`` when finding them
+    read it (else None).
 
     The first ``RANK_POOL`` of the name-first order (a name match earns the most points) and the
     ``RANK_POOL`` best-rated matches (rating, tier and completeness earn the rest): two bounded
     walks whatever the number of matches, each stopping as soon as it has its candidates.
     """
     if not RANK_POOL:
-        return []
+        return [], None
     matches = filtered(filters)
     walk_sql, walk_params = _walk_sql(matches, terms, max(RANK_POOL, RANK_POOL * NAME_FIRST_WALK))
     # One walk by rating for both: its first RANK_POOL, and its name matches up to the
@@ -134,9 +137,12 @@ def ranked_pool(filters: dict[str, Q], terms: list[str], *, count: int) -> list[
         rows = cursor.fetchall()
     rated = [pk for pk, named in rows if not named]
     names = [pk for pk, named in rows if named]
+    order = None
     if len(names) < RANK_POOL:
-        names = name_first_ids(filters, terms, offset=0, limit=RANK_POOL, count=count)
-    return list(dict.fromkeys([*names, *rated]))
+        # Read as far as the page after the pool needs it too: one reading for both.
+        order = name_first_ids(filters, terms, offset=0, limit=max(RANK_POOL, end), count=count)
+        names = order[:RANK_POOL]
+    return list(dict.fromkeys([*names, *rated])), order
 
 
 def name_first_ids(

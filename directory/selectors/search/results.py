@@ -26,12 +26,9 @@ from directory.selectors.search.ordering import (
 )
 from directory.selectors.search.params import SORT_RELEVANCE, SearchParams
 from directory.selectors.search.ranking import (
-    EXPLAINED_FIELDS,
     RankExplanation,
-    explanation_columns,
-    rank_explanation,
+    explained_facet_rows,
     rank_explanations,
-    ranking_weights,
 )
 from portal.paging import PageOutOfRange, check_page_exists
 
@@ -207,29 +204,13 @@ def _page_ids(
 
 
 def _ranked_page(
-    companies: QuerySet[Company],
-    terms: list[str],
-    *,
-    offset: int,
-    few: bool = False,
+    companies: QuerySet[Company], terms: list[str], *, offset: int
 ) -> tuple[list[int], dict[int, RankExplanation]]:
-    """One page of these companies ordered by points (on the company rows), with what explains
-    each.
-
-    For ``few`` companies (a pool of candidates) the explanations come in the same query;
-    otherwise they are read for the page's companies only, after: asked of every match in the
-    ranking query, they doubled its cost per match."""
-    ranked = ordered(companies, SORT_RELEVANCE, terms)
-    if not few:
-        ids, _ = _page_ids(ranked, offset=offset, counted=False)
-        return ids, (rank_explanations(ids, terms) if ids else {})
-    columns = explanation_columns(terms)
-    rows = list(
-        ranked.annotate(**columns).values(*EXPLAINED_FIELDS, *columns)[offset : offset + PAGE_SIZE]
-    )
-    weights = ranking_weights()
-    explained = {row["pk"]: rank_explanation(row, weights) for row in rows}
-    return [row["pk"] for row in rows], explained
+    """One page of these companies ordered by points (on the company rows: the embedded
+    default), with what explains each, read for the page's companies only: asked of every
+    match in the ranking query, they doubled its cost per match."""
+    ids, _ = _page_ids(ordered(companies, SORT_RELEVANCE, terms), offset=offset, counted=False)
+    return ids, (rank_explanations(ids, terms) if ids else {})
 
 
 def _pooled_page(
@@ -237,22 +218,23 @@ def _pooled_page(
 ) -> tuple[list[int], dict[int, RankExplanation]]:
     """One page of "best match" over very many matches: the pool of candidates ranked by
     points first (ordering.ranked_pool), then the other matches in the name-first order."""
-    pool = ranked_pool(filters, terms, count=count)
+    end = offset + PAGE_SIZE
+    pool, order = ranked_pool(filters, terms, count=count, end=end)
     ids: list[int] = []
     explanations: dict[int, RankExplanation] = {}
     if offset < len(pool):
         # The pool's companies passed the filters already: rank them by id alone.
-        candidates = Company.objects.filter(pk__in=pool)
-        ids, explanations = _ranked_page(candidates, terms, offset=offset, few=True)
+        ranked = explained_facet_rows(pool, terms, ranked=slice(offset, end))
+        ids = [pk for pk, _ in ranked]
+        explanations = dict(ranked)
     if len(ids) < PAGE_SIZE:
-        rest_filters = {**filters, "pool": ~Q(pk__in=pool)} if pool else filters
-        rest = name_first_ids(
-            rest_filters,
-            terms,
-            offset=max(0, offset - len(pool)),
-            limit=PAGE_SIZE - len(ids),
-            count=count,
-        )
+        # The rest of the page follows the pool in the name-first order without the pool's
+        # companies: within its first ``end``, which hold at most the pool's length of them.
+        if order is None:
+            order = name_first_ids(filters, terms, offset=0, limit=end, count=count)
+        pooled = set(pool)
+        start = max(0, offset - len(pool))
+        rest = [pk for pk in order if pk not in pooled][start : start + PAGE_SIZE - len(ids)]
         ids += rest
         if rest:
             explanations.update(rank_explanations(rest, terms))
