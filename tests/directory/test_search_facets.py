@@ -147,19 +147,30 @@ def test_sampled_facets_still_count_the_results_exactly_below_the_limit(monkeypa
     retail = IndustryFactory(name="Retail", slug="retail")
     for company in Company.objects.all()[:2]:
         company.industries.add(retail)
-    CompanyFactory(name="Other partner")
+    other = CompanyFactory(name="Other partner")
+    # Companies holding both of two values count once.
+    data = CompetencyFactory(name="Data", slug="data")
+    banking = IndustryFactory(name="Banking", slug="banking")
+    for company in (Company.objects.get(name="Azure partner 0"), other):
+        CompanyCompetencyFactory(company=company, competency=data)
+    for company in (Company.objects.filter(industries=retail).first(), other):
+        company.industries.add(banking)
     company_search_reindex()
 
     claimed, _ = counts(competency=["azure"])
     industry, _ = counts(industry=["retail"])
     verified, _ = counts(competency=["azure"], verified="1")
     words, _ = counts(q="partner")
+    either_claim, _ = counts(competency=["azure", "data"])
+    either_industry, _ = counts(industry=["retail", "banking"])
     assert claimed.facets_approximate
     assert (claimed.count, claimed.count_approximate) == (3, False)
     assert (verified.count, verified.count_approximate) == (1, False)
     assert (industry.count, industry.count_approximate) == (2, False)
     assert len(industry.companies) == 2
     assert (words.count, words.count_approximate) == (4, False)
+    assert (either_claim.count, either_claim.count_approximate) == (4, False)
+    assert either_industry.count == len(either_industry.companies) == 3
 
 
 def test_a_word_in_very_many_companies_is_counted_from_a_sample_of_its_matches(monkeypatch):
