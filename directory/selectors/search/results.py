@@ -229,12 +229,16 @@ def _pooled_page(
         explanations = dict(ranked)
     if len(ids) < PAGE_SIZE:
         # The rest of the page follows the pool in the name-first order without the pool's
-        # companies: within its first ``end``, which hold at most the pool's length of them.
-        if order is None:
-            order = name_first_ids(filters, terms, offset=0, limit=end, count=count)
-        pooled = set(pool)
-        start = max(0, offset - len(pool))
-        rest = [pk for pk in order if pk not in pooled][start : start + PAGE_SIZE - len(ids)]
+        # companies.
+        start, limit = max(0, offset - len(pool)), PAGE_SIZE - len(ids)
+        if order is not None:
+            # Read up to ``end`` with the pool: enough, as it holds at most the pool's length
+            # of the pool's companies.
+            pooled = set(pool)
+            rest = [pk for pk in order if pk not in pooled][start : start + limit]
+        else:
+            rest_filters = {**filters, "pool": ~Q(pk__in=pool)} if pool else filters
+            rest = name_first_ids(rest_filters, terms, offset=start, limit=limit, count=count)
         ids += rest
         if rest:
             explanations.update(rank_explanations(rest, terms))
