@@ -579,10 +579,10 @@ def run_concurrent(clients: int, requests: int, paths: list[str]) -> None:
             for _ in range(9):
                 urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=60).read()
             rng = random.Random(clients)
+            searches = [cold_search(COLD_KINDS[n % len(COLD_KINDS)], rng) for n in range(requests)]
             urls = [
-                f"http://127.0.0.1:{port}{path}?"
-                + urlencode(cold_search(COLD_KINDS[n % len(COLD_KINDS)], rng), doseq=True)
-                for n in range(requests)
+                f"http://127.0.0.1:{port}{path}?" + urlencode(params, doseq=True)
+                for params in searches
             ]
             samples: list[float] = []
             lock = threading.Lock()
@@ -615,6 +615,40 @@ def run_concurrent(clients: int, requests: int, paths: list[str]) -> None:
     finally:
         server.terminate()
         server.wait()
+    floors, elapsed = _concurrent_floor(clients, searches)
+    print(
+        f"  floor, the same searches as plain SQL from {clients} connections: p50"
+        f" {percentile(floors, 50):.1f} p95 {percentile(floors, 95):.1f} ms,"
+        f" {len(floors) / elapsed:.0f} searches/s"
+    )
+
+
+def _concurrent_floor(clients: int, searches: list[dict]) -> tuple[list[float], float]:
+    """The raw floor of these searches from ``clients`` threads, each on its own connection
+    (the portal's session settings), and the seconds they took together."""
+    import threading
+
+    from django.db import connection
+
+    flat_copy()
+    samples: list[float] = []
+    lock = threading.Lock()
+
+    def work(mine: list[dict]) -> None:
+        with connection.cursor() as cursor:
+            for params in mine:
+                ms = floor_ms(cursor, params)
+                with lock:
+                    samples.append(ms)
+        connection.close()
+
+    threads = [threading.Thread(target=work, args=(searches[n::clients],)) for n in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return samples, time.perf_counter() - started
 
 
 def run_typos() -> None:
