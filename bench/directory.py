@@ -538,7 +538,6 @@ def run_concurrent(clients: int, requests: int, paths: list[str]) -> None:
     """Cold searches from ``clients`` threads against gunicorn -w 3, wall time per request."""
     import random
     import subprocess
-    import threading
     import urllib.error
     import urllib.request
 
@@ -574,39 +573,26 @@ def run_concurrent(clients: int, requests: int, paths: list[str]) -> None:
             except OSError:  # not listening yet (URLError, refused, timed out)
                 time.sleep(0.2)
         for path in paths:
-            # Untimed, a few for each worker: a process's first requests load URL patterns,
-            # templates and translations, which no search after them pays again.
-            for _ in range(9):
-                urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=60).read()
+            # Untimed, from every client, searches of every kind (others than those timed): a
+            # worker's first search of a kind loads what no later one pays for again (URL
+            # patterns, templates, translations, compiled queries). Nine plain requests did not:
+            # the first 140 timed searches' p95 was then these first ones', 200-500 ms.
+            warm_up = random.Random(clients + 1_000)
+            _fetch_concurrently(
+                clients,
+                [
+                    f"http://127.0.0.1:{port}{path}?"
+                    + urlencode(cold_search(COLD_KINDS[n % len(COLD_KINDS)], warm_up), doseq=True)
+                    for n in range(8 * len(COLD_KINDS))
+                ],
+            )
             rng = random.Random(clients)
             searches = [cold_search(COLD_KINDS[n % len(COLD_KINDS)], rng) for n in range(requests)]
             urls = [
                 f"http://127.0.0.1:{port}{path}?" + urlencode(params, doseq=True)
                 for params in searches
             ]
-            samples: list[float] = []
-            lock = threading.Lock()
-
-            def work(mine: list[str], samples=samples, lock=lock) -> None:
-                for url in mine:
-                    started = time.perf_counter()
-                    try:
-                        urllib.request.urlopen(url, timeout=60).read()  # noqa: S310
-                    except urllib.error.HTTPError as error:
-                        if error.code != 404:
-                            raise
-                    with lock:
-                        samples.append((time.perf_counter() - started) * 1000)
-
-            threads = [
-                threading.Thread(target=work, args=(urls[n::clients],)) for n in range(clients)
-            ]
-            started = time.perf_counter()
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-            elapsed = time.perf_counter() - started
+            samples, elapsed = _fetch_concurrently(clients, urls)
             print(
                 f"\n{path}  {clients} clients, gunicorn -w 3, {requests} new searches"
                 f" (load average {os.getloadavg()[0]:.1f}): p50 {percentile(samples, 50):.1f}"
@@ -623,26 +609,55 @@ def run_concurrent(clients: int, requests: int, paths: list[str]) -> None:
     )
 
 
+def _fetch_concurrently(clients: int, urls: list[str]) -> tuple[list[float], float]:
+    """Each URL fetched by one of ``clients`` threads (a 404, a page past the end, is an
+    answer): the milliseconds each took, and the seconds they took together."""
+    import urllib.error
+    import urllib.request
+
+    def fetch(url: str) -> float:
+        started = time.perf_counter()
+        try:
+            urllib.request.urlopen(url, timeout=60).read()  # noqa: S310 - our own server
+        except urllib.error.HTTPError as error:
+            if error.code != 404:
+                raise
+        return (time.perf_counter() - started) * 1000
+
+    return _in_threads(clients, urls, fetch)
+
+
 def _concurrent_floor(clients: int, searches: list[dict]) -> tuple[list[float], float]:
     """The raw floor of these searches from ``clients`` threads, each on its own connection
     (the portal's session settings), and the seconds they took together."""
-    import threading
-
     from django.db import connection
 
     flat_copy()
+
+    def floor(params: dict) -> float:
+        with connection.cursor() as cursor:
+            return floor_ms(cursor, params)
+
+    return _in_threads(clients, searches, floor, done=connection.close)
+
+
+def _in_threads(clients: int, items: list, timed, *, done=None) -> tuple[list[float], float]:
+    """``timed(item)`` (milliseconds) for every item, shared among ``clients`` threads (each
+    calls ``done`` when through); the samples, and the seconds they took together."""
+    import threading
+
     samples: list[float] = []
     lock = threading.Lock()
 
-    def work(mine: list[dict]) -> None:
-        with connection.cursor() as cursor:
-            for params in mine:
-                ms = floor_ms(cursor, params)
-                with lock:
-                    samples.append(ms)
-        connection.close()
+    def work(mine: list) -> None:
+        for item in mine:
+            ms = timed(item)
+            with lock:
+                samples.append(ms)
+        if done is not None:
+            done()
 
-    threads = [threading.Thread(target=work, args=(searches[n::clients],)) for n in range(clients)]
+    threads = [threading.Thread(target=work, args=(items[n::clients],)) for n in range(clients)]
     started = time.perf_counter()
     for thread in threads:
         thread.start()
