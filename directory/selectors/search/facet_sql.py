@@ -301,7 +301,7 @@ def _industry_total(cursor, ids: list[int]) -> int:
 def _companies(ids: list[int], column: str) -> str:
     """How to count the companies among link rows of these values: each company has one row
     per value (a unique constraint), so for one value its rows are counted, which needs no
-    sort of the ids (at 100,000 companies a competency's 10,000 claims: 1.6 ms, not 3.4)."""
+    sort of the ids (at 100,000 companies a competency's 10,000 claims: 1.2 ms, not 2.7)."""
     return "count(*)" if len(ids) == 1 else f"count(DISTINCT {column})"
 
 

@@ -126,9 +126,8 @@ def _facet_counts(
     page: slice,
 ) -> Counts:
     """(slug, name, count) per competency and industry, (value, count) per country and tier,
-    and the number of results ("total", with "approximate"
-    and "total_approximate" saying whether they are estimates; "page_ids" see
-    `search_facets`)."""
+    and the number of results ("total", with "approximate" and "total_approximate" saying
+    whether they are estimates; "page_ids" see `search_facets`)."""
     if connection.vendor == "postgresql":
         # Competencies and industries come labelled, in the same statement.
         found = facet_counts_postgresql(params, terms, levels, page=page)
