@@ -279,7 +279,7 @@ def _competency_total(cursor, ids: list[int], *, verified: bool) -> int:
     if verified:
         condition += f" AND {VERIFIED_CLAIM_SQL}"
     cursor.execute(
-        f"SELECT {_companies(ids, 'cc.company_id')} FROM directory_companycompetency cc"
+        f"SELECT {_companies_count_sql(ids, 'cc.company_id')} FROM directory_companycompetency cc"
         f" WHERE {condition}",
         [ids],
     )
@@ -291,15 +291,15 @@ def _industry_total(cursor, ids: list[int]) -> int:
     index alone (migration 0002): at 100,000 companies an industry's 8,300 companies are 1 ms
     there, 20 ms on the facet rows, spread over every page of that table."""
     cursor.execute(
-        f"SELECT {_companies(ids, 'company_id')} FROM directory_company_industries"
+        f"SELECT {_companies_count_sql(ids, 'company_id')} FROM directory_company_industries"
         " WHERE industry_id = ANY(%s::bigint[])",
         [ids],
     )
     return min(cursor.fetchone()[0], COUNT_EXACT_LIMIT + 1)
 
 
-def _companies(ids: list[int], column: str) -> str:
-    """How to count the companies among link rows of these values: each company has one row
+def _companies_count_sql(ids: list[int], column: str) -> str:
+    """SQL counting the companies among link rows of these values: each company has one row
     per value (a unique constraint), so for one value its rows are counted, which needs no
     sort of the ids (at 100,000 companies a competency's 10,000 claims: 1.2 ms, not 2.7)."""
     return "count(*)" if len(ids) == 1 else f"count(DISTINCT {column})"
