@@ -128,6 +128,9 @@ class Company(models.Model):
     rating_count = models.PositiveIntegerField(default=0)
     profile_completeness = models.PositiveSmallIntegerField(default=0)
     search_vector = SearchVectorField(null=True, editable=False)
+    # What SQLite, the embedded default, searches instead (directory.search_text); empty on
+    # PostgreSQL.
+    search_text = models.TextField(default="", db_default="", blank=True, editable=False)
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)

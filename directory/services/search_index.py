@@ -17,19 +17,13 @@ from taggit.models import TaggedItem
 
 from directory.facet_cache import facet_cache_forget
 from directory.models import SEARCH_CONFIG, Company, CompanyCompetency, Offering, Visibility
+from directory.search_text import CJK_CHARACTER, search_text
 
 
 def _words(rows: QuerySet, *, company: str, text) -> tuple[str, tuple]:
     """SQL of (company, words): the ``text`` of these rows, joined by spaces, per company."""
     words = rows.order_by().values(company).annotate(words=StringAgg(text, " "))
     return words.values(company, "words").query.sql_with_params()
-
-
-# Chinese, Japanese and Korean text has no spaces between words, so the parser takes a whole
-# run ("サクラテクノロジー株式会社") for one word, and a word's prefix finds nothing inside it. The
-# name also holds every ending that starts with such a character ("テクノロジー株式会社", ...), so
-# the prefix searches that every part of the search runs find a name by any part of it.
-CJK_CHARACTER = "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\uff66-\uff9f]"
 
 
 def search_vectors_sql(*, companies: str, params: Sequence = ()) -> tuple[str, list]:
@@ -100,11 +94,12 @@ def company_search_reindex(*, company_ids: list[int] | None = None) -> int:
     writers (seeding, CSV import) call it once with all ids, or with None after a full load.
     It also forgets the cached facet counts that the write changed (``_forget_changed``): those
     of searches with words when a vector changed, all of them when a facet row did.
-    On SQLite it only forgets the facets and returns 0: search there matches with ``icontains``.
+    On SQLite it rewrites the companies' ``search_text`` instead (directory.search_text).
     """
     if connection.vendor != "postgresql":
+        updated = _search_texts_write(company_ids)
         _forget_now_and_after_commit(facets=True, text=True)
-        return 0
+        return updated
     updated = 0
     if company_ids is None or company_ids:
         companies = "SELECT id, name, description, offerings_visibility FROM directory_company"
@@ -127,6 +122,58 @@ def company_search_reindex(*, company_ids: list[int] | None = None) -> int:
             search_vocabulary_refresh(company_ids=company_ids)
     _forget_changed(text=bool(updated))
     return updated
+
+
+# Companies whose search text is rebuilt together, in a handful of queries.
+_TEXTS_BATCH = 500
+
+
+def _search_texts_write(company_ids: list[int] | None) -> int:
+    """Rebuild the ``search_text`` of these companies (all when None) from the fields their
+    search vector is made of, on the embedded default; return how many changed."""
+    companies = Company.objects.only("name", "description", "offerings_visibility", "search_text")
+    if company_ids is not None:
+        companies = companies.filter(pk__in=company_ids)
+    company_type = ContentType.objects.get_for_model(Company)
+    changed = 0
+    batch: list[Company] = []
+    for company in companies.order_by("pk").iterator(chunk_size=_TEXTS_BATCH):
+        batch.append(company)
+        if len(batch) == _TEXTS_BATCH:
+            changed += _search_texts_batch(batch, company_type)
+            batch = []
+    if batch:
+        changed += _search_texts_batch(batch, company_type)
+    return changed
+
+
+def _search_texts_batch(companies: list[Company], company_type: ContentType) -> int:
+    ids = [company.pk for company in companies]
+    claims: dict[int, list[str]] = {pk: [] for pk in ids}
+    offerings: dict[int, list[str]] = {pk: [] for pk in ids}
+    rows = CompanyCompetency.objects.live().filter(company_id__in=ids)
+    for company_id, name in rows.values_list("company_id", "competency__name"):
+        claims[company_id].append(name)
+    tagged = TaggedItem.objects.filter(content_type=company_type, object_id__in=ids)
+    for company_id, name in tagged.values_list("object_id", "tag__name"):
+        claims[company_id].append(name)
+    public = [c.pk for c in companies if c.offerings_visibility == Visibility.PUBLIC]
+    listed = Offering.objects.filter(company_id__in=public).order_by("pk")
+    for company_id, name, description in listed.values_list("company_id", "name", "description"):
+        offerings[company_id] += [name, description]
+    changed = []
+    for company in companies:
+        text = search_text(
+            name=company.name,
+            claims=sorted(claims[company.pk]),
+            offerings=offerings[company.pk],
+            description=company.description,
+        )
+        if text != company.search_text:
+            company.search_text = text
+            changed.append(company)
+    Company.objects.bulk_update(changed, ["search_text"])
+    return len(changed)
 
 
 def _forget_changed(*, text: bool) -> None:

@@ -1,6 +1,7 @@
 """The partner search API: the directory page's search as JSON, documented and rate-limited."""
 
 import pytest
+from django.db import connection
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 
 from directory.api import INVALID_SEARCH
@@ -229,8 +230,9 @@ def test_a_constant_number_of_queries_whatever_the_page_size(
     reindex()
 
     # Cold facet cache: vocabulary check, facet estimate, counts with labels, the spelling check
-    # (few results), ids with their ranking reasons, rows, claims.
-    with django_assert_max_num_queries(8):
+    # (few results), ids with their ranking reasons, rows, claims. SQLite counts each facet in a
+    # query of its own and reads the rows with the ORM: 4 more.
+    with django_assert_max_num_queries(8 if connection.vendor == "postgresql" else 12):
         response = client.get(URL, {"q": "partner", "competency": "azure"})
 
     assert response.json()["count"] == companies

@@ -1,5 +1,6 @@
 """The directory search works on every database the portal runs on: PostgreSQL, and SQLite for
-the embedded default (``make run``), where words match by substring instead of full text."""
+the embedded default (``make run``), where words match the companies' search text instead of a
+full-text vector (``directory.search_text``)."""
 
 import pytest
 
@@ -50,3 +51,38 @@ def test_the_demo_partners_with_japanese_names_are_found_by_japanese_text(client
     page = client.get(PAGE, {"q": "サクラクラウド"}, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
     assert "株式会社サクラクラウド" in page
     assert "パートナーディレクトリ" in page
+
+
+def test_a_search_for_a_competency_finds_every_partner_claiming_it(client, demo_values):
+    competency = client.get(API).json()["facets"]["competency"][0]
+    assert competency["count"] <= 20  # one page of each
+
+    claiming = client.get(API, {"competency": competency["value"]}).json()["results"]
+    found = client.get(API, {"q": competency["label"].lower()}).json()["results"]
+
+    assert {r["slug"] for r in claiming} <= {r["slug"] for r in found}
+
+
+def test_words_match_names_tags_and_public_offerings_whatever_the_accents():
+    from directory.models import Visibility
+    from directory.services.search_index import company_search_reindex
+    from tests.directory.factories import CompanyFactory, OfferingFactory
+
+    zurich = CompanyFactory(name="Zürich Datenwerk")
+    zurich.tags.add("Terraform")
+    OfferingFactory(company=zurich, name="Lakehouse Accelerator")
+    quiet = CompanyFactory(name="Malmo Moln", offerings_visibility=Visibility.MEMBERS)
+    OfferingFactory(company=quiet, name="Lakehouse Secrets")
+    company_search_reindex(company_ids=[zurich.pk, quiet.pk])
+
+    def found(q: str) -> list[str]:
+        from django.test import Client
+
+        return [r["name"] for r in Client().get(API, {"q": q}).json()["results"]]
+
+    assert found("ZURICH daten") == ["Zürich Datenwerk"]
+    assert "Malmo Moln" in found("malmö")
+    assert "Zürich Datenwerk" in found("terraf")
+    lakehouse = found("lakehouse")
+    assert "Zürich Datenwerk" in lakehouse
+    assert "Malmo Moln" not in lakehouse  # its offerings are for members only

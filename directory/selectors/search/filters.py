@@ -28,6 +28,7 @@ from directory.models import (
     CompanyCountry,
     Visibility,
 )
+from directory.search_text import word_start
 from directory.selectors.search.params import SearchParams
 
 MAX_QUERY_TERMS = 8
@@ -65,9 +66,10 @@ def tsquery(terms: list[str]) -> SearchQuery:
 def _text_filter(terms: list[str]) -> Q:
     if connection.vendor == "postgresql":
         return Q(search_vector=tsquery(terms))
+    # The embedded default: each word begins a word of any field (directory.search_text).
     condition = Q()
     for term in terms:
-        condition &= Q(name__icontains=term) | Q(description__icontains=term)
+        condition &= Q(search_text__contains=word_start(term))
     return condition
 
 

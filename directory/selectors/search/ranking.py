@@ -18,14 +18,15 @@ import functools
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
+    Exists,
     ExpressionWrapper,
     FloatField,
+    OuterRef,
     Q,
     Value,
     When,
@@ -35,7 +36,16 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils.formats import number_format
 from django.utils.translation import get_language, gettext, gettext_noop
 
-from directory.models import SEARCH_CONFIG, Company, Competency, Tier
+from directory.models import SEARCH_CONFIG, Company, CompanyCompetency, Competency, Tier
+from directory.search_text import (
+    COMPETENCIES,
+    DESCRIPTION,
+    NAME,
+    OFFERINGS,
+    folded,
+    folded_words,
+    word_start,
+)
 from directory.selectors.search.facet_sql import FACET_ROW_ORDER
 from directory.selectors.search.filters import (
     VERIFIED_CLAIM_SQL,
@@ -92,31 +102,33 @@ def ranking_weights() -> RankingWeights:
 # -- the conditions ------------------------------------------------------------------------------
 
 
-def _any_word(terms: list[str], weight: str) -> Q:
-    """A search word (prefix) in the part of the stored vector with this weight: A name,
-    B competencies and tags, C public offerings, D description (directory.services.search_index)."""
-    raw = tsquery_text(terms, joiner=" | ", weights=weight)
-    return Q(search_vector=SearchQuery(raw, search_type="raw", config=SEARCH_CONFIG))
-
-
-def matching_competencies(terms: list[str]):
-    """The competencies whose name holds a search word (a subquery of ids)."""
-    raw = tsquery_text(terms, joiner=" | ")
-    return (
-        Competency.objects.annotate(words=SearchVector("name", config=SEARCH_CONFIG))
-        .filter(words=SearchQuery(raw, search_type="raw", config=SEARCH_CONFIG))
-        .values("pk")
-    )
-
-
 def field_conditions(terms: list[str]) -> dict[str, Q]:
-    """Each field rule as a condition on Company, on the SQLite default: only the name and the
-    description are searched there, so only they can earn points."""
-    name, description = Q(), Q()
-    for term in terms:
-        name |= Q(name__icontains=term)
-        description |= Q(description__icontains=term)
-    return {"name": name, "description": description}
+    """Each field rule as a condition on Company, on the SQLite default, where the fields are
+    words of ``search_text`` tagged as the vector's weights are (directory.search_text)."""
+
+    def any_word(weight: str) -> Q:
+        condition = Q()
+        for term in terms:
+            condition |= Q(search_text__contains=word_start(term, weight))
+        return condition
+
+    # The competencies whose name has a word beginning with a search word, as the vector's
+    # prefix match finds them on PostgreSQL (field_sql): few, read once, matched here.
+    named = [
+        pk
+        for pk, name in Competency.objects.values_list("pk", "name")
+        if any(word.startswith(folded(term)) for word in folded_words(name) for term in terms)
+    ]
+    verified = Exists(
+        CompanyCompetency.objects.verified().filter(company=OuterRef("pk"), competency__in=named)
+    )
+    return {
+        "name": any_word(NAME),
+        "verified_competency": Q(verified) if named else Q(pk__in=[]),
+        "competency": any_word(COMPETENCIES),
+        "offering": any_word(OFFERINGS),
+        "description": any_word(DESCRIPTION),
+    }
 
 
 _COMPANY = '"directory_company"'
@@ -210,9 +222,15 @@ def score_expression(terms: list[str], weights: RankingWeights | None = None):
         output_field=FloatField(),
     )
     score = tier + quality
-    for rule in ("name", "description"):
+    for rule in ("name", "offering", "description"):
         score = score + _points(fields[rule], getattr(weights, rule))
-    return ExpressionWrapper(score, output_field=FloatField())
+    competency = Case(
+        When(fields["verified_competency"], then=Value(weights.verified_competency)),
+        When(fields["competency"], then=Value(weights.competency)),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+    return ExpressionWrapper(score + competency, output_field=FloatField())
 
 
 # -- explanations --------------------------------------------------------------------------------
