@@ -64,3 +64,19 @@ def word_start(term: str, weight: str = "") -> str:
     """What ``search_text`` holds where a word of this field (any field without ``weight``)
     begins with the search term ``term``."""
     return f" {weight}:{folded(term)}" if weight else f":{folded(term)}"
+
+
+def matched_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
+    """Where in ``text`` the words a search matched stand: each word (start, end) that begins
+    with a search term whatever its case and accents, or, in Chinese, Japanese or Korean text,
+    holds one (a name is found by any part of it)."""
+    wanted = [folded(term) for term in terms if term]
+    if not wanted:
+        return []
+    spans = []
+    for word in _WORD.finditer(text):
+        candidate = folded(word.group())
+        cjk = _CJK.search(candidate) is not None
+        if any(candidate.startswith(t) or (cjk and t in candidate) for t in wanted):
+            spans.append(word.span())
+    return spans

@@ -24,6 +24,7 @@ from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
+from directory.search_text import matched_spans
 from directory.selectors.search import FacetValue
 from directory.selectors.search.cards import CompanyCard
 
@@ -46,6 +47,16 @@ def _html(format_string: str, *args: object) -> SafeString:
 def _html_join(sep: str, format_string: str, rows: Iterable[tuple]) -> SafeString:
     """``format_html_join`` with ``_html``; ``sep`` is literal markup."""
     return SafeString(sep.join(format_string.format(*map(_escaped, row)) for row in rows))
+
+
+def _highlighted(text: str, terms: list[str]) -> SafeString:
+    """``text`` escaped, each word the search matched in ``<mark>``."""
+    parts, end = [], 0
+    for start, stop in matched_spans(text, terms):
+        parts += [html.escape(text[end:start]), "<mark>", html.escape(text[start:stop]), "</mark>"]
+        end = stop
+    parts.append(html.escape(text[end:]))
+    return SafeString("".join(parts))
 
 
 @register.simple_tag
@@ -84,8 +95,9 @@ def facet_options(
 
 
 @register.simple_tag
-def company_results(companies: list[CompanyCard]) -> SafeString:
-    """The result cards, each an ``<li>`` of the results list."""
+def company_results(companies: list[CompanyCard], terms: list[str] | None = None) -> SafeString:
+    """The result cards, each an ``<li>`` of the results list; the words of the search
+    (``terms``) marked where they matched a name or description."""
     labels = {
         "headquarters": gettext("Headquarters:"),
         "out_of_5": gettext("out of 5"),
@@ -98,7 +110,7 @@ def company_results(companies: list[CompanyCard]) -> SafeString:
     number = lru_cache(maxsize=None)(floatformat)
     return mark_safe(  # noqa: S308 - each part is escaped by _html below
         "\n".join(
-            _html("<li>{}</li>", _company_card(company, labels, ranking_url, number))
+            _html("<li>{}</li>", _company_card(company, labels, ranking_url, number, terms or []))
             for company in companies
         )
     )
@@ -109,6 +121,7 @@ def _company_card(
     labels: dict[str, str],
     ranking_url: str,
     number: Callable[[object, object], str],
+    terms: list[str],
 ) -> SafeString:
     """One card; ``number`` is ``floatformat``."""
     if company.logo_url:
@@ -136,7 +149,10 @@ def _company_card(
     else:
         rating = _html('<span class="muted">{}</span>', labels["no_reviews"])
     description = (
-        _html('<p class="company-card-description">{}</p>', truncatewords(company.description, 30))
+        _html(
+            '<p class="company-card-description">{}</p>',
+            _highlighted(truncatewords(company.description, 30), terms),
+        )
         if company.description
         else ""
     )
@@ -178,7 +194,7 @@ def _company_card(
         "{}{}{}</div></article>",
         logo,
         company.url,
-        company.name,
+        _highlighted(company.name, terms),
         company.tier,
         company.tier_label,
         labels["headquarters"],

@@ -228,13 +228,28 @@ def test_offerings_outside_the_public_group_never_match_a_search():
     assert search(UserFactory(is_staff=True), q="sauce") == []
 
 
+def test_the_words_a_search_matched_are_marked_in_names_and_descriptions(client):
+    indexed(
+        CompanyFactory(name="R&D <Azure> Zürich", description="Azure landing zones for banks."),
+        CompanyFactory(name="Quiet Co", description="We run AzureAD and Azurite labs."),
+    )
+
+    page = client.get(URL, {"q": "azur zurich"}).text
+    plain = client.get(URL).text
+
+    assert "R&amp;D &lt;<mark>Azure</mark>&gt; <mark>Zürich</mark>" in page
+    assert "<mark>Azure</mark> landing zones for banks." in page
+    assert "Quiet Co" not in page  # it lacks "zurich"
+    assert "<mark>" not in plain
+
+
 def test_query_syntax_in_the_search_box_is_just_text(client):
     indexed(CompanyFactory(name="Azure Experts"))
 
     response = client.get(URL, {"q": "azure & | ! ( ) ':* <-> \\ \""})
 
     assert response.status_code == 200
-    assert "Azure Experts" in response.text
+    assert "<mark>Azure</mark> Experts" in response.text
 
 
 def test_a_search_of_punctuation_only_finds_nothing(client):
@@ -749,7 +764,7 @@ CompanyFactory(name="Paris Data", hq_country="FR", description="Azure analytics"
 assert company_search_reindex() == 2
 page = Client().get("/directory/", {"q": "AZUR"})
 api = Client().get("/api/v1/partners/", {"q": "azur", "country": "FR"}).json()
-print(page.status_code, page.text.index("Azure Experts") < page.text.index("Paris Data"))
+print(page.status_code, page.text.index("Azure</mark> Experts") < page.text.index("Paris Data"))
 print([r["name"] for r in api["results"]], api["facets"]["country"][0]["count"])
 """
 

@@ -120,3 +120,9 @@ def test_a_corrected_search_runs_a_constant_number_of_queries(
 
     assert body["search"]["searched_for"] == "zeppelin"
     assert len(body["results"]) == min(companies, 20)
+
+
+def test_the_page_marks_the_words_it_searched_instead(client, partners):
+    page = client.get("/directory/", {"q": "kubrenetes"}).text
+
+    assert "<mark>Kubernetes</mark> Kitchen" in page

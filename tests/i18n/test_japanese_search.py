@@ -103,6 +103,8 @@ from django.test import Client
 from tests.directory.factories import CompanyFactory
 CompanyFactory(name="サクラテクノロジー株式会社", slug="sakura-technology")
 CompanyFactory(name="Technology Partners", slug="technology-partners")
+from directory.services.search_index import company_search_reindex
+company_search_reindex()
 api = Client().get("/api/v1/partners/", {"q": "テクノロジー"}).json()
 page = Client().get("/directory/", {"q": "クノロジ"}, HTTP_ACCEPT_LANGUAGE="ja")
 print([r["name"] for r in api["results"]], "サクラテクノロジー株式会社" in page.text)

@@ -64,6 +64,12 @@ class SearchResult:
     name_first: bool = False
 
     @property
+    def matched_terms(self) -> list[str]:
+        """The words the results were found by: the closest known spelling when the search
+        fell back to it, else the search's own."""
+        return search_terms(self.searched_for or self.params.q)
+
+    @property
     def has_next(self) -> bool:
         return self.page < self.num_pages
 
