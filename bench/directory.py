@@ -39,9 +39,9 @@ from bench._common import create_database_if_missing  # noqa: E402
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench")
 os.environ.setdefault("LOG_LEVEL", "ERROR")
-# The API throttles anonymous callers twice (AnonRateThrottle, and UserRateThrottle keyed by
-# address); run() sends each request from its own address so neither refuses the benchmark while
-# both still do their normal cache work, as for real visitors.
+# The API throttles a visitor by address (AnonRateThrottle; portal.ratelimits.MemberRateThrottle
+# counts signed-in members only); run() sends each request from its own address so the throttle
+# never refuses the benchmark while it still does its normal cache work, as for real visitors.
 
 COMPETENCIES = [
     "Azure",
