@@ -10,6 +10,13 @@ from directory.models import (
     Review,
     VerificationLog,
 )
+from directory.services.search_index import company_index_refresh
+
+
+def _claimants(competency: Competency) -> list[int]:
+    return list(
+        CompanyCompetency.objects.filter(competency=competency).values_list("company_id", flat=True)
+    )
 
 
 @admin.register(Competency)
@@ -17,6 +24,17 @@ class CompetencyAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+
+    # A competency's name is a word of every claimant's search text: search reads them again.
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "name" in form.changed_data:
+            company_index_refresh(company_ids=_claimants(obj))
+
+    def delete_model(self, request, obj) -> None:
+        claimants = _claimants(obj)
+        super().delete_model(request, obj)
+        company_index_refresh(company_ids=claimants)
 
 
 @admin.register(Industry)
@@ -46,6 +64,11 @@ class CompanyAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug"]
     readonly_fields = ["rating_average", "rating_count", "profile_completeness"]
     inlines = [ClaimInline, DomainInline]
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        # The back office writes names, descriptions and claims itself: search reads them again.
+        company_index_refresh(company_ids=[form.instance.pk])
 
 
 @admin.register(CompanyMembership)

@@ -22,6 +22,37 @@ CJK_CHARACTER = "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud
 _CJK = re.compile(CJK_CHARACTER)
 _WORD = re.compile(r"[^\W_]+")
 _ACCENTS = re.compile("[\u0300-\u036f]")
+# Letters with no accent to strip, spelt as PostgreSQL's unaccent spells them ("Øresund" is
+# found by "oresund", "Łódź" by "lodz").
+_UNACCENTED = str.maketrans(
+    {
+        "æ": "ae",
+        "ð": "d",
+        "ø": "o",
+        "þ": "th",
+        "đ": "d",
+        "ħ": "h",
+        "ı": "i",
+        "ŀ": "l",
+        "ł": "l",
+        "ŋ": "n",
+        "œ": "oe",
+        "ŧ": "t",
+    }
+)
+# PostgreSQL's English stop words (tsearch_data/english.stop), which the search vector leaves
+# out and a search ignores: the search text leaves them out too.
+_STOP_WORDS_FILE = (
+    "i me my myself we our ours ourselves you your yours yourself yourselves he him his himself"
+    " she her hers herself it its itself they them their theirs themselves what which who whom"
+    " this that these those am is are was were be been being have has had having do does did"
+    " doing a an the and but if or because as until while of at by for with about against"
+    " between into through during before after above below to from up down in out on off over"
+    " under again further then once here there when where why how all any both each few more"
+    " most other some such no nor not only own same so than too very s t can will just don"
+    " should now"
+)
+STOP_WORDS = frozenset(_STOP_WORDS_FILE.split())
 
 NAME, COMPETENCIES, OFFERINGS, DESCRIPTION = "a", "b", "c", "d"
 
@@ -29,13 +60,18 @@ NAME, COMPETENCIES, OFFERINGS, DESCRIPTION = "a", "b", "c", "d"
 def folded(text: str) -> str:
     """``text`` lower-case and without accents ("Zürich" → "zurich"); Japanese voicing marks
     stay ("データ" is not "テータ")."""
-    unaccented = _ACCENTS.sub("", unicodedata.normalize("NFKD", text))
-    return unicodedata.normalize("NFKC", unaccented).casefold()
+    unaccented = _ACCENTS.sub("", unicodedata.normalize("NFKD", text.casefold()))
+    return unicodedata.normalize("NFKC", unaccented).translate(_UNACCENTED)
 
 
 def folded_words(text: str) -> list[str]:
-    """The words of ``text``, folded."""
-    return _WORD.findall(folded(text))
+    """The words of ``text``, folded, but for the stop words."""
+    return [word for word in _WORD.findall(folded(text)) if word not in STOP_WORDS]
+
+
+def searched_terms(terms: list[str]) -> list[str]:
+    """The search terms a search matches by: PostgreSQL ignores the stop words among them."""
+    return [term for term in terms if folded(term) not in STOP_WORDS]
 
 
 def search_text(
@@ -66,17 +102,21 @@ def word_start(term: str, weight: str = "") -> str:
     return f" {weight}:{folded(term)}" if weight else f":{folded(term)}"
 
 
-def matched_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
+def matched_spans(text: str, terms: list[str], *, name: bool = False) -> list[tuple[int, int]]:
     """Where in ``text`` the words a search matched stand: each word (start, end) that begins
-    with a search term whatever its case and accents, or, in Chinese, Japanese or Korean text,
-    holds one (a name is found by any part of it)."""
-    wanted = [folded(term) for term in terms if term]
+    with a search term whatever its case and accents, or, in the Chinese, Japanese or Korean
+    text of a ``name``, holds one (a name is found by any part of it). Stop words are never
+    matched; words matched only through their stem ("services" finding "Service") are not
+    marked."""
+    wanted = [folded(term) for term in searched_terms(terms) if term]
     if not wanted:
         return []
     spans = []
     for word in _WORD.finditer(text):
         candidate = folded(word.group())
-        cjk = _CJK.search(candidate) is not None
-        if any(candidate.startswith(t) or (cjk and t in candidate) for t in wanted):
+        if candidate in STOP_WORDS:
+            continue
+        inside = name and _CJK.search(candidate) is not None
+        if any(candidate.startswith(t) or (inside and t in candidate) for t in wanted):
             spans.append(word.span())
     return spans

@@ -5,7 +5,7 @@ statement from ``search_vectors_sql`` (the CSV import does: a company written tw
 its columns and once for its vector, costs twice the row and index writes).
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.aggregates import StringAgg
@@ -130,21 +130,30 @@ _TEXTS_BATCH = 500
 
 def _search_texts_write(company_ids: list[int] | None) -> int:
     """Rebuild the ``search_text`` of these companies (all when None) from the fields their
-    search vector is made of, on the embedded default; return how many changed."""
+    search vector is made of, on the embedded default; return how many changed. A few hundred
+    companies at a time, each batch in a handful of queries (and within SQLite's limit of
+    parameters a statement may bind)."""
     companies = Company.objects.only("name", "description", "offerings_visibility", "search_text")
-    if company_ids is not None:
-        companies = companies.filter(pk__in=company_ids)
     company_type = ContentType.objects.get_for_model(Company)
-    changed = 0
+    if company_ids is None:
+        batches = _batched(companies.order_by("pk").iterator(chunk_size=_TEXTS_BATCH))
+    else:
+        ids = sorted(set(company_ids))
+        batches = (
+            list(companies.filter(pk__in=ids[start : start + _TEXTS_BATCH]))
+            for start in range(0, len(ids), _TEXTS_BATCH)
+        )
+    return sum(_search_texts_batch(batch, company_type) for batch in batches if batch)
+
+
+def _batched(companies: Iterable[Company]) -> Iterator[list[Company]]:
     batch: list[Company] = []
-    for company in companies.order_by("pk").iterator(chunk_size=_TEXTS_BATCH):
+    for company in companies:
         batch.append(company)
         if len(batch) == _TEXTS_BATCH:
-            changed += _search_texts_batch(batch, company_type)
+            yield batch
             batch = []
-    if batch:
-        changed += _search_texts_batch(batch, company_type)
-    return changed
+    yield batch
 
 
 def _search_texts_batch(companies: list[Company], company_type: ContentType) -> int:

@@ -49,10 +49,10 @@ def _html_join(sep: str, format_string: str, rows: Iterable[tuple]) -> SafeStrin
     return SafeString(sep.join(format_string.format(*map(_escaped, row)) for row in rows))
 
 
-def _highlighted(text: str, terms: list[str]) -> SafeString:
+def _highlighted(text: str, terms: list[str], *, name: bool = False) -> SafeString:
     """``text`` escaped, each word the search matched in ``<mark>``."""
     parts, end = [], 0
-    for start, stop in matched_spans(text, terms):
+    for start, stop in matched_spans(text, terms, name=name):
         parts += [html.escape(text[end:start]), "<mark>", html.escape(text[start:stop]), "</mark>"]
         end = stop
     parts.append(html.escape(text[end:]))
@@ -194,7 +194,7 @@ def _company_card(
         "{}{}{}</div></article>",
         logo,
         company.url,
-        _highlighted(company.name, terms),
+        _highlighted(company.name, terms, name=True),
         company.tier,
         company.tier_label,
         labels["headquarters"],

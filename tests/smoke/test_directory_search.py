@@ -86,3 +86,22 @@ def test_words_match_names_tags_and_public_offerings_whatever_the_accents():
     lakehouse = found("lakehouse")
     assert "Zürich Datenwerk" in lakehouse
     assert "Malmo Moln" not in lakehouse  # its offerings are for members only
+
+
+def test_stop_words_are_ignored_and_every_letter_folds_as_on_postgresql(client):
+    from directory.services.search_index import company_search_reindex
+    from tests.directory.factories import CompanyFactory
+
+    nordic = CompanyFactory(name="Øresund Łódź Systems", description="Tools for zeppelin trade.")
+    turkish = CompanyFactory(name="Istanbul Bulut")
+    company_search_reindex(company_ids=[nordic.pk, turkish.pk])
+
+    def found(q: str) -> list[str]:
+        return [r["name"] for r in client.get(API, {"q": q}).json()["results"]]
+
+    assert found("oresund lodz") == ["Øresund Łódź Systems"]
+    assert found("a zeppelin") == ["Øresund Łódź Systems"]  # no word of it begins with "a"
+    assert found("İstanbul") == ["Istanbul Bulut"]
+    page = client.get(PAGE, {"q": "the zeppelin"}).content.decode()
+    assert "<mark>zeppelin</mark>" in page
+    assert "<mark>the</mark>" not in page

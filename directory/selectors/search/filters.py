@@ -9,6 +9,7 @@ where the viewer may see that group.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
@@ -28,7 +29,7 @@ from directory.models import (
     CompanyCountry,
     Visibility,
 )
-from directory.search_text import word_start
+from directory.search_text import searched_terms, word_start
 from directory.selectors.search.params import SearchParams
 
 MAX_QUERY_TERMS = 8
@@ -47,7 +48,10 @@ def viewer_levels(viewer) -> tuple[str, ...]:
 
 def search_terms(q: str) -> list[str]:
     """The words of the search text, lower-case, each and their number bounded."""
-    return [t[:MAX_TERM_LENGTH] for t in _TERM.findall(q.lower())][:MAX_QUERY_TERMS]
+    # Composed first, so that a letter typed with a separate accent ("u" + "¨") stays one
+    # word; "İ" lower-cases to "i" and a dot above that no letter composes with.
+    text = unicodedata.normalize("NFC", q).lower().replace("\u0307", "")
+    return [t[:MAX_TERM_LENGTH] for t in _TERM.findall(text)][:MAX_QUERY_TERMS]
 
 
 def tsquery_text(terms: list[str], *, joiner: str = " & ", weights: str = "") -> str:
@@ -66,9 +70,13 @@ def tsquery(terms: list[str]) -> SearchQuery:
 def _text_filter(terms: list[str]) -> Q:
     if connection.vendor == "postgresql":
         return Q(search_vector=tsquery(terms))
-    # The embedded default: each word begins a word of any field (directory.search_text).
+    # The embedded default: each word begins a word of any field (directory.search_text); as
+    # on PostgreSQL, stop words are ignored, and a search of nothing else finds nothing.
+    searched = searched_terms(terms)
+    if not searched:
+        return Q(pk__in=[])
     condition = Q()
-    for term in terms:
+    for term in searched:
         condition &= Q(search_text__contains=word_start(term))
     return condition
 

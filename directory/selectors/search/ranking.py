@@ -44,6 +44,7 @@ from directory.search_text import (
     OFFERINGS,
     folded,
     folded_words,
+    searched_terms,
     word_start,
 )
 from directory.selectors.search.facet_sql import FACET_ROW_ORDER
@@ -106,11 +107,14 @@ def field_conditions(terms: list[str]) -> dict[str, Q]:
     """Each field rule as a condition on Company, on the SQLite default, where the fields are
     words of ``search_text`` tagged as the vector's weights are (directory.search_text)."""
 
+    terms = searched_terms(terms)
+    nothing = Q(pk__in=[])
+
     def any_word(weight: str) -> Q:
         condition = Q()
         for term in terms:
             condition |= Q(search_text__contains=word_start(term, weight))
-        return condition
+        return condition if terms else nothing
 
     # The competencies whose name has a word beginning with a search word, as the vector's
     # prefix match finds them on PostgreSQL (field_sql): few, read once, matched here.
@@ -124,7 +128,7 @@ def field_conditions(terms: list[str]) -> dict[str, Q]:
     )
     return {
         "name": any_word(NAME),
-        "verified_competency": Q(verified) if named else Q(pk__in=[]),
+        "verified_competency": Q(verified) if named else nothing,
         "competency": any_word(COMPETENCIES),
         "offering": any_word(OFFERINGS),
         "description": any_word(DESCRIPTION),
