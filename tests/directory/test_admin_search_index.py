@@ -19,15 +19,23 @@ def back_office(client):
     return client
 
 
-def submitted(client, url: str, **changes: str):
-    """The admin's change form sent back as a browser sends it, with ``changes``."""
-    page = lxml.html.fromstring(client.get(url).content)
-    form = next(f for f in page.forms if (f.get("id") or "").endswith("_form"))
-    data: dict[str, list[str]] = {}
-    for name, value in form.form_values():
-        data.setdefault(name, []).append(value)
-    data.update({name: [value] for name, value in changes.items()})
-    return client.post(url, data)
+@pytest.fixture
+def renamed_in_admin(back_office, django_capture_on_commit_callbacks):
+    """Sends the admin's change form at ``url`` back as a browser does, with a new name, and
+    runs what waits for the commit."""
+
+    def rename(url: str, name: str) -> None:
+        page = lxml.html.fromstring(back_office.get(url).content)
+        form = next(f for f in page.forms if (f.get("id") or "").endswith("_form"))
+        data: dict[str, list[str]] = {}
+        for field, value in form.form_values():
+            data.setdefault(field, []).append(value)
+        data["name"] = [name]
+        with django_capture_on_commit_callbacks(execute=True):
+            response = back_office.post(url, data)
+        assert response.status_code == 302
+
+    return rename
 
 
 def found(q: str) -> list[str]:
@@ -36,38 +44,24 @@ def found(q: str) -> list[str]:
     return [company.name for company in result.companies]
 
 
-def test_a_company_renamed_in_the_admin_is_found_by_its_new_name(
-    back_office, django_capture_on_commit_callbacks
-):
+def test_a_company_renamed_in_the_admin_is_found_by_its_new_name(renamed_in_admin):
     company = CompanyFactory(name="Old Name")
     company_search_reindex(company_ids=[company.pk])
 
-    with django_capture_on_commit_callbacks(execute=True):
-        response = submitted(
-            back_office,
-            f"/admin/directory/company/{company.pk}/change/",
-            name="Stratocumulus Analytics",
-        )
+    renamed_in_admin(f"/admin/directory/company/{company.pk}/change/", "Stratocumulus Analytics")
 
-    assert response.status_code == 302
     assert found("stratocumulus") == ["Stratocumulus Analytics"]
 
 
-def test_a_competency_renamed_in_the_admin_finds_its_claimants_by_the_new_name(
-    back_office, django_capture_on_commit_callbacks
-):
+def test_a_competency_renamed_in_the_admin_finds_its_claimants_by_the_new_name(renamed_in_admin):
     competency = CompetencyFactory(name="Kubernetes")
     company = CompanyFactory(name="Pods Inc")
     CompanyCompetencyFactory(company=company, competency=competency)
     company_search_reindex(company_ids=[company.pk])
 
-    with django_capture_on_commit_callbacks(execute=True):
-        response = submitted(
-            back_office,
-            f"/admin/directory/competency/{competency.pk}/change/",
-            name="Container Orchestration",
-        )
+    renamed_in_admin(
+        f"/admin/directory/competency/{competency.pk}/change/", "Container Orchestration"
+    )
 
-    assert response.status_code == 302
     assert found("orchestration") == ["Pods Inc"]
     assert found("kubernetes") == []

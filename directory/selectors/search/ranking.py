@@ -118,10 +118,11 @@ def field_conditions(terms: list[str]) -> dict[str, Q]:
 
     # The competencies whose name has a word beginning with a search word, as the vector's
     # prefix match finds them on PostgreSQL (field_sql): few, read once, matched here.
+    wanted = [folded(term) for term in terms]
     named = [
         pk
         for pk, name in Competency.objects.values_list("pk", "name")
-        if any(word.startswith(folded(term)) for word in folded_words(name) for term in terms)
+        if any(word.startswith(t) for word in folded_words(name) for t in wanted)
     ]
     verified = Exists(
         CompanyCompetency.objects.verified().filter(company=OuterRef("pk"), competency__in=named)
