@@ -529,6 +529,48 @@ def test_a_selective_search_lists_the_same_pages_however_its_page_is_found(
     assert more_for_staff == ("country" in params)
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the facet values' index")
+@pytest.mark.parametrize("sort", ["", "rating", "name", "newest"])
+@pytest.mark.parametrize("params", [{"industry": "retail"}, {"country": "DE"}, {"country": "FR"}])
+def test_one_industry_or_country_lists_the_same_pages_from_its_sorted_values(
+    mixed, monkeypatch, sort, params
+):
+    # In a large directory one industry or one country alone is counted and paged from the
+    # facet values' index (migration 0013): the same companies in the same order, the same
+    # count, each audience seeing the served countries it may see.
+    member, staff = UserFactory(), UserFactory(is_staff=True)
+
+    def pages() -> tuple[list, list[str]]:
+        listed, statements = [], []
+        for viewer in (None, member, staff):
+            for page in (1, 2):
+                facet_cache_invalidate()
+                with CaptureQueriesContext(connection) as queries:
+                    result = company_search(
+                        viewer=viewer,
+                        params=search_params_clean({**params, "sort": sort, "page": page}),
+                    )
+                listed.append(
+                    (result.count, result.count_approximate, [c.name for c in result.companies])
+                )
+                statements += [query["sql"] for query in queries]
+        return listed, statements
+
+    exact, exact_sql = pages()
+    monkeypatch.setattr("directory.selectors.search.facet_sql.FACET_EXACT_LIMIT", -10)
+    monkeypatch.setattr("directory.selectors.search.facet_sql._sample_percent", lambda rows: 100)
+    from_values, values_sql = pages()
+
+    assert from_values == exact
+    assert not any("directory_search_facet_values" in sql for sql in exact_sql)
+    assert any("directory_search_facet_values" in sql for sql in values_sql)
+    assert len(values_sql) <= len(exact_sql)
+    counts = [count for count, _, _ in exact[::2]]  # visitor, member, staff
+    assert counts[0] > 20 and not any(approximate for _, approximate, _ in exact)
+    # Served countries behind members-only details count for members and staff only.
+    assert (counts[1] > counts[0]) == (params == {"country": "DE"})
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the facet rows' indexes")
 def test_words_with_filters_rank_the_same_pages_whichever_index_finds_them(mixed, monkeypatch):
     # Words matching far more companies than the filters leave are checked on the filters'

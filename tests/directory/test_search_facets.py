@@ -333,6 +333,39 @@ def test_a_page_sorted_on_the_facet_rows_follows_a_rename_a_rating_and_a_date(
     assert names() == after
 
 
+def test_one_industry_or_country_from_its_sorted_values_follows_every_write(monkeypatch):
+    # Counted and paged from the facet values (migration 0013), which triggers keep as the
+    # companies, their industries and their countries change.
+    monkeypatch.setattr("directory.selectors.search.facet_sql.FACET_EXACT_LIMIT", -10)
+    monkeypatch.setattr("directory.selectors.search.facet_sql._sample_percent", lambda rows: 100)
+    retail = IndustryFactory(name="Retail", slug="retail")
+    alpha = CompanyFactory(name="Alpha", hq_country="DE", rating_average=2)
+    bravo = CompanyFactory(name="Bravo", hq_country="FR", rating_average=3)
+    CompanyCountryFactory(company=bravo, country="DE")
+    for company in (alpha, bravo):
+        company.industries.add(retail)
+
+    def listed(**params) -> list[str]:
+        result, _ = counts(**params)
+        assert result.count == len(result.companies) and not result.count_approximate
+        return [c.name for c in result.companies]
+
+    assert listed(industry=["retail"]) == listed(country=["DE"]) == ["Bravo", "Alpha"]
+    Company.objects.filter(pk=alpha.pk).update(name="Zulu", rating_average=5)
+    assert listed(industry=["retail"]) == ["Zulu", "Bravo"]
+    assert listed(country=["DE"], sort="name") == ["Bravo", "Zulu"]
+
+    bravo.industries.remove(retail)
+    assert listed(industry=["retail"]) == ["Zulu"]
+    # A served country stays listed for the audience that may see the company's details.
+    Company.objects.filter(pk=bravo.pk).update(details_visibility="members")
+    assert listed(country=["DE"]) == ["Zulu"]
+    bravo.countries.filter(country="DE").delete()
+    assert listed(country=["FR"]) == ["Bravo"]
+    alpha.delete()
+    assert listed(industry=["retail"]) == listed(country=["DE"]) == []
+
+
 def test_words_with_filters_follow_a_description_edit():
     # The facet row holds a copy of the search vector (migration 0010): a reindexed
     # description is found with a filter at once, and counted in the facets.

@@ -65,6 +65,13 @@ FACET_ROW_ORDER = {
     SORT_RATING: "f.rating_average DESC NULLS LAST, f.name, f.company_id",
 }
 
+# The same orders on the facet values (migration 0013), whose index is the first.
+VALUE_ORDER = {
+    SORT_RATING: "v.rating_average DESC NULLS LAST, v.name, v.company_id",
+    SORT_NAME: "v.name, v.company_id",
+    SORT_NEWEST: "v.created_at DESC, v.company_id DESC",
+}
+
 
 def _domain(
     terms: list[str], q: bool, sample_percent: float | None = None, modulus: int | None = None
@@ -151,7 +158,7 @@ def facet_counts_postgresql(
         page_ids = None
         # With words, the page's own query counts a few thousand (results.COUNT_BY_PAGE_LIMIT).
         if sampled and not params.q and total <= COUNT_EXACT_LIMIT:
-            counted, page_ids = _capped_total(cursor, params, conditions, page=page)
+            counted, page_ids = _capped_total(cursor, params, conditions, levels, page=page)
             if counted <= COUNT_EXACT_LIMIT:
                 total, total_approximate = counted, False
             else:
@@ -240,14 +247,17 @@ def table_rows(cursor) -> float:
 
 
 def _capped_total(
-    cursor, params: SearchParams, conditions: dict, *, page: slice
+    cursor, params: SearchParams, conditions: dict, levels: tuple[str, ...], *, page: slice
 ) -> tuple[int, list[int] | None]:
     """The companies passing every facet filter (a search without words), counted exactly up
     to one past ``COUNT_EXACT_LIMIT``, and the ids of ``page`` of them in the search's order
-    (None for a competency or an industry alone, counted from their link tables)."""
+    (None for a competency or several industries alone, counted from their link tables)."""
     if list(conditions) == ["competency"]:
         ids = conditions["competency"][1][0]
         return _competency_total(cursor, ids, verified=params.verified), None
+    single = _single_value(params, levels)
+    if single is not None:
+        return _single_value_page(cursor, *single, sort=params.sort, page=page)
     if list(conditions) == ["industry"]:
         return _industry_total(cursor, conditions["industry"][1][0]), None
     every = " AND ".join(sql for sql, _ in conditions.values()) or "true"
@@ -265,6 +275,41 @@ def _capped_total(
             page.stop - page.start,
             page.start,
         ],
+    )
+    total, ids = cursor.fetchone()
+    return total, list(ids)
+
+
+# The visibility level of a served country that each audience sees (migration 0013).
+_COUNTRY_LEVEL = {"f.countries_public": 0, "f.countries_members": 1, "f.countries_all": 2}
+
+
+def _single_value(params: SearchParams, levels: tuple[str, ...]) -> tuple[str, str, int] | None:
+    """(facet, value, visibility level) when one industry or one country is the search's
+    only filter: its page and count are read from the facet values' index (migration 0013)."""
+    if params.competency or params.tier or len(params.industry) + len(params.country) != 1:
+        return None
+    if params.industry:
+        return "industry", str(params.industry[0].pk), 0
+    return "country", params.country[0], _COUNTRY_LEVEL[facet_row_countries(levels)]
+
+
+def _single_value_page(
+    cursor, facet: str, value: str, level: int, *, sort: str, page: slice
+) -> tuple[int, list[int]]:
+    """The companies with this facet value, counted up to one past ``COUNT_EXACT_LIMIT``, and
+    the ids of ``page`` of them in the search's order, from one range of the facet values'
+    index: by rating it is that range read from the page's offset; by name or date the range's
+    entries are sorted (no table page is read either way)."""
+    order = VALUE_ORDER.get(sort, VALUE_ORDER[SORT_RATING])
+    cursor.execute(
+        f"""SELECT (SELECT count(*) FROM (SELECT 1 FROM directory_search_facet_values v
+                     WHERE v.facet = %s AND v.value = %s AND v.level <= %s
+                     LIMIT {COUNT_EXACT_LIMIT + 1}) capped),
+                   ARRAY(SELECT v.company_id FROM directory_search_facet_values v
+                         WHERE v.facet = %s AND v.value = %s AND v.level <= %s
+                         ORDER BY {order} LIMIT %s OFFSET %s)""",
+        [facet, value, level, facet, value, level, page.stop - page.start, page.start],
     )
     total, ids = cursor.fetchone()
     return total, list(ids)
