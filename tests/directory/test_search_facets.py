@@ -366,6 +366,31 @@ def test_one_industry_or_country_from_its_sorted_values_follows_every_write(monk
     assert listed(industry=["retail"]) == listed(country=["DE"]) == []
 
 
+def test_one_industry_too_large_to_count_is_still_paged_by_rating_from_its_values(monkeypatch):
+    # Above COUNT_EXACT_LIMIT the number is the sample's ("about"), and the page by rating is
+    # read from the facet values' index at its offset, rated companies first, unrated by name.
+    retail = IndustryFactory(name="Retail", slug="retail")
+    for name, rating in [("Delta", None), ("Alpha", 2), ("Echo", 4), ("Bravo", None)]:
+        CompanyFactory(name=name, rating_average=rating).industries.add(retail)
+    CompanyFactory(name="Elsewhere", rating_average=5)
+    monkeypatch.setattr("directory.selectors.search.results.PAGE_SIZE", 3)
+    monkeypatch.setattr("directory.selectors.search.facet_sql.FACET_EXACT_LIMIT", -10)
+    monkeypatch.setattr("directory.selectors.search.facet_sql._sample_percent", lambda rows: 100)
+    monkeypatch.setattr("directory.selectors.search.facet_sql.COUNT_EXACT_LIMIT", 2)
+
+    listed = []
+    for page in ("1", "2"):
+        with CaptureQueriesContext(connection) as queries:
+            result, _ = counts(industry=["retail"], page=page)
+        assert result.count_approximate
+        assert any("directory_search_facet_values" in q["sql"] for q in queries.captured_queries)
+        listed.append([c.name for c in result.companies])
+
+    assert listed == [["Echo", "Alpha", "Bravo"], ["Delta"]]
+    with pytest.raises(PageOutOfRange):
+        counts(industry=["retail"], page="3")
+
+
 def test_words_with_filters_follow_a_description_edit():
     # The facet row holds a copy of the search vector (migration 0010): a reindexed
     # description is found with a filter at once, and counted in the facets.
