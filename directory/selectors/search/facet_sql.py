@@ -158,21 +158,24 @@ def facet_counts_postgresql(
         sampled = percent is not None or modulus is not None
         total_approximate = sampled
         page_ids = None
+        single = _single_value(params, levels) if sampled and not params.q else None
+        countable = sampled and not params.q and total <= COUNT_EXACT_LIMIT
         # With words, the page's own query counts a few thousand (results.COUNT_BY_PAGE_LIMIT).
-        if sampled and not params.q and total <= COUNT_EXACT_LIMIT:
-            counted, page_ids = _capped_total(cursor, params, conditions, levels, page=page)
+        if single is not None and (countable or params.sort not in (SORT_NAME, SORT_NEWEST)):
+            # Its page from its values' index, by rating at its offset whatever their number
+            # (an industry none of whose companies is rated, walked by rating in vain and
+            # collected, took 300-450 ms at 1,000,000 companies); counted when countable.
+            counted, page_ids = _single_value_page(
+                cursor, *single, sort=params.sort, page=page, counted=countable
+            )
+            if counted is not None and counted <= COUNT_EXACT_LIMIT:
+                total, total_approximate = counted, False
+        elif countable:
+            counted, page_ids = _capped_total(cursor, params, conditions, page=page)
             if counted <= COUNT_EXACT_LIMIT:
                 total, total_approximate = counted, False
             else:
                 page_ids = None
-        single = _single_value(params, levels) if sampled and not params.q else None
-        if page_ids is None and single is not None and params.sort not in (SORT_NAME, SORT_NEWEST):
-            # Too many to count: by rating the page is still its offset in the index's range
-            # (an industry none of whose companies is rated, walked by rating in vain and
-            # collected, took 300-450 ms at 1,000,000 companies).
-            page_ids = _single_value_page(
-                cursor, *single, sort=SORT_RATING, page=page, counted=False
-            )[1]
     return {
         **counts,
         "total": total,
@@ -257,17 +260,14 @@ def table_rows(cursor) -> float:
 
 
 def _capped_total(
-    cursor, params: SearchParams, conditions: dict, levels: tuple[str, ...], *, page: slice
+    cursor, params: SearchParams, conditions: dict, *, page: slice
 ) -> tuple[int, list[int] | None]:
     """The companies passing every facet filter (a search without words), counted exactly up
     to one past ``COUNT_EXACT_LIMIT``, and the ids of ``page`` of them in the search's order
-    (None for a competency or several industries alone, counted from their link tables)."""
+    (None for a competency or an industry alone, counted from their link tables)."""
     if list(conditions) == ["competency"]:
         ids = conditions["competency"][1][0]
         return _competency_total(cursor, ids, verified=params.verified), None
-    single = _single_value(params, levels)
-    if single is not None:
-        return _single_value_page(cursor, *single, sort=params.sort, page=page)
     if list(conditions) == ["industry"]:
         return _industry_total(cursor, conditions["industry"][1][0]), None
     every = " AND ".join(sql for sql, _ in conditions.values()) or "true"
